@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ASSESSOR_NAMES, CODES, type AssessorName, type Confidence } from './assessors/types.js';
+import { INTEL_CATEGORIES } from './intel/types.js';
+
+/**
+ * Vigil's configuration: environment variables plus an optional JSON file
+ * (`VIGIL_CONFIG=path`). Parsed once at boot by {@link loadConfig}; nothing else reads
+ * `process.env`. Every default here is documented in README.md ("Configuration").
+ */
+
+const confidence = z.enum(['high', 'medium', 'low', 'neutral']);
+const sha256Hex = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits (see `npm run keygen`)');
+
+const client = z.strictObject({
+  /** Name used in logs and metrics. */
+  id: z.string().min(1).max(64),
+  /** SHA-256 of the API key, `sha256:<hex>`; the key itself is never stored. */
+  keyHash: sha256Hex,
+  /** Trust the `auth0-forwarded-for` header from this client (ROPG / token endpoint callers). */
+  trustForwardedFor: z.boolean().default(false),
+  /** May set `timestamp` on assessments (replays and back-fills). */
+  allowTimestamp: z.boolean().default(false),
+  /** Applications this client may assess for; empty means all. */
+  applications: z.array(z.string()).default([]),
+});
+
+const application = z.strictObject({
+  mfaPolicy: z.enum(['never', 'always', 'adaptive']).default('adaptive'),
+  /** Under `adaptive`, overall confidences that trigger a challenge. */
+  challengeOn: z.array(confidence).min(1).default(['low']),
+  /** Whether enrolling a factor after email verification is required or may be skipped. */
+  enrollment: z.enum(['optional', 'required']).default('optional'),
+});
+
+const assessmentMatcher = z
+  .strictObject({
+    assessor: z.enum(ASSESSOR_NAMES).optional(),
+    code: z.string().optional(),
+    category: z.enum(INTEL_CATEGORIES).optional(),
+    confidence: confidence.optional(),
+  })
+  .refine((m) => Object.keys(m).length > 0, 'a condition needs at least one of assessor, code, category, confidence');
+
+const denyRule = z.strictObject({
+  name: z.string().regex(/^[a-z0-9_.-]+$/i, 'letters, digits, _ . - only'),
+  /** Every condition must match some assessment for the rule to deny. */
+  allOf: z.array(assessmentMatcher).min(1),
+  /** Applications the rule applies to; empty means all. */
+  applications: z.array(z.string()).default([]),
+});
+
+const listFile = z.strictObject({
+  name: z.string().min(1),
+  path: z.string().min(1),
+  category: z.enum(INTEL_CATEGORIES),
+});
+
+const overrides = z
+  .partialRecord(z.enum(ASSESSOR_NAMES), z.record(z.string(), confidence))
+  .default({})
+  .superRefine((o, ctx) => {
+    for (const [assessor, byCode] of Object.entries(o) as [AssessorName, Record<string, Confidence>][]) {
+      for (const code of Object.keys(byCode)) {
+        if (!(CODES[assessor] as readonly string[]).includes(code)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [assessor, code],
+            message: `unknown code for ${assessor}; known: ${CODES[assessor].join(', ')}`,
+          });
+        }
+      }
+    }
+  });
+
+/** The config file's schema (all keys optional). */
+export const fileSchema = z.strictObject({
+  clients: z.array(client).default([]),
+  applications: z.record(z.string().min(1), application).default({ default: application.parse({}) }),
+  assessors: z
+    .strictObject({
+      deviceTrustDays: z.number().int().min(1).max(365).default(30),
+      historyRetentionDays: z.number().int().min(1).max(730).default(365),
+      maxDevices: z.number().int().min(1).max(100).default(20),
+      maxUserAgents: z.number().int().min(1).max(100).default(10),
+      travel: z
+        .strictObject({
+          maxSpeedKmh: z.number().positive().default(1000),
+          groundSpeedKmh: z.number().positive().default(150),
+          minimalDistanceKm: z.number().nonnegative().default(100),
+          defaultAccuracyKm: z.number().nonnegative().default(100),
+          baseAllowanceKm: z.number().nonnegative().default(100),
+          minElapsedHours: z.number().nonnegative().default(1),
+        })
+        .prefault({}),
+      traffic: z
+        .strictObject({
+          failedLoginsThreshold: z.number().int().min(1).default(100),
+          windowHours: z.number().int().min(1).max(168).default(24),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  overrides,
+  combiner: z
+    .strictObject({
+      weights: z
+        .strictObject({
+          NewDevice: z.number().nonnegative().default(1),
+          ImpossibleTravel: z.number().nonnegative().default(1),
+          UntrustedIP: z.number().nonnegative().default(1),
+        })
+        .prefault({}),
+      bands: z
+        .strictObject({ low: z.number().min(0).max(1).default(0.6), medium: z.number().min(0).max(1).default(0.3) })
+        .prefault({})
+        .refine((b) => b.medium <= b.low, 'bands.medium must not exceed bands.low'),
+    })
+    .prefault({}),
+  denyRules: z.array(denyRule).default([]),
+  lists: z.array(listFile).default([]),
+  /** Treat `assessment_not_available` as neutral instead of low. */
+  failOpen: z.boolean().default(false),
+});
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().regex(/^[a-z0-9_:-]*$/i).default('vigil:'),
+  VIGIL_CONFIG: z.string().optional(),
+  /** HMAC key for device ids and user agents at rest; ≥ 32 characters. */
+  VIGIL_DEVICE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  VIGIL_FAIL_OPEN: bool.optional(),
+  VIGIL_ASSESS_DEADLINE_MS: int(10, 10_000).default(250),
+  VIGIL_ASSESSOR_DEADLINE_MS: int(1, 10_000).default(50),
+  VIGIL_REDIS_TIMEOUT_MS: int(10, 10_000).default(200),
+  VIGIL_BODY_LIMIT_BYTES: int(1024, 1_048_576).default(16_384),
+  /** Oldest accepted `timestamp`, in days before now. */
+  VIGIL_MAX_TIMESTAMP_AGE_DAYS: int(1, 3650).default(365),
+  GEOIP_CITY_PATH: z.string().optional(),
+  GEOIP_CITY_IPV6_PATH: z.string().optional(),
+  GEOIP_ANONYMOUS_IP_PATH: z.string().optional(),
+  VIGIL_UA_CACHE_SIZE: int(0, 1_000_000).default(10_000),
+});
+
+export type FileConfig = z.infer<typeof fileSchema>;
+export type ClientConfig = FileConfig['clients'][number];
+export type ApplicationConfig = FileConfig['applications'][string];
+export type DenyRule = FileConfig['denyRules'][number];
+export type CombinerConfig = FileConfig['combiner'];
+
+/** The parsed configuration, as the rest of Vigil sees it. */
+export interface Config extends FileConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  redis: { url: string; keyPrefix: string; timeoutMs: number };
+  deviceSecret: string;
+  /** True when no device secret was configured and the development default is in use. */
+  deviceSecretIsDefault: boolean;
+  assessDeadlineMs: number;
+  assessorDeadlineMs: number;
+  bodyLimitBytes: number;
+  maxTimestampAgeDays: number;
+  geo: { cityPath: string | null; cityIpv6Path: string | null; anonymousIpPath: string | null };
+  uaCacheSize: number;
+}
+
+/** Development-only device secret, so device ids survive restarts on a laptop. */
+export const DEV_DEVICE_SECRET = 'vigil-development-device-secret-do-not-use-in-production';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function formatIssues(source: string, error: z.ZodError): string {
+  const lines = error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  return `Invalid configuration in ${source}:\n${lines.join('\n')}`;
+}
+
+/**
+ * Parse environment and config file once. Throws {@link ConfigError} with every problem listed.
+ * `overrides` lets tests pass a file config object instead of a path.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: unknown): Config {
+  const e = envSchema.safeParse(env);
+  if (!e.success) throw new ConfigError(formatIssues('environment', e.error));
+  const vars = e.data;
+
+  let raw: unknown = fileOverride ?? {};
+  if (fileOverride === undefined && vars.VIGIL_CONFIG) {
+    let text: string;
+    try {
+      text = readFileSync(vars.VIGIL_CONFIG, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`Cannot read VIGIL_CONFIG file ${vars.VIGIL_CONFIG}: ${(err as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`VIGIL_CONFIG file ${vars.VIGIL_CONFIG} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const f = fileSchema.safeParse(raw);
+  if (!f.success) throw new ConfigError(formatIssues(vars.VIGIL_CONFIG ?? 'config', f.error));
+  const file = f.data;
+
+  if (vars.NODE_ENV === 'production' && !vars.VIGIL_DEVICE_SECRET) {
+    throw new ConfigError(
+      'VIGIL_DEVICE_SECRET is required in production (≥ 32 random characters, e.g. `openssl rand -base64 48`): ' +
+        'device ids are stored only as HMACs under this key.',
+    );
+  }
+  const ids = new Set<string>();
+  for (const c of file.clients) {
+    if (ids.has(c.id)) throw new ConfigError(`Invalid configuration: client id "${c.id}" appears twice`);
+    ids.add(c.id);
+    for (const app of c.applications) {
+      if (!(app in file.applications)) {
+        throw new ConfigError(`Invalid configuration: client "${c.id}" names unknown application "${app}"`);
+      }
+    }
+  }
+  for (const rule of file.denyRules) {
+    for (const app of rule.applications) {
+      if (!(app in file.applications)) {
+        throw new ConfigError(`Invalid configuration: deny rule "${rule.name}" names unknown application "${app}"`);
+      }
+    }
+  }
+  // Requests that name no application use "default"; it always exists.
+  file.applications.default ??= application.parse({});
+
+  return {
+    ...file,
+    failOpen: vars.VIGIL_FAIL_OPEN ?? file.failOpen,
+    env: vars.NODE_ENV,
+    host: vars.HOST,
+    port: vars.PORT,
+    logLevel: vars.LOG_LEVEL,
+    redis: { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX, timeoutMs: vars.VIGIL_REDIS_TIMEOUT_MS },
+    deviceSecret: vars.VIGIL_DEVICE_SECRET ?? DEV_DEVICE_SECRET,
+    deviceSecretIsDefault: !vars.VIGIL_DEVICE_SECRET,
+    assessDeadlineMs: vars.VIGIL_ASSESS_DEADLINE_MS,
+    assessorDeadlineMs: vars.VIGIL_ASSESSOR_DEADLINE_MS,
+    bodyLimitBytes: vars.VIGIL_BODY_LIMIT_BYTES,
+    maxTimestampAgeDays: vars.VIGIL_MAX_TIMESTAMP_AGE_DAYS,
+    geo: {
+      cityPath: vars.GEOIP_CITY_PATH ?? null,
+      cityIpv6Path: vars.GEOIP_CITY_IPV6_PATH ?? null,
+      anonymousIpPath: vars.GEOIP_ANONYMOUS_IP_PATH ?? null,
+    },
+    uaCacheSize: vars.VIGIL_UA_CACHE_SIZE,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The one error type of Vigil. Every failure a caller can see carries a stable `code`
+ * from {@link ERROR_CODES}; `src/http/error-handler.ts` is the one place that maps codes to
+ * HTTP status and body. Expected outcomes (a wrong code, an unknown device) are values, not
+ * errors.
+ */
+export const ERROR_CODES = {
+  invalid_request: { status: 400, doc: 'The body or a parameter failed validation; the message names the field.' },
+  invalid_json: { status: 400, doc: 'The body is not valid JSON.' },
+  invalid_ip_address: { status: 400, doc: 'An IP address given by the caller is not a valid IPv4 or IPv6 address.' },
+  invalid_timestamp: { status: 400, doc: 'The timestamp is not ISO 8601, is too far in the future, or is older than allowed.' },
+  timestamp_not_allowed: { status: 403, doc: 'This API client may not set `timestamp` (set `allowTimestamp` on the client).' },
+  unknown_application: { status: 400, doc: 'The `application` is not configured.' },
+  unauthorized: { status: 401, doc: 'Missing or wrong `Authorization: Bearer <api key>`.' },
+  forbidden: { status: 403, doc: 'The API client may not use this application or route.' },
+  not_found: { status: 404, doc: 'The route or the resource does not exist (assessment records live 10 minutes).' },
+  method_not_allowed: { status: 405, doc: 'The route does not accept this HTTP method.' },
+  already_completed: { status: 409, doc: 'The assessment was already committed to history.' },
+  not_committable: { status: 409, doc: 'The assessment was denied or challenged; only an allowed assessment can be completed.' },
+  payload_too_large: { status: 413, doc: 'The body is larger than the configured limit.' },
+  unsupported_media_type: { status: 415, doc: 'The body must be `application/json`.' },
+  store_unavailable: { status: 503, doc: 'Redis did not answer in time; retry later.' },
+  internal_error: { status: 500, doc: 'A bug. The request id in the answer finds it in the logs.' },
+} as const satisfies Record<string, { status: number; doc: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class VigilError extends Error {
+  override readonly name = 'VigilError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
