@@ -1,0 +1,108 @@
+/**
+ * Lua scripts, registered with ioredis `defineCommand` (EVALSHA, falling back to EVAL on a new
+ * connection or after a Redis restart). Each touches one key, so each is atomic and
+ * Cluster-safe.
+ */
+
+/**
+ * Merge one login into a user's hash, trim what is older than the trust window, cap counts.
+ *
+ * Hash fields (all times in epoch seconds, so the hash stays a compact listpack):
+ * `k` first login, `l` last login, `loc` last location "lat|lon|acc|at|country|city",
+ * `d:<device hash>` and `a:<ua family>` last seen.
+ *
+ * KEYS[1] user hash. ARGV: at, trustSec, maxDevices, maxUas, ttlSec, deviceHash|'', uaFamily|'', loc|''.
+ * Windows are measured from the user's latest login, not the wall clock, so replays of historic
+ * logins (client-set `timestamp`) keep their history.
+ */
+export const COMMIT_LOGIN = `
+local key = KEYS[1]
+local at = tonumber(ARGV[1])
+local trust = tonumber(ARGV[2])
+local maxD = tonumber(ARGV[3])
+local maxA = tonumber(ARGV[4])
+local ttl = tonumber(ARGV[5])
+
+local function touch(field)
+  local cur = tonumber(redis.call('HGET', key, field) or '0')
+  if at > cur then redis.call('HSET', key, field, at) end
+end
+if ARGV[6] ~= '' then touch('d:' .. ARGV[6]) end
+if ARGV[7] ~= '' then touch('a:' .. ARGV[7]) end
+
+local first = tonumber(redis.call('HGET', key, 'k') or '0')
+if first == 0 or at < first then redis.call('HSET', key, 'k', at) end
+local last = tonumber(redis.call('HGET', key, 'l') or '0')
+if at >= last then
+  last = at
+  redis.call('HSET', key, 'l', at)
+  if ARGV[8] ~= '' then redis.call('HSET', key, 'loc', ARGV[8]) end
+end
+
+-- Trim entries older than the trust window, then cap each kind, oldest first.
+local cutoff = last - trust
+local flat = redis.call('HGETALL', key)
+local devs, uas = {}, {}
+for i = 1, #flat, 2 do
+  local f, v = flat[i], tonumber(flat[i + 1])
+  local kind = string.sub(f, 1, 2)
+  if kind == 'd:' or kind == 'a:' then
+    if v < cutoff then
+      redis.call('HDEL', key, f)
+    elseif kind == 'd:' then
+      devs[#devs + 1] = { f, v }
+    else
+      uas[#uas + 1] = { f, v }
+    end
+  end
+end
+local function cap(list, max)
+  if #list <= max then return end
+  table.sort(list, function(a, b) return a[2] > b[2] end)
+  for i = max + 1, #list do redis.call('HDEL', key, list[i][1]) end
+end
+cap(devs, maxD)
+cap(uas, maxA)
+redis.call('EXPIRE', key, ttl)
+return #devs
+`;
+
+/**
+ * Count one failed login for an IP in an hourly bucket; drop buckets outside the window.
+ * KEYS[1] ip hash. ARGV: hour bucket, window hours. Returns the count in the window.
+ */
+export const RECORD_IP_FAILURE = `
+local key = KEYS[1]
+local hour = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('HINCRBY', key, hour, 1)
+local flat = redis.call('HGETALL', key)
+local total = 0
+for i = 1, #flat, 2 do
+  if tonumber(flat[i]) <= hour - window then
+    redis.call('HDEL', key, flat[i])
+  else
+    total = total + tonumber(flat[i + 1])
+  end
+end
+redis.call('EXPIRE', key, (window + 1) * 3600)
+return total
+`;
+
+/**
+ * Claim a pending assessment for commit, once. KEYS[1] assessment hash.
+ * Returns the record JSON, or -1 when missing/expired, or 0 when already claimed.
+ */
+export const CLAIM_ASSESSMENT = `
+local key = KEYS[1]
+local data = redis.call('HGET', key, 'data')
+if not data then return -1 end
+if redis.call('HSETNX', key, 'committed', '1') == 0 then return 0 end
+return data
+`;
+
+/** Undo a claim whose history commit failed, so the caller can retry. KEYS[1] assessment hash. */
+export const UNCLAIM_ASSESSMENT = `
+redis.call('HDEL', KEYS[1], 'committed')
+return 1
+`;

@@ -1,0 +1,197 @@
+import type { Redis } from 'ioredis';
+import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
+import type { Keys } from './keys.js';
+import { CLAIM_ASSESSMENT, COMMIT_LOGIN, RECORD_IP_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
+
+/** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
+export interface AssessmentRecord {
+  id: string;
+  userId: string;
+  application: string;
+  clientId: string;
+  action: 'allow' | 'challenge' | 'deny';
+  entry: HistoryEntry;
+  createdAtMs: number;
+}
+
+export type ClaimResult = { ok: true; record: AssessmentRecord } | { ok: false; reason: 'missing' | 'already_committed' };
+
+export interface HistoryLimits {
+  deviceTrustDays: number;
+  historyRetentionDays: number;
+  maxDevices: number;
+  maxUserAgents: number;
+  failureWindowHours: number;
+}
+
+/** Called after every Redis operation, for metrics. */
+export type OpObserver = (op: string, seconds: number, ok: boolean) => void;
+
+/** Assessment records live this long (DESIGN §4: kept 10 minutes for the MFA step). */
+export const ASSESSMENT_TTL_SEC = 600;
+
+interface Scripts {
+  vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
+  vigilIpFailure(key: string, hour: number, window: number): Promise<number>;
+  vigilClaim(key: string): Promise<string | number>;
+  vigilUnclaim(key: string): Promise<number>;
+}
+
+const SEC = 1000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Users' login history, IP failure counters and pending assessments in Redis.
+ * Each operation is one round trip; multi-field updates are Lua scripts on one key.
+ */
+export class HistoryStore {
+  private readonly redis: Redis & Scripts;
+
+  constructor(
+    redis: Redis,
+    private readonly keys: Keys,
+    private readonly limits: HistoryLimits,
+    private readonly observe: OpObserver = () => {},
+  ) {
+    redis.defineCommand('vigilCommit', { numberOfKeys: 1, lua: COMMIT_LOGIN });
+    redis.defineCommand('vigilIpFailure', { numberOfKeys: 1, lua: RECORD_IP_FAILURE });
+    redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
+    redis.defineCommand('vigilUnclaim', { numberOfKeys: 1, lua: UNCLAIM_ASSESSMENT });
+    this.redis = redis as Redis & Scripts;
+  }
+
+  /** The user's history and the IP's failed logins in the window, in one round trip. */
+  async load(userId: string, ip: string | null, atMs: number): Promise<{ history: HistorySnapshot; ipFailures: number | null }> {
+    const pipe = this.redis.pipeline().hgetall(this.keys.user(userId));
+    if (ip) pipe.hgetall(this.keys.ipFailures(ip));
+    const results = await this.timed('load', () => pipe.exec());
+    const [userRes, ipRes] = results ?? [];
+    if (!userRes || userRes[0]) throw userRes?.[0] ?? new Error('empty pipeline result');
+    if (ipRes?.[0]) throw ipRes[0];
+    return {
+      history: parseUserHash(userRes[1] as Record<string, string>),
+      ipFailures: ip ? sumBuckets(ipRes?.[1] as Record<string, string>, atMs, this.limits.failureWindowHours) : null,
+    };
+  }
+
+  /** Save an assessment record, and commit its login to history when `commit` is set: one round trip. */
+  async saveAssessment(record: AssessmentRecord, commit: boolean): Promise<void> {
+    const key = this.keys.assessment(record.id);
+    const pipe = this.redis.pipeline().hset(key, 'data', JSON.stringify(record));
+    if (commit) pipe.hset(key, 'committed', '1');
+    pipe.expire(key, ASSESSMENT_TTL_SEC);
+    if (commit) (pipe as unknown as Scripts).vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry));
+    const results = await this.timed('save', () => pipe.exec());
+    for (const [err] of results ?? []) if (err) throw err;
+  }
+
+  /** Commit one login to a user's history (atomic merge, trim and cap). */
+  async commit(userId: string, entry: HistoryEntry): Promise<void> {
+    await this.timed('commit', () => this.redis.vigilCommit(this.keys.user(userId), ...this.commitArgs(entry)));
+  }
+
+  /** Take a pending assessment for commit; a second claim of the same id fails. */
+  async claimAssessment(id: string): Promise<ClaimResult> {
+    const res = await this.timed('claim', () => this.redis.vigilClaim(this.keys.assessment(id)));
+    if (res === -1) return { ok: false, reason: 'missing' };
+    if (res === 0) return { ok: false, reason: 'already_committed' };
+    return { ok: true, record: JSON.parse(String(res)) as AssessmentRecord };
+  }
+
+  /** Release a claim after a failed commit so the caller may retry. */
+  async unclaimAssessment(id: string): Promise<void> {
+    await this.timed('unclaim', () => this.redis.vigilUnclaim(this.keys.assessment(id)));
+  }
+
+  /** Count a failed login from an IP; returns failures in the window. */
+  async recordIpFailure(ip: string, atMs: number): Promise<number> {
+    const hour = Math.floor(atMs / HOUR_MS);
+    return this.timed('event', () => this.redis.vigilIpFailure(this.keys.ipFailures(ip), hour, this.limits.failureWindowHours));
+  }
+
+  async ping(): Promise<void> {
+    await this.timed('ping', () => this.redis.ping());
+  }
+
+  private commitArgs(e: HistoryEntry): (string | number)[] {
+    const loc = e.location;
+    return [
+      Math.floor(e.atMs / SEC),
+      this.limits.deviceTrustDays * 86_400,
+      this.limits.maxDevices,
+      this.limits.maxUserAgents,
+      this.limits.historyRetentionDays * 86_400,
+      e.deviceHash ?? '',
+      e.uaFamily ?? '',
+      loc ? encodeLocation(loc) : '',
+    ];
+  }
+
+  private async timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    try {
+      const out = await fn();
+      this.observe(op, Number(process.hrtime.bigint() - start) / 1e9, true);
+      return out;
+    } catch (err) {
+      this.observe(op, Number(process.hrtime.bigint() - start) / 1e9, false);
+      throw err;
+    }
+  }
+}
+
+/** `lat|lon|acc|at|country|city`; `|` is stripped from names so the format cannot break. */
+export function encodeLocation(l: LastLocation): string {
+  const clean = (s: string | null) => (s ?? '').replaceAll('|', ' ');
+  return [
+    l.lat.toFixed(4),
+    l.lon.toFixed(4),
+    l.accuracyKm ?? '',
+    Math.floor(l.atMs / SEC),
+    clean(l.country),
+    clean(l.city),
+  ].join('|');
+}
+
+export function decodeLocation(s: string | undefined): LastLocation | null {
+  if (!s) return null;
+  const [lat, lon, acc, at, country, city] = s.split('|');
+  const latN = Number(lat);
+  const lonN = Number(lon);
+  if (!Number.isFinite(latN) || !Number.isFinite(lonN)) return null;
+  return {
+    lat: latN,
+    lon: lonN,
+    accuracyKm: acc ? Number(acc) : null,
+    atMs: Number(at) * SEC,
+    country: country || null,
+    city: city || null,
+  };
+}
+
+/** Turn the user hash into a snapshot. An empty hash (never seen, or expired) is not `known`. */
+export function parseUserHash(h: Record<string, string>): HistorySnapshot {
+  const devices = new Map<string, number>();
+  const userAgents = new Map<string, number>();
+  for (const [field, value] of Object.entries(h)) {
+    if (field.startsWith('d:')) devices.set(field.slice(2), Number(value) * SEC);
+    else if (field.startsWith('a:')) userAgents.set(field.slice(2), Number(value) * SEC);
+  }
+  return {
+    known: h.k !== undefined,
+    devices,
+    userAgents,
+    lastLocation: decodeLocation(h.loc),
+    lastLoginMs: h.l ? Number(h.l) * SEC : null,
+  };
+}
+
+function sumBuckets(h: Record<string, string> | undefined, atMs: number, windowHours: number): number {
+  if (!h) return 0;
+  const hour = Math.floor(atMs / HOUR_MS);
+  let total = 0;
+  for (const [bucket, count] of Object.entries(h)) {
+    if (Number(bucket) > hour - windowHours) total += Number(count);
+  }
+  return total;
+}

@@ -1,0 +1,110 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every Prometheus metric Vigil exports, built once per app on its own registry.
+ * Names follow Prometheus conventions: `_total` counters, `_seconds` histograms.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
+  const fastBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+  const registers = [registry];
+
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'vigil_http_request_duration_seconds',
+      help: 'HTTP request latency by route template, method and status code',
+      labelNames: ['route', 'method', 'status'] as const,
+      buckets: fastBuckets,
+      registers,
+    }),
+    assessments: new Counter({
+      name: 'vigil_assessments_total',
+      help: 'Assessments by application, overall confidence and decided action',
+      labelNames: ['application', 'confidence', 'action'] as const,
+      registers,
+    }),
+    assessorResults: new Counter({
+      name: 'vigil_assessor_results_total',
+      help: 'Per-assessor results by code (after overrides) and confidence',
+      labelNames: ['assessor', 'code', 'confidence'] as const,
+      registers,
+    }),
+    assessorDuration: new Histogram({
+      name: 'vigil_assessor_duration_seconds',
+      help: 'Time each assessor took',
+      labelNames: ['assessor'] as const,
+      buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
+      registers,
+    }),
+    assessorFailures: new Counter({
+      name: 'vigil_assessor_failures_total',
+      help: 'Assessors that threw or missed their deadline (answered assessment_not_available)',
+      labelNames: ['assessor', 'reason'] as const,
+      registers,
+    }),
+    redisDuration: new Histogram({
+      name: 'vigil_redis_duration_seconds',
+      help: 'Redis round-trip latency by operation',
+      labelNames: ['op'] as const,
+      buckets: fastBuckets,
+      registers,
+    }),
+    redisErrors: new Counter({
+      name: 'vigil_redis_errors_total',
+      help: 'Redis operations that failed or timed out, by operation',
+      labelNames: ['op'] as const,
+      registers,
+    }),
+    historyUnavailable: new Counter({
+      name: 'vigil_history_unavailable_total',
+      help: 'Assessments made without history because Redis failed or missed the deadline',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    commits: new Counter({
+      name: 'vigil_commits_total',
+      help: 'Logins committed to history, by how (assess, complete) and result',
+      labelNames: ['via', 'result'] as const,
+      registers,
+    }),
+    forwardedForIgnored: new Counter({
+      name: 'vigil_forwarded_for_ignored_total',
+      help: 'auth0-forwarded-for headers ignored because the client is not trusted for them',
+      labelNames: ['client'] as const,
+      registers,
+    }),
+    events: new Counter({
+      name: 'vigil_events_total',
+      help: 'Events received on /v1/events by type',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    authFailures: new Counter({
+      name: 'vigil_auth_failures_total',
+      help: 'Requests refused for a missing or wrong API key',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    uaCache: new Counter({
+      name: 'vigil_ua_cache_total',
+      help: 'User-agent parser cache lookups by result',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    intelListSize: new Gauge({
+      name: 'vigil_intel_list_networks',
+      help: 'Networks loaded per IP list source',
+      labelNames: ['source', 'category'] as const,
+      registers,
+    }),
+    ready: new Gauge({
+      name: 'vigil_ready',
+      help: '1 when Redis answered the last readiness probe',
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
