@@ -1,0 +1,69 @@
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { createUaParser } from './context/user-agent.js';
+import type { Deps } from './deps.js';
+import { openGeoLocator } from './geo/geo-locator.js';
+import { createKeys } from './history/keys.js';
+import { createRedis } from './history/redis.js';
+import { HistoryStore } from './history/store.js';
+import { IpIntel } from './intel/intel.js';
+import { createMetrics } from './metrics.js';
+
+export interface BuiltDeps extends Deps {
+  /** Close every connection and reader; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    // Secrets never reach the log, whatever logs a request.
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  });
+}
+
+/** Build the process's infrastructure once: Redis, GeoIP readers, IP lists, UA parser, metrics. */
+export async function buildDeps(config: Config, opts: { logger?: Logger; now?: () => number } = {}): Promise<BuiltDeps> {
+  const logger = opts.logger ?? createLogger(config);
+  const metrics = createMetrics();
+  const [geo, intel] = await Promise.all([openGeoLocator(config.geo), IpIntel.load(config.lists)]);
+  for (const s of intel.sources()) metrics.intelListSize.set({ source: s.name, category: s.category }, s.size);
+
+  const redis = createRedis({ url: config.redis.url, timeoutMs: config.redis.timeoutMs, logger });
+  const store = new HistoryStore(
+    redis,
+    createKeys(config.redis.keyPrefix),
+    {
+      deviceTrustDays: config.assessors.deviceTrustDays,
+      historyRetentionDays: config.assessors.historyRetentionDays,
+      maxDevices: config.assessors.maxDevices,
+      maxUserAgents: config.assessors.maxUserAgents,
+      failureWindowHours: config.assessors.traffic.windowHours,
+    },
+    (op, seconds, ok) => {
+      metrics.redisDuration.observe({ op }, seconds);
+      if (!ok) metrics.redisErrors.inc({ op });
+    },
+  );
+  const ua = createUaParser(config.uaCacheSize);
+
+  let closed: Promise<void> | null = null;
+  return {
+    config,
+    logger,
+    redis,
+    store,
+    geo,
+    intel,
+    uaFamily: (s) => ua.family(s),
+    metrics,
+    now: opts.now ?? Date.now,
+    close() {
+      closed ??= (async () => {
+        redis.disconnect();
+        await geo.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { GeoLocator } from './geo/geo-locator.js';
+import type { HistoryStore } from './history/store.js';
+import type { IpIntel } from './intel/intel.js';
+import type { Metrics } from './metrics.js';
+
+/**
+ * The infrastructure one Vigil process uses, built once in `src/build-deps.ts` and handed to
+ * routes and services. Nothing below reads env or opens connections of its own.
+ */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  store: HistoryStore;
+  geo: GeoLocator;
+  intel: IpIntel;
+  uaFamily(ua: string): string | null;
+  metrics: Metrics;
+  /** The clock, epoch ms; tests pass a fake one. */
+  now(): number;
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Deps } from '../deps.js';
+import { createAuthHook } from './auth.js';
+import { installErrorHandling } from './error-handler.js';
+import { assessRoutes } from './routes/assess.js';
+import { completeRoutes } from './routes/complete.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Build the HTTP app over already-built infrastructure. Routes stay thin: they call services. */
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    // Keep a caller's request id when it is sane, so one id follows the login through systems.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: deps.config.env === 'production',
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built by our own code from typed values; schemas there are documentation.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandling(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpDuration.observe(
+      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Vigil',
+        description: 'Adaptive authentication: risk assessment of logins, with Auth0-compatible answers.',
+        version: '1',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes(deps));
+  await app.register(metricsRoutes(deps));
+  await app.register(async (api) => {
+    api.addHook('onRequest', createAuthHook(deps.config.clients, deps.metrics));
+    await api.register(assessRoutes(deps));
+    await api.register(completeRoutes(deps));
+    await api.register(eventRoutes(deps));
+  });
+  return app;
+}

@@ -1,0 +1,55 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_CODES, VigilError, type ErrorCode } from '../errors.js';
+
+/** The error body of every failed request (DESIGN §4). */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; request_id: string };
+}
+
+/** Fastify's own error codes, mapped to ours so no client error surfaces as a 500. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_VALIDATION: 'invalid_request',
+};
+
+function toVigilError(err: FastifyError): VigilError {
+  if (err instanceof VigilError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      return path ? `${path}: ${v.message}` : v.message;
+    });
+    return new VigilError('invalid_request', `${err.validationContext ?? 'body'} is invalid: ${issues.join('; ')}`);
+  }
+  const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+  if (mapped) return new VigilError(mapped, err.message, { cause: err });
+  // Body parser SyntaxErrors carry status 400 but no FST code on some paths.
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+    return new VigilError('invalid_json', `body is not valid JSON: ${err.message}`, { cause: err });
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new VigilError('invalid_request', err.message, { cause: err });
+  }
+  return new VigilError('internal_error', 'internal error', { cause: err });
+}
+
+/** The one place that turns errors into HTTP answers. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const e = toVigilError(err);
+    if (e.code === 'internal_error') request.log.error({ err }, 'unhandled error');
+    const body: ErrorBody = { error: { code: e.code, message: e.message, request_id: String(request.id) } };
+    return reply.status(ERROR_CODES[e.code].status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = {
+      error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, request_id: String(request.id) },
+    };
+    return reply.status(404).send(body);
+  });
+}

@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { withDeadline } from '../../service/deadline.js';
+
+/** `GET /health/live` (the process answers) and `GET /health/ready` (Redis reachable, GeoIP loaded). */
+export const healthRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
+  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
+    let redis: 'ok' | string = 'ok';
+    try {
+      await withDeadline(deps.store.ping(), deps.config.redis.timeoutMs);
+    } catch (err) {
+      redis = `unavailable: ${(err as Error).message}`;
+    }
+    const ready = redis === 'ok';
+    deps.metrics.ready.set(ready ? 1 : 0);
+    reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not_ready', checks: { redis, geoip: deps.geo.info, lists: deps.intel.sources() } };
+  });
+};

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ASSESSOR_NAMES } from '../assessors/types.js';
+import { ERROR_CODES } from '../errors.js';
+
+/** Request and response schemas: validation on the way in, the OpenAPI document for all. */
+
+export const assessBody = z.strictObject({
+  user_id: z.string().min(1).max(256).describe('Your stable id of the user (not the email).'),
+  email: z.email().max(254).optional().describe('Where email verification codes go for unenrolled users.'),
+  ip: z.string().min(1).max(64).optional().describe('End-user IP; ignored when a trusted auth0-forwarded-for header is sent.'),
+  user_agent: z.string().max(2048).optional(),
+  device_id: z.string().min(1).max(512).optional().describe('Opaque device cookie; stored only as a keyed hash.'),
+  application: z.string().min(1).max(128).optional().describe('Application (client id) whose policy applies; default "default".'),
+  acr_values: z.string().max(1024).optional().describe('Space-separated ACR values; the multi-factor policy forces a challenge.'),
+  timestamp: z.string().max(64).optional().describe('ISO 8601 time of the login, for replays; needs allowTimestamp on the client.'),
+  commit: z.boolean().optional().describe('false: do not commit an allowed login now; call /complete later.'),
+});
+
+const confidence = z.enum(['high', 'medium', 'low', 'neutral']);
+const assessment = z.object({
+  confidence,
+  code: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const assessResponse = z.object({
+  assessment_id: z.string(),
+  risk_assessment: z.object({
+    confidence,
+    version: z.literal('1'),
+    assessments: z.object(Object.fromEntries(ASSESSOR_NAMES.map((n) => [n, assessment]))),
+  }),
+  score: z.number().min(0).max(1).describe('Risk in [0, 1]: the weighted mean of per-assessor risk.'),
+  decision: z.object({
+    action: z.enum(['allow', 'challenge', 'deny']),
+    reasons: z.array(z.string()),
+    mfa: z
+      .object({
+        enrolled: z.boolean(),
+        step: z.enum(['email_verification', 'challenge']),
+        enrollment: z.enum(['optional', 'required']).optional(),
+        factors: z.array(z.string()),
+      })
+      .optional(),
+  }),
+  committed: z.boolean(),
+  context: z.object({
+    ip: z.string().nullable(),
+    ip_source: z.enum(['forwarded_for', 'body', 'connection']),
+    ua_family: z.string().nullable(),
+    location: z.object({ country: z.string().nullable(), city: z.string().nullable() }).nullable(),
+    history: z.enum(['loaded', 'unavailable']),
+  }),
+});
+
+export const assessmentIdParams = z.strictObject({ id: z.uuid() });
+export const completeResponse = z.object({ assessment_id: z.string(), committed: z.literal(true) });
+
+export const eventBody = z.strictObject({
+  type: z.literal('login_failed'),
+  ip: z.string().min(1).max(64).optional().describe('End-user IP; required unless a trusted auth0-forwarded-for header is sent.'),
+  user_id: z.string().min(1).max(256).optional(),
+  user_agent: z.string().max(2048).optional(),
+  reason: z.string().max(128).optional(),
+});
+export const eventResponse = z.object({ recorded: z.literal(true), ip: z.string() });
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...(keyof typeof ERROR_CODES)[]]),
+    message: z.string(),
+    request_id: z.string(),
+  }),
+});

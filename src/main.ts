@@ -1,0 +1,49 @@
+import { ensureApiClient } from './api-clients.js';
+import { buildDeps, createLogger } from './build-deps.js';
+import { ConfigError, loadConfig } from './config.js';
+import { buildApp } from './http/app.js';
+
+/** Boot: parse config once, build infrastructure, serve, and shut down cleanly on signals. */
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = ensureApiClient(loadConfig());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vigil: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const { config, devKey } = loaded;
+  const logger = createLogger(config);
+  if (config.deviceSecretIsDefault) {
+    logger.warn('VIGIL_DEVICE_SECRET is not set: using the development default (production refuses to start without one)');
+  }
+  const deps = await buildDeps(config, { logger });
+  const app = await buildApp(deps);
+  app.addHook('onClose', () => deps.close());
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+  await app.listen({ host: config.host, port: config.port });
+  if (devKey) {
+    process.stderr.write(
+      `\n  No API client configured: this process accepts a development key (valid until it stops):\n\n` +
+        `    export VIGIL_API_KEY=${devKey}\n\n` +
+        `  For a lasting key: npm run keygen -- my-login-service (see README, "API clients").\n\n`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`vigil: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
