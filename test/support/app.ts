@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { buildDeps, type BuiltDeps } from '../../src/build-deps.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { hashApiKey } from '../../src/http/auth.js';
+import { buildApp } from '../../src/http/app.js';
+
+export const KEYS = {
+  web: 'vk_test_web_0123456789abcdefghijklmnopqrstuv',
+  ropg: 'vk_test_ropg_0123456789abcdefghijklmnopqrstu',
+  replay: 'vk_test_replay_0123456789abcdefghijklmnopqrs',
+} as const;
+
+/** A config file object with three clients: plain, trusted for forwarded-for, and allowed timestamps. */
+export function testFileConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    clients: [
+      { id: 'web', keyHash: hashApiKey(KEYS.web) },
+      { id: 'ropg', keyHash: hashApiKey(KEYS.ropg), trustForwardedFor: true },
+      { id: 'replay', keyHash: hashApiKey(KEYS.replay), allowTimestamp: true },
+    ],
+    ...extra,
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: BuiltDeps;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** The real app over a real Redis (the test's own), with silent logs and an optional fake clock. */
+export async function makeTestApp(opts: {
+  redisUrl: string;
+  file?: Record<string, unknown>;
+  env?: Record<string, string>;
+  now?: () => number;
+}): Promise<TestApp> {
+  const config = loadConfig(
+    { NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: opts.redisUrl, VIGIL_DEVICE_SECRET: 'x'.repeat(32), ...opts.env },
+    opts.file ?? testFileConfig(),
+  );
+  const deps = await buildDeps(config, opts.now ? { now: opts.now } : {});
+  const app = await buildApp(deps);
+  await app.ready();
+  await waitForRedis(deps);
+  return {
+    app,
+    deps,
+    config,
+    async close() {
+      await app.close();
+      await deps.close();
+    },
+  };
+}
+
+/** Wait until the app's Redis client is connected (commands fail fast while it is not). */
+export async function waitForRedis(deps: BuiltDeps, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (deps.redis.status !== 'ready') {
+    if (Date.now() > until) throw new Error(`redis not ready: ${deps.redis.status}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function bearer(key: string): Record<string, string> {
+  return { authorization: `Bearer ${key}` };
+}
