@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
 import { CLAIM_ASSESSMENT, COMMIT_LOGIN, RECORD_IP_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
@@ -64,13 +64,10 @@ export class HistoryStore {
   async load(userId: string, ip: string | null, atMs: number): Promise<{ history: HistorySnapshot; ipFailures: number | null }> {
     const pipe = this.redis.pipeline().hgetall(this.keys.user(userId));
     if (ip) pipe.hgetall(this.keys.ipFailures(ip));
-    const results = await this.timed('load', () => pipe.exec());
-    const [userRes, ipRes] = results ?? [];
-    if (!userRes || userRes[0]) throw userRes?.[0] ?? new Error('empty pipeline result');
-    if (ipRes?.[0]) throw ipRes[0];
+    const [userHash, ipHash] = await this.timed('load', () => execPipeline(pipe));
     return {
-      history: parseUserHash(userRes[1] as Record<string, string>),
-      ipFailures: ip ? sumBuckets(ipRes?.[1] as Record<string, string>, atMs, this.limits.failureWindowHours) : null,
+      history: parseUserHash(userHash as Record<string, string>),
+      ipFailures: ip ? sumBuckets(ipHash as Record<string, string>, atMs, this.limits.failureWindowHours) : null,
     };
   }
 
@@ -81,8 +78,7 @@ export class HistoryStore {
     if (commit) pipe.hset(key, 'committed', '1');
     pipe.expire(key, ASSESSMENT_TTL_SEC);
     if (commit) (pipe as unknown as Scripts).vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry));
-    const results = await this.timed('save', () => pipe.exec());
-    for (const [err] of results ?? []) if (err) throw err;
+    await this.timed('save', () => execPipeline(pipe));
   }
 
   /** Commit one login to a user's history (atomic merge, trim and cap). */
@@ -138,6 +134,15 @@ export class HistoryStore {
       throw err;
     }
   }
+}
+
+/** Run a pipeline; the first command error rejects, so callers and metrics see one failure. */
+async function execPipeline(pipe: ChainableCommander): Promise<unknown[]> {
+  const results = (await pipe.exec()) ?? [];
+  return results.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
 }
 
 /** `lat|lon|acc|at|country|city`; `|` is stripped from names so the format cannot break. */

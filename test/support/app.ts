@@ -35,6 +35,8 @@ export async function makeTestApp(opts: {
   file?: Record<string, unknown>;
   env?: Record<string, string>;
   now?: () => number;
+  /** Wait for the Redis connection before returning (default true). */
+  waitForRedis?: boolean;
 }): Promise<TestApp> {
   const config = loadConfig(
     { NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: opts.redisUrl, VIGIL_DEVICE_SECRET: 'x'.repeat(32), ...opts.env },
@@ -43,7 +45,7 @@ export async function makeTestApp(opts: {
   const deps = await buildDeps(config, opts.now ? { now: opts.now } : {});
   const app = await buildApp(deps);
   await app.ready();
-  await waitForRedis(deps);
+  if (opts.waitForRedis !== false) await waitForRedis(deps);
   return {
     app,
     deps,

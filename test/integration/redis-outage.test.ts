@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYS, bearer, makeTestApp, waitForRedis, type TestApp } from '../support/app.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+
+const LONDON = '81.2.69.142';
+
+describe('Redis stopped mid-run and restarted', () => {
+  let redis: TestRedis;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    t = await makeTestApp({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+  });
+
+  const assess = (body: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: '/v1/assess', headers: bearer(KEYS.web), payload: body });
+
+  it('answers fail-closed within the deadline while Redis is down, and recovers without a restart', async () => {
+    const ok = await assess({ user_id: 'carol', ip: LONDON, device_id: 'c1', user_agent: 'curl/8.0' });
+    expect(ok.json().committed).toBe(true);
+    expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200);
+
+    await redis.stop();
+
+    const started = performance.now();
+    const down = await assess({ user_id: 'carol', email: 'c@example.com', ip: LONDON, device_id: 'c1', user_agent: 'curl/8.0' });
+    const elapsed = performance.now() - started;
+    expect(down.statusCode).toBe(200);
+    expect(elapsed).toBeLessThan(t.config.assessDeadlineMs + 100);
+    const body = down.json();
+    expect(body.risk_assessment.assessments.NewDevice.code).toBe('assessment_not_available');
+    expect(body.risk_assessment.assessments.ImpossibleTravel.code).toBe('assessment_not_available');
+    expect(body.risk_assessment.confidence).toBe('low');
+    expect(body.decision.action).toBe('challenge');
+    expect(body.committed).toBe(false);
+    expect(body.context.history).toBe('unavailable');
+
+    const ready = await t.app.inject({ url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().status).toBe('not_ready');
+
+    const event = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: bearer(KEYS.web),
+      payload: { type: 'login_failed', ip: LONDON },
+    });
+    expect(event.statusCode).toBe(503);
+    expect(event.json().error.code).toBe('store_unavailable');
+
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/vigil_history_unavailable_total\{reason="(error|deadline)"\} [1-9]/);
+    expect(metrics).toMatch(/vigil_redis_errors_total\{op="load"\} [1-9]/);
+
+    await redis.start();
+    await waitForRedis(t.deps, 10_000);
+    expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200);
+    const back = (await assess({ user_id: 'carol', ip: LONDON, device_id: 'c1', user_agent: 'curl/8.0' })).json();
+    expect(back.context.history).toBe('loaded');
+    // The restarted Redis is empty, so this is a first login again, and it commits (scripts reload by themselves).
+    expect(back.risk_assessment.assessments.NewDevice.code).toBe('initial_login');
+    expect(back.committed).toBe(true);
+  });
+
+  it('fails open when configured to: unavailable assessors count as neutral', async () => {
+    const dead = await startTestRedis();
+    await dead.stop();
+    const open = await makeTestApp({ redisUrl: dead.url, env: { VIGIL_FAIL_OPEN: 'true' }, waitForRedis: false });
+    try {
+      const r = await open.app.inject({
+        method: 'POST',
+        url: '/v1/assess',
+        headers: bearer(KEYS.web),
+        payload: { user_id: 'dave', ip: LONDON, device_id: 'd1' },
+      });
+      const body = r.json();
+      expect(body.risk_assessment.assessments.NewDevice.code).toBe('assessment_not_available');
+      expect(body.risk_assessment.confidence).toBe('high');
+      expect(body.decision.action).toBe('allow');
+      expect(body.committed).toBe(false);
+    } finally {
+      await open.close();
+    }
+  });
+});
