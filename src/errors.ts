@@ -14,7 +14,6 @@ export const ERROR_CODES = {
   unauthorized: { status: 401, doc: 'Missing or wrong `Authorization: Bearer <api key>`.' },
   forbidden: { status: 403, doc: 'The API client may not use this application or route.' },
   not_found: { status: 404, doc: 'The route or the resource does not exist (assessment records live 10 minutes).' },
-  method_not_allowed: { status: 405, doc: 'The route does not accept this HTTP method.' },
   already_completed: { status: 409, doc: 'The assessment was already committed to history.' },
   not_committable: { status: 409, doc: 'The assessment was denied or challenged; only an allowed assessment can be completed.' },
   payload_too_large: { status: 413, doc: 'The body is larger than the configured limit.' },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.js';
 import { createAuthHook } from './auth.js';
@@ -24,7 +24,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: deps.config.env === 'production',
+    // Per-request lines cost real time on the hot path; production logs errors and events only.
+    logController: new LogController({
+      disableRequestLogging: (req) =>
+        deps.config.env === 'production' || req.url.startsWith('/health/') || req.url === '/metrics',
+    }),
   });
 
   app.setValidatorCompiler(validatorCompiler);

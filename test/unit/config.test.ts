@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ensureApiClient } from '../../src/api-clients.js';
+import { ConfigError, DEV_DEVICE_SECRET, loadConfig } from '../../src/config.js';
+import { hashApiKey } from '../../src/http/auth.js';
+
+const KEY_HASH = hashApiKey('k');
+
+function configError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('serves with sensible defaults from an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'vigil:' },
+      assessDeadlineMs: 250,
+      failOpen: false,
+      deviceSecret: DEV_DEVICE_SECRET,
+      deviceSecretIsDefault: true,
+    });
+    expect(c.applications.default).toEqual({ mfaPolicy: 'adaptive', challengeOn: ['low'], enrollment: 'optional' });
+    expect(c.assessors.deviceTrustDays).toBe(30);
+    expect(c.assessors.travel.maxSpeedKmh).toBe(1000);
+    expect(c.combiner.bands).toEqual({ low: 0.6, medium: 0.3 });
+  });
+
+  it('lists every bad environment variable by name', () => {
+    const msg = configError(() => loadConfig({ PORT: 'eighty', REDIS_URL: 'not a url', VIGIL_ASSESS_DEADLINE_MS: '0' }));
+    expect(msg).toContain('PORT');
+    expect(msg).toContain('REDIS_URL');
+    expect(msg).toContain('VIGIL_ASSESS_DEADLINE_MS');
+  });
+
+  it('rejects unknown override codes and names the known ones', () => {
+    const msg = configError(() => loadConfig({}, { overrides: { NewDevice: { no_such_code: 'low' } } }));
+    expect(msg).toContain('overrides.NewDevice.no_such_code');
+    expect(msg).toContain('partial_match');
+  });
+
+  it('rejects a key hash that is not sha256 hex, and unknown keys', () => {
+    expect(configError(() => loadConfig({}, { clients: [{ id: 'a', keyHash: 'plaintext-key' }] }))).toContain('clients.0.keyHash');
+    expect(configError(() => loadConfig({}, { clinets: [] }))).toMatch(/clinets/);
+  });
+
+  it('rejects duplicate client ids and references to unknown applications', () => {
+    const dup = { clients: [{ id: 'a', keyHash: KEY_HASH }, { id: 'a', keyHash: KEY_HASH }] };
+    expect(configError(() => loadConfig({}, dup))).toContain('"a" appears twice');
+    const badApp = { clients: [{ id: 'a', keyHash: KEY_HASH, applications: ['nope'] }] };
+    expect(configError(() => loadConfig({}, badApp))).toContain('unknown application "nope"');
+  });
+
+  it('rejects bands where medium exceeds low', () => {
+    expect(configError(() => loadConfig({}, { combiner: { bands: { low: 0.2, medium: 0.5 } } }))).toContain('bands');
+  });
+
+  it('always has a default application, even when the file names only others', () => {
+    const c = loadConfig({}, { applications: { admin: { mfaPolicy: 'always' } } });
+    expect(c.applications.admin?.mfaPolicy).toBe('always');
+    expect(c.applications.default?.mfaPolicy).toBe('adaptive');
+  });
+
+  it('requires a device secret in production', () => {
+    expect(configError(() => loadConfig({ NODE_ENV: 'production' }))).toContain('VIGIL_DEVICE_SECRET');
+    const c = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: 's'.repeat(32) });
+    expect(c.deviceSecretIsDefault).toBe(false);
+  });
+
+  it('reads the file named by VIGIL_CONFIG, and says so when it is missing or not JSON', () => {
+    const c = loadConfig({ VIGIL_CONFIG: 'examples/vigil.json' });
+    expect(c.clients.map((x) => x.id)).toEqual(['web-login', 'ropg']);
+    expect(c.applications['admin-console']?.enrollment).toBe('required');
+    expect(configError(() => loadConfig({ VIGIL_CONFIG: 'examples/missing.json' }))).toContain('Cannot read');
+    expect(configError(() => loadConfig({ VIGIL_CONFIG: 'README.md' }))).toContain('not valid JSON');
+  });
+
+  it('lets VIGIL_FAIL_OPEN override the file', () => {
+    expect(loadConfig({ VIGIL_FAIL_OPEN: 'true' }, { failOpen: false }).failOpen).toBe(true);
+    expect(loadConfig({ VIGIL_FAIL_OPEN: '0' }, { failOpen: true }).failOpen).toBe(false);
+  });
+});
+
+describe('ensureApiClient', () => {
+  it('refuses to run open in production, saying how to add a client', () => {
+    const c = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: 's'.repeat(32) });
+    expect(configError(() => ensureApiClient(c))).toContain('npm run keygen');
+  });
+
+  it('creates a development key whose hash is the only thing configured', () => {
+    const { config, devKey } = ensureApiClient(loadConfig({}));
+    expect(devKey).toMatch(/^vk_[A-Za-z0-9_-]{43}$/);
+    expect(config.clients).toHaveLength(1);
+    expect(config.clients[0]?.keyHash).toBe(hashApiKey(devKey!));
+    expect(JSON.stringify(config)).not.toContain(devKey);
+  });
+
+  it('leaves configured clients alone', () => {
+    const c = loadConfig({}, { clients: [{ id: 'a', keyHash: KEY_HASH }] });
+    expect(ensureApiClient(c)).toEqual({ config: c, devKey: null });
+  });
+});
+
+describe('examples/vigil.json', () => {
+  it('parses and carries every top-level key of the schema', () => {
+    const raw = JSON.parse(readFileSync('examples/vigil.json', 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(raw).sort()).toEqual(
+      ['applications', 'assessors', 'clients', 'combiner', 'denyRules', 'failOpen', 'lists', 'overrides'].sort(),
+    );
+  });
+});
