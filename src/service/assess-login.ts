@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { assessors } from '../assessors/index.js';
 import { runAssessors } from '../assessors/run-assessors.js';
 import type { Assessment, AssessorName, Confidence, LoginContext } from '../assessors/types.js';
+import type { Logger } from 'pino';
 import type { ClientConfig } from '../config.js';
 import { deviceHash } from '../context/device.js';
 import { parseIp, resolveClientIp } from '../context/ip.js';
@@ -32,7 +33,12 @@ export interface Caller {
   client: ClientConfig;
   connectionIp: string;
   forwardedFor: string | undefined;
+  /** The request's logger, so every line carries the request id. */
+  log: RequestLog;
 }
+
+/** The part of a pino logger the services use. */
+export type RequestLog = Pick<Logger, 'warn' | 'info' | 'error'>;
 
 export interface AssessResponse {
   assessment_id: string;
@@ -107,7 +113,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
     ipFailures = loaded.ipFailures;
   } catch (err) {
     metrics.historyUnavailable.inc({ reason: err instanceof Error && err.name === 'DeadlineError' ? 'deadline' : 'error' });
-    deps.logger.warn({ err: (err as Error).message, user: req.user_id }, 'history unavailable, assessing without it');
+    caller.log.warn({ err: (err as Error).message }, 'history unavailable, assessing without it');
   }
 
   const traffic = config.assessors.traffic;
@@ -165,7 +171,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
       if (commit) metrics.commits.inc({ via: 'assess', result: 'ok' });
     } catch (err) {
       if (commit) metrics.commits.inc({ via: 'assess', result: 'error' });
-      deps.logger.warn({ err: (err as Error).message, assessment: id }, 'could not save assessment');
+      caller.log.warn({ err: (err as Error).message, assessment: id }, 'could not save assessment');
     }
   }
 

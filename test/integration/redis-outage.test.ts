@@ -67,6 +67,22 @@ describe('Redis stopped mid-run and restarted', () => {
     expect(back.committed).toBe(true);
   });
 
+  it('answers within the deadline while Redis is alive but stalled', async () => {
+    await waitForRedis(t.deps, 10_000);
+    const blocker = redis.client();
+    // DEBUG SLEEP stalls the whole server, like a slow command or a fork on a big dataset.
+    const stalled = blocker.call('DEBUG', 'SLEEP', '1');
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    const r = await assess({ user_id: 'erin', ip: LONDON, device_id: 'e1' });
+    const elapsed = performance.now() - started;
+    await stalled;
+    expect(r.statusCode).toBe(200);
+    expect(elapsed).toBeLessThan(t.config.assessDeadlineMs + 100);
+    expect(r.json().context.history).toBe('unavailable');
+    expect(r.json().risk_assessment.confidence).toBe('low');
+  });
+
   it('fails open when configured to: unavailable assessors count as neutral', async () => {
     const dead = await startTestRedis();
     await dead.stop();

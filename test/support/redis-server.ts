@@ -53,7 +53,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   const clients: Redis[] = [];
 
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], {
       stdio: 'ignore',
     });
     proc.on('error', (err) => {

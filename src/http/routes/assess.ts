@@ -20,6 +20,7 @@ export const assessRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
           client: request.client,
           connectionIp: request.socket.remoteAddress ?? request.ip,
           forwardedFor: headerValue(request.headers['auth0-forwarded-for']),
+          log: request.log,
         }),
     });
   }
