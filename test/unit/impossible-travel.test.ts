@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import { impossibleTravel } from '../../src/assessors/impossible-travel.js';
+import type { AnonymousInfo } from '../../src/geo/location.js';
+import { haversineKm } from '../../src/geo/haversine.js';
+import type { LastLocation } from '../../src/history/snapshot.js';
+import {
+  HOUR,
+  LONDON,
+  NEW_YORK,
+  NOW,
+  PARIS,
+  history,
+  input,
+  lastLocation,
+  location,
+  login,
+  settings,
+} from './assessor-fixtures.js';
+
+/** Kilometres per degree of latitude on the sphere haversineKm uses. */
+const KM_PER_DEG = (Math.PI * 6371.0088) / 180;
+
+const noAnon: AnonymousInfo = {
+  anonymous: false,
+  vpn: false,
+  tor: false,
+  hosting: false,
+  publicProxy: false,
+  residentialProxy: false,
+};
+
+type Point = { lat: number; lon: number; country?: string; city?: string; accuracyKm?: number | null };
+
+/** Assess a login at `to`, `hours` after a last valid login at `from`. */
+function trip(from: Point, to: Point, hours: number, travel = settings.travel) {
+  const last: LastLocation = lastLocation({ ...from, atMs: NOW - hours * HOUR });
+  return impossibleTravel.assess(
+    input({
+      login: login({ geo: { location: location({ ...to }), anonymous: null }, atMs: NOW }),
+      history: history({ lastLocation: last }),
+      settings: { ...settings, travel },
+    }),
+  );
+}
+
+describe('impossibleTravel: codes before any distance', () => {
+  it('assessment_not_available (low) without history, before anything else', () => {
+    const r = impossibleTravel.assess(input({ history: null, login: login({ ip: null }) }));
+    expect(r).toEqual({ confidence: 'low', code: 'assessment_not_available' });
+  });
+
+  it('missing_geoip (medium) without an IP, even if the geo says anonymous', () => {
+    const geo = { location: null, anonymous: { ...noAnon, anonymous: true, tor: true } };
+    expect(impossibleTravel.assess(input({ login: login({ ip: null, geo }) }))).toEqual({
+      confidence: 'medium',
+      code: 'missing_geoip',
+    });
+  });
+
+  for (const flag of ['vpn', 'tor', 'publicProxy', 'residentialProxy'] as const) {
+    it(`anonymous_proxy (low) for ${flag}, before a missing location`, () => {
+      const geo = { location: null, anonymous: { ...noAnon, [flag]: true } };
+      expect(impossibleTravel.assess(input({ login: login({ geo }) }))).toEqual({ confidence: 'low', code: 'anonymous_proxy' });
+    });
+  }
+
+  it('anonymous_proxy for a bare anonymous flag (an anonymizer list hit)', () => {
+    const geo = { location: location(), anonymous: { ...noAnon, anonymous: true } };
+    expect(impossibleTravel.assess(input({ login: login({ geo }) })).code).toBe('anonymous_proxy');
+  });
+
+  it('hosting alone is not an anonymizer, even with MaxMind`s is_anonymous set beside it', () => {
+    for (const anonymous of [false, true]) {
+      const geo = { location: location(), anonymous: { ...noAnon, anonymous, hosting: true } };
+      const h = history({ lastLocation: lastLocation() });
+      expect(impossibleTravel.assess(input({ login: login({ geo }), history: h })).code).toBe('minimal_travel_from_last_login');
+    }
+  });
+
+  it('missing_geoip (medium) when the IP has no record', () => {
+    const r = impossibleTravel.assess(input({ login: login({ geo: { location: null, anonymous: null } }) }));
+    expect(r).toEqual({ confidence: 'medium', code: 'missing_geoip' });
+  });
+
+  it('unknown_location (neutral) for a record without coordinates', () => {
+    for (const p of [{ lat: null }, { lon: null }, { lat: Number.NaN }]) {
+      const geo = { location: location(p), anonymous: null };
+      expect(impossibleTravel.assess(input({ login: login({ geo }) }))).toEqual({
+        confidence: 'neutral',
+        code: 'unknown_location',
+      });
+    }
+  });
+
+  it('initial_login (neutral) for a user without history', () => {
+    const r = impossibleTravel.assess(input({ history: history({ known: false, lastLocation: lastLocation() }) }));
+    expect(r).toEqual({ confidence: 'neutral', code: 'initial_login' });
+  });
+
+  it('location_history_not_found (neutral) when no earlier login had coordinates', () => {
+    const r = impossibleTravel.assess(input({ history: history({ lastLocation: null, lastLoginMs: NOW - HOUR }) }));
+    expect(r).toEqual({ confidence: 'neutral', code: 'location_history_not_found' });
+  });
+
+  it('invalid_travel (neutral) when the login is older than the last valid one', () => {
+    const h = history({ lastLocation: lastLocation({ atMs: NOW + 1 }) });
+    expect(impossibleTravel.assess(input({ history: h }))).toEqual({ confidence: 'neutral', code: 'invalid_travel' });
+  });
+});
+
+describe('impossibleTravel: distance and speed', () => {
+  it('0 km is minimal travel, with details', () => {
+    const r = trip(LONDON, LONDON, 2);
+    expect(r).toEqual({
+      confidence: 'high',
+      code: 'minimal_travel_from_last_login',
+      details: {
+        distance_km: 0,
+        effective_distance_km: 0,
+        uncertainty_km: 200,
+        elapsed_h: 2,
+        speed_kmh: 0,
+        allowance_km: 1000 * 2 + 100,
+        max_speed_kmh: 1000,
+        from: { country: 'GB', city: 'London' },
+        to: { country: 'GB', city: 'London' },
+      },
+    });
+  });
+
+  it('subtracts both accuracy radii: 250 km apart with 100 km radii is 50 km, minimal', () => {
+    const from = { lat: 10, lon: 20, accuracyKm: 100 };
+    const to = { lat: 10 + 250 / KM_PER_DEG, lon: 20, accuracyKm: 100 };
+    const r = trip(from, to, 0.25);
+    expect(r.code).toBe('minimal_travel_from_last_login');
+    expect(r.details).toMatchObject({ distance_km: 250, uncertainty_km: 200, effective_distance_km: 50 });
+  });
+
+  it('uses defaultAccuracyKm only for the side that gives no radius', () => {
+    const from = { lat: 10, lon: 20, accuracyKm: 10 };
+    const to = { lat: 10 + 250 / KM_PER_DEG, lon: 20, accuracyKm: null };
+    const r = trip(from, to, 1, { ...settings.travel, defaultAccuracyKm: 30 });
+    expect(r.details).toMatchObject({ uncertainty_km: 40, effective_distance_km: 210 });
+  });
+
+  it('London → New York in 1 h is impossible', () => {
+    const raw = haversineKm(LONDON.lat, LONDON.lon, NEW_YORK.lat, NEW_YORK.lon);
+    expect(raw).toBeGreaterThan(5560);
+    expect(raw).toBeLessThan(5580);
+    const r = trip(LONDON, NEW_YORK, 1);
+    expect(r.confidence).toBe('low');
+    expect(r.code).toBe('impossible_travel_from_last_login');
+    expect(r.details).toEqual({
+      distance_km: Math.round(raw * 10) / 10,
+      effective_distance_km: Math.round((raw - 200) * 10) / 10,
+      uncertainty_km: 200,
+      elapsed_h: 1,
+      speed_kmh: Math.round(raw - 200),
+      allowance_km: 1100,
+      max_speed_kmh: 1000,
+      from: { country: 'GB', city: 'London' },
+      to: { country: 'US', city: 'New York' },
+    });
+  });
+
+  it('London → New York in 8 h is substantial (plausible only by air)', () => {
+    const raw = haversineKm(LONDON.lat, LONDON.lon, NEW_YORK.lat, NEW_YORK.lon);
+    const r = trip(LONDON, NEW_YORK, 8);
+    expect(r.confidence).toBe('medium');
+    expect(r.code).toBe('substantial_travel_from_last_login');
+    expect(r.details).toMatchObject({ elapsed_h: 8, allowance_km: 8100, speed_kmh: Math.round((raw - 200) / 8) });
+  });
+
+  it('300 km in 3 h is ordinary travel', () => {
+    const to = { lat: 10 + 300 / KM_PER_DEG, lon: 20, accuracyKm: 0 };
+    const r = trip({ lat: 10, lon: 20, accuracyKm: 0 }, to, 3);
+    expect(r.confidence).toBe('high');
+    expect(r.code).toBe('travel_from_last_login');
+    expect(r.details).toMatchObject({ effective_distance_km: 300, elapsed_h: 3, speed_kmh: 100, allowance_km: 3100 });
+  });
+
+  it('puts the allowance at maxSpeed × hours + base: just inside is not impossible, just outside is', () => {
+    const at = (km: number) => trip({ lat: 0, lon: 0, accuracyKm: 0 }, { lat: km / KM_PER_DEG, lon: 0, accuracyKm: 0 }, 2);
+    expect(at(2099).code).toBe('substantial_travel_from_last_login');
+    expect(at(2101).code).toBe('impossible_travel_from_last_login');
+  });
+
+  it('bills short gaps as minElapsedHours (authentik max(hours, 1))', () => {
+    // 1000 km in 6 minutes: at real speed 10,000 km/h, but within 1000 × 1 + 100.
+    const r = trip({ lat: 0, lon: 0, accuracyKm: 0 }, { lat: 1000 / KM_PER_DEG, lon: 0, accuracyKm: 0 }, 0.1);
+    expect(r.code).toBe('substantial_travel_from_last_login');
+    expect(r.details).toMatchObject({ elapsed_h: 0.1, speed_kmh: 10_000, allowance_km: 1100 });
+  });
+
+  it('ground speed decides travel vs substantial', () => {
+    const at = (kmh: number) =>
+      trip({ lat: 0, lon: 0, accuracyKm: 0 }, { lat: 400 / KM_PER_DEG, lon: 0, accuracyKm: 0 }, 2, {
+        ...settings.travel,
+        groundSpeedKmh: kmh,
+      }).code;
+    expect(at(201)).toBe('travel_from_last_login');
+    expect(at(199)).toBe('substantial_travel_from_last_login');
+  });
+
+  it('the minimal threshold applies to the effective distance', () => {
+    const at = (minimal: number) =>
+      trip({ lat: 0, lon: 0, accuracyKm: 0 }, { lat: 150 / KM_PER_DEG, lon: 0, accuracyKm: 0 }, 5, {
+        ...settings.travel,
+        minimalDistanceKm: minimal,
+      }).code;
+    expect(at(151)).toBe('minimal_travel_from_last_login');
+    expect(at(149)).toBe('travel_from_last_login');
+  });
+
+  it('an effective distance equal to minimalDistanceKm is still minimal', () => {
+    const to = { lat: 150 / KM_PER_DEG, lon: 0, accuracyKm: 0 };
+    const exact = haversineKm(0, 0, to.lat, to.lon);
+    const r = trip({ lat: 0, lon: 0, accuracyKm: 0 }, to, 5, { ...settings.travel, minimalDistanceKm: exact });
+    expect(r.code).toBe('minimal_travel_from_last_login');
+  });
+
+  it('crosses the antimeridian the short way: Fiji 179.9 ↔ −179.9 is minimal, not impossible', () => {
+    const r = trip({ lat: -17.7, lon: 179.9, accuracyKm: 5 }, { lat: -17.7, lon: -179.9, accuracyKm: 5 }, 0.1);
+    expect(r.code).toBe('minimal_travel_from_last_login');
+    expect(r.details?.distance_km).toBeGreaterThan(20);
+    expect(r.details?.distance_km).toBeLessThan(22);
+  });
+
+  it('crosses a pole the short way', () => {
+    const r = trip({ lat: 89.9, lon: 0, accuracyKm: 0 }, { lat: 89.9, lon: 180, accuracyKm: 0 }, 0.1);
+    expect(r.code).toBe('minimal_travel_from_last_login');
+    expect(r.details?.distance_km).toBeCloseTo(0.2 * KM_PER_DEG, 1);
+  });
+
+  it('pole to pole in 1 h is impossible', () => {
+    const r = trip({ lat: 90, lon: 0, accuracyKm: 0 }, { lat: -90, lon: 0, accuracyKm: 0 }, 1);
+    expect(r.code).toBe('impossible_travel_from_last_login');
+    expect(r.details?.distance_km).toBeCloseTo(180 * KM_PER_DEG, 0);
+  });
+
+  it('same timestamp: no division by zero, speed null, time billed as minElapsedHours', () => {
+    const far = trip(LONDON, NEW_YORK, 0);
+    expect(far.code).toBe('impossible_travel_from_last_login');
+    expect(far.details).toMatchObject({ elapsed_h: 0, speed_kmh: null, allowance_km: 1100 });
+    expect(trip(LONDON, LONDON, 0).code).toBe('minimal_travel_from_last_login');
+    // London–Paris: ~343 km − 200 km uncertainty = ~143 km, billed over 1 h: under 150 km/h.
+    expect(trip(LONDON, PARIS, 0).code).toBe('travel_from_last_login');
+    for (const r of [far, trip(LONDON, PARIS, 0)]) {
+      for (const v of Object.values(r.details ?? {})) if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+    }
+  });
+
+  it('same timestamp with minElapsedHours 0: distance within the base allowance is substantial, beyond it impossible', () => {
+    const travel = { ...settings.travel, minElapsedHours: 0, minimalDistanceKm: 50 };
+    const near = trip({ lat: 0, lon: 0, accuracyKm: 0 }, { lat: 80 / KM_PER_DEG, lon: 0, accuracyKm: 0 }, 0, travel);
+    expect(near.code).toBe('substantial_travel_from_last_login');
+    expect(near.details).toMatchObject({ speed_kmh: null, allowance_km: 100 });
+    const far = trip({ lat: 0, lon: 0, accuracyKm: 0 }, { lat: 101 / KM_PER_DEG, lon: 0, accuracyKm: 0 }, 0, travel);
+    expect(far.code).toBe('impossible_travel_from_last_login');
+    expect(trip(LONDON, LONDON, 0, travel).code).toBe('minimal_travel_from_last_login');
+  });
+});
