@@ -210,7 +210,11 @@ function resolveTimestamp(ts: string | undefined, client: ClientConfig, nowMs: n
     throw new VigilError('invalid_timestamp', '"timestamp" must be ISO 8601 with a time zone, e.g. 2026-01-01T10:00:00Z');
   }
   const ms = Date.parse(ts);
-  if (Number.isNaN(ms)) throw new VigilError('invalid_timestamp', `"timestamp" is not a real date: ${ts}`);
+  // Date.parse rolls a day past the month's end over (2026-02-30 → 2 March); refuse it instead.
+  const [y, m, d] = ts.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if (Number.isNaN(ms) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) {
+    throw new VigilError('invalid_timestamp', `"timestamp" is not a real date: ${ts}`);
+  }
   if (ms > nowMs + MAX_CLOCK_SKEW_MS) throw new VigilError('invalid_timestamp', '"timestamp" is in the future');
   if (ms < nowMs - maxAgeDays * 86_400_000) {
     throw new VigilError('invalid_timestamp', `"timestamp" is more than ${maxAgeDays} days old`);
