@@ -90,13 +90,16 @@ return total
 `;
 
 /**
- * Claim a pending assessment for commit, once. KEYS[1] assessment hash.
- * Returns the record JSON, or -1 when missing/expired, or 0 when already claimed.
+ * Claim a pending assessment for commit, once. KEYS[1] assessment hash, ARGV[1] the claiming
+ * client's id. Returns the record JSON, or -1 when missing/expired or made by another client
+ * (checked before the claim state, so another client cannot tell an id exists), or 0 when
+ * already claimed.
  */
 export const CLAIM_ASSESSMENT = `
 local key = KEYS[1]
 local data = redis.call('HGET', key, 'data')
 if not data then return -1 end
+if cjson.decode(data).clientId ~= ARGV[1] then return -1 end
 if redis.call('HSETNX', key, 'committed', '1') == 0 then return 0 end
 return data
 `;

@@ -33,7 +33,7 @@ export const ASSESSMENT_TTL_SEC = 600;
 interface Scripts {
   vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
   vigilIpFailure(key: string, hour: number, window: number): Promise<number>;
-  vigilClaim(key: string): Promise<string | number>;
+  vigilClaim(key: string, clientId: string): Promise<string | number>;
   vigilUnclaim(key: string): Promise<number>;
 }
 
@@ -86,9 +86,12 @@ export class HistoryStore {
     await this.timed('commit', () => this.redis.vigilCommit(this.keys.user(userId), ...this.commitArgs(entry)));
   }
 
-  /** Take a pending assessment for commit; a second claim of the same id fails. */
-  async claimAssessment(id: string): Promise<ClaimResult> {
-    const res = await this.timed('claim', () => this.redis.vigilClaim(this.keys.assessment(id)));
+  /**
+   * Take a pending assessment of `clientId` for commit; a second claim of the same id fails.
+   * Another client's assessment is `missing`, whether or not it was claimed.
+   */
+  async claimAssessment(id: string, clientId: string): Promise<ClaimResult> {
+    const res = await this.timed('claim', () => this.redis.vigilClaim(this.keys.assessment(id), clientId));
     if (res === -1) return { ok: false, reason: 'missing' };
     if (res === 0) return { ok: false, reason: 'already_committed' };
     return { ok: true, record: JSON.parse(String(res)) as AssessmentRecord };

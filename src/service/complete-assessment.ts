@@ -6,7 +6,7 @@ import { VigilError } from '../errors.js';
  * reported as not found, so ids cannot be probed across clients.
  */
 export async function completeAssessment(deps: Deps, id: string, clientId: string): Promise<{ assessment_id: string; committed: true }> {
-  const claim = await deps.store.claimAssessment(id).catch((err: unknown) => {
+  const claim = await deps.store.claimAssessment(id, clientId).catch((err: unknown) => {
     throw new VigilError('store_unavailable', 'could not reach the history store; retry', { cause: err });
   });
   if (!claim.ok) {
@@ -14,10 +14,6 @@ export async function completeAssessment(deps: Deps, id: string, clientId: strin
     throw new VigilError('already_completed', `assessment ${id} was already committed`);
   }
   const { record } = claim;
-  if (record.clientId !== clientId) {
-    await deps.store.unclaimAssessment(id).catch(() => {});
-    throw new VigilError('not_found', `assessment ${id} does not exist or expired (records live 10 minutes)`);
-  }
   if (record.action !== 'allow') {
     await deps.store.unclaimAssessment(id).catch(() => {});
     throw new VigilError('not_committable', `assessment ${id} was decided "${record.action}"; only "allow" can be completed`);

@@ -119,10 +119,12 @@ describe('HistoryStore on a real Redis', () => {
     expect(ttl).toBeLessThanOrEqual(600);
     expect((await store.load('u1', null, T0)).history.known).toBe(false);
 
-    const claims = await Promise.all([store.claimAssessment('a1'), store.claimAssessment('a1')]);
+    // Another client's claim sees nothing and takes nothing.
+    expect(await store.claimAssessment('a1', 'ropg')).toEqual({ ok: false, reason: 'missing' });
+    const claims = await Promise.all([store.claimAssessment('a1', 'web'), store.claimAssessment('a1', 'web')]);
     expect(claims.filter((c) => c.ok)).toHaveLength(1);
     expect(claims.find((c) => !c.ok)).toEqual({ ok: false, reason: 'already_committed' });
-    expect(await store.claimAssessment('missing')).toEqual({ ok: false, reason: 'missing' });
+    expect(await store.claimAssessment('missing', 'web')).toEqual({ ok: false, reason: 'missing' });
   });
 
   it('commits in the same round trip as saving when asked to', async () => {
@@ -137,6 +139,6 @@ describe('HistoryStore on a real Redis', () => {
     };
     await store.saveAssessment(record, true);
     expect((await store.load('u2', null, T0)).history.devices.has('dz')).toBe(true);
-    expect(await store.claimAssessment('a2')).toEqual({ ok: false, reason: 'already_committed' });
+    expect(await store.claimAssessment('a2', 'web')).toEqual({ ok: false, reason: 'already_committed' });
   });
 });
