@@ -1,0 +1,162 @@
+/**
+ * IP address text ↔ numbers, written for the lookup hot path: no regular expressions, no
+ * string splitting, no BigInt, no allocation per call. IPv4 is one uint32; IPv6 is four
+ * big-endian uint32 words (word 0 holds the first 32 bits).
+ */
+
+/**
+ * Parse dotted-quad IPv4 text between `from` and `to` into a uint32, or -1 when it is not
+ * one. Strict like `node:net` `isIP`: exactly four decimal parts, 0–255, no leading zeros
+ * (`010` would be octal to some parsers and decimal to others).
+ */
+export function parseIpv4Range(s: string, from: number, to: number): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  let leadingZero = false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (leadingZero) return -1;
+      if (digits === 0 && c === 48) leadingZero = true;
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      // Multiply instead of shifting: `<<` would turn the top octet negative.
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      leadingZero = false;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
+}
+
+/** Parse IPv4 text into a uint32, or -1. See {@link parseIpv4Range}. */
+export function parseIpv4(s: string): number {
+  return parseIpv4Range(s, 0, s.length);
+}
+
+// Scratch space for the eight 16-bit groups; reused so a parse allocates nothing.
+const groups = new Uint16Array(8);
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lower = c | 0x20;
+  if (lower >= 97 && lower <= 102) return lower - 87;
+  return -1;
+}
+
+/**
+ * Parse IPv6 text into four uint32 words written to `out` (length ≥ 4). Returns false, leaving
+ * `out` unspecified, when the text is not an IPv6 address. Accepts `::` compression and a
+ * trailing dotted IPv4 (`::ffff:1.2.3.4`); rejects zone ids (`fe80::1%eth0`), since a zone
+ * names an interface on the sender's host and means nothing here.
+ */
+export function parseIpv6(s: string, out: Uint32Array): boolean {
+  const len = s.length;
+  if (len < 2) return false;
+  let count = 0; // groups parsed so far
+  let gap = -1; // index in `groups` where `::` stands
+  let i = 0;
+  if (s.charCodeAt(0) === 58) {
+    // Only `::` may start an address.
+    if (s.charCodeAt(1) !== 58) return false;
+    gap = 0;
+    i = 2;
+    if (i === len) {
+      out[0] = out[1] = out[2] = out[3] = 0;
+      return true;
+    }
+  }
+  while (i < len) {
+    if (count === 8) return false;
+    const start = i;
+    let value = 0;
+    let digits = 0;
+    let h: number;
+    while (i < len && (h = hexValue(s.charCodeAt(i))) >= 0) {
+      value = value * 16 + h;
+      digits++;
+      i++;
+    }
+    if (i < len && s.charCodeAt(i) === 46) {
+      // Dotted IPv4 tail: it fills the last two groups and must end the address.
+      if (count > 6) return false;
+      const v4 = parseIpv4Range(s, start, len);
+      if (v4 < 0) return false;
+      groups[count++] = v4 >>> 16;
+      groups[count++] = v4 & 0xffff;
+      i = len;
+      break;
+    }
+    if (digits === 0 || digits > 4) return false;
+    groups[count++] = value;
+    if (i === len) break;
+    if (s.charCodeAt(i) !== 58) return false;
+    i++;
+    if (i < len && s.charCodeAt(i) === 58) {
+      if (gap >= 0) return false; // a second `::`
+      gap = count;
+      i++;
+      if (i === len) break;
+    } else if (i === len) {
+      return false; // a single trailing `:`
+    }
+  }
+  if (gap < 0) {
+    if (count !== 8) return false;
+  } else {
+    // `::` stands for at least one zero group.
+    if (count > 7) return false;
+    const tail = count - gap;
+    for (let k = 0; k < tail; k++) groups[7 - k] = groups[count - 1 - k]!;
+    for (let k = gap; k < 8 - tail; k++) groups[k] = 0;
+  }
+  for (let w = 0; w < 4; w++) out[w] = ((groups[2 * w]! << 16) | groups[2 * w + 1]!) >>> 0;
+  return true;
+}
+
+/** Format a uint32 as dotted-quad IPv4 text. */
+export function formatIpv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/**
+ * Format four words as canonical IPv6 text (RFC 5952 §4): lowercase hex, no leading zeros,
+ * the longest run of two or more zero groups (the first, on a tie) written as `::`.
+ */
+export function formatIpv6(words: ArrayLike<number>): string {
+  const g: number[] = [];
+  for (let w = 0; w < 4; w++) {
+    const word = words[w]! >>> 0;
+    g.push(word >>> 16, word & 0xffff);
+  }
+  let bestStart = -1;
+  let bestLen = 1; // a lone zero group is not compressed (RFC 5952 §4.2.2)
+  for (let k = 0; k < 8; ) {
+    if (g[k] !== 0) {
+      k++;
+      continue;
+    }
+    let end = k;
+    while (end < 8 && g[end] === 0) end++;
+    if (end - k > bestLen) {
+      bestStart = k;
+      bestLen = end - k;
+    }
+    k = end;
+  }
+  const hex = (from: number, to: number) =>
+    g
+      .slice(from, to)
+      .map((x) => x.toString(16))
+      .join(':');
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+}
