@@ -17,7 +17,8 @@ export const eventRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
     },
     handler: async (request, reply) => {
       const forwarded = request.headers['auth0-forwarded-for'];
-      const trusted = request.client.trustForwardedFor && typeof forwarded === 'string';
+      // An empty header names no address: then the body must, or the failure would land on our caller.
+      const trusted = request.client.trustForwardedFor && typeof forwarded === 'string' && forwarded.trim() !== '';
       if (!trusted && request.body.ip === undefined) {
         throw new VigilError('invalid_request', 'body: ip is required (the end user\'s address, not the login service\'s)');
       }
