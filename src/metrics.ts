@@ -87,12 +87,6 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
-    uaCache: new Counter({
-      name: 'vigil_ua_cache_total',
-      help: 'User-agent parser cache lookups by result',
-      labelNames: ['result'] as const,
-      registers,
-    }),
     intelListSize: new Gauge({
       name: 'vigil_intel_list_networks',
       help: 'Networks loaded per IP list source',

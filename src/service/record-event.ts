@@ -1,5 +1,7 @@
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
+import type { Caller } from './caller.js';
+import { endUserIp } from './end-user-ip.js';
 
 export interface LoginFailedEvent {
   type: 'login_failed';
@@ -13,12 +15,22 @@ export interface LoginFailedEvent {
  * Count a failed login against its IP. Counters key on the IP only — never on the account —
  * so nobody can get a victim's account flagged by failing logins against it.
  */
-export async function recordEvent(deps: Deps, event: LoginFailedEvent, ip: string): Promise<{ recorded: true; ip: string }> {
+export async function recordEvent(deps: Deps, event: LoginFailedEvent, caller: Caller): Promise<{ recorded: true; ip: string }> {
+  // Without a trusted, non-empty header the body must name the address, or the failure would
+  // land on the connection address: the login service itself.
+  const trustedHeader = caller.client.trustForwardedFor && (caller.forwardedFor ?? '').trim() !== '';
+  if (!trustedHeader && event.ip === undefined) {
+    throw new VigilError('invalid_request', "body: ip is required (the end user's address, not the login service's)");
+  }
+  const resolved = endUserIp(deps, caller, event.ip);
+  if (resolved.ip === null) {
+    throw new VigilError('invalid_ip_address', `auth0-forwarded-for is not an IP address: "${resolved.invalidIp}"`);
+  }
   deps.metrics.events.inc({ type: event.type });
   try {
-    await deps.store.recordIpFailure(ip, deps.now());
+    await deps.store.recordIpFailure(resolved.ip, deps.now());
   } catch (err) {
     throw new VigilError('store_unavailable', 'could not record the event; retry', { cause: err });
   }
-  return { recorded: true, ip };
+  return { recorded: true, ip: resolved.ip };
 }

@@ -1,0 +1,13 @@
+import type { FastifyRequest } from 'fastify';
+import type { Caller } from '../service/caller.js';
+
+/** The service-level view of an authenticated request. */
+export function callerOf(request: FastifyRequest): Caller {
+  const forwarded = request.headers['auth0-forwarded-for'];
+  return {
+    client: request.client,
+    connectionIp: request.socket.remoteAddress ?? request.ip,
+    forwardedFor: Array.isArray(forwarded) ? forwarded[0] : forwarded,
+    log: request.log,
+  };
+}

@@ -1,0 +1,54 @@
+import type { LoginContext } from '../assessors/types.js';
+import { deviceHash } from '../context/device.js';
+import type { IpSource } from '../context/ip.js';
+import type { Deps } from '../deps.js';
+import type { HistoryEntry } from '../history/snapshot.js';
+import type { IntelMatch } from '../intel/types.js';
+import type { Caller } from './caller.js';
+import { endUserIp } from './end-user-ip.js';
+
+export interface LoginInput {
+  userId: string;
+  ip: string | undefined;
+  userAgent: string | undefined;
+  deviceId: string | undefined;
+  atMs: number;
+}
+
+/**
+ * Everything known about a login before history is loaded, all in memory: the end-user IP,
+ * its GeoIP record and list hits, the user-agent family and the keyed device hash.
+ */
+export function buildLoginContext(
+  deps: Deps,
+  input: LoginInput,
+  caller: Caller,
+): { login: LoginContext; matches: readonly IntelMatch[]; ipSource: IpSource } {
+  const resolved = endUserIp(deps, caller, input.ip);
+  const addr = resolved.ip !== null && resolved.family !== null ? { ip: resolved.ip, family: resolved.family } : null;
+  const login: LoginContext = {
+    userId: input.userId,
+    ip: resolved.ip,
+    invalidIp: resolved.invalidIp,
+    deviceHash: input.deviceId ? deviceHash(deps.config.deviceSecret, input.userId, input.deviceId) : null,
+    uaFamily: input.userAgent ? deps.uaFamily(input.userAgent) : null,
+    geo: addr ? deps.geo.lookup(addr.ip, addr.family) : { location: null, anonymous: null },
+    atMs: input.atMs,
+  };
+  const matches = addr ? deps.intel.lookup(addr.ip, addr.family) : [];
+  return { login, matches, ipSource: resolved.source };
+}
+
+/** What committing this login adds to history: device, user agent, and the location if it has coordinates. */
+export function historyEntryOf(login: LoginContext): HistoryEntry {
+  const loc = login.geo.location;
+  return {
+    deviceHash: login.deviceHash,
+    uaFamily: login.uaFamily,
+    location:
+      loc && loc.lat !== null && loc.lon !== null
+        ? { lat: loc.lat, lon: loc.lon, accuracyKm: loc.accuracyKm, atMs: login.atMs, country: loc.country, city: loc.city }
+        : null,
+    atMs: login.atMs,
+  };
+}
