@@ -27,6 +27,13 @@ const client = z.strictObject({
   applications: z.array(z.string()).default([]),
 });
 
+const admin = z.strictObject({
+  /** Name used in logs. */
+  id: z.string().min(1).max(64),
+  /** SHA-256 of the admin key, `sha256:<hex>`. Admin keys are separate from API client keys. */
+  keyHash: sha256Hex,
+});
+
 const application = z.strictObject({
   mfaPolicy: z.enum(['never', 'always', 'adaptive']).default('adaptive'),
   /** Under `adaptive`, overall confidences that trigger a challenge. */
@@ -78,6 +85,8 @@ const overrides = z
 /** The config file's schema (all keys optional). */
 export const fileSchema = z.strictObject({
   clients: z.array(client).default([]),
+  /** Keys for `/v1/admin` routes; without any, those routes answer 401 to everyone. */
+  admins: z.array(admin).default([]),
   applications: z.record(z.string().min(1), application).default({ default: application.parse({}) }),
   assessors: z
     .strictObject({

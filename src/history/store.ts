@@ -1,7 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
-import { CLAIM_ASSESSMENT, COMMIT_LOGIN, RECORD_IP_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
+import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, RECORD_IP_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
 
 /** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
 export interface AssessmentRecord {
@@ -35,7 +35,11 @@ interface Scripts {
   vigilIpFailure(key: string, hour: number, window: number): Promise<number>;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
   vigilUnclaim(key: string): Promise<number>;
+  vigilClearPart(key: string, part: HistoryPart): Promise<number>;
 }
+
+/** The parts of a user's history an admin can clear separately. */
+export type HistoryPart = 'devices' | 'location';
 
 const SEC = 1000;
 const HOUR_MS = 3_600_000;
@@ -57,6 +61,7 @@ export class HistoryStore {
     redis.defineCommand('vigilIpFailure', { numberOfKeys: 1, lua: RECORD_IP_FAILURE });
     redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
     redis.defineCommand('vigilUnclaim', { numberOfKeys: 1, lua: UNCLAIM_ASSESSMENT });
+    redis.defineCommand('vigilClearPart', { numberOfKeys: 1, lua: CLEAR_USER_PART });
     this.redis = redis as Redis & Scripts;
   }
 
@@ -106,6 +111,16 @@ export class HistoryStore {
   async recordIpFailure(ip: string, atMs: number): Promise<number> {
     const hour = Math.floor(atMs / HOUR_MS);
     return this.timed('event', () => this.redis.vigilIpFailure(this.keys.ipFailures(ip), hour, this.limits.failureWindowHours));
+  }
+
+  /** Forget one part of a user's history; returns how many entries went. */
+  async clearHistory(userId: string, part: HistoryPart): Promise<number> {
+    return this.timed('admin', () => this.redis.vigilClearPart(this.keys.user(userId), part));
+  }
+
+  /** Erase everything stored about a user's logins. Returns whether there was anything. */
+  async eraseUser(userId: string): Promise<boolean> {
+    return (await this.timed('admin', () => this.redis.del(this.keys.user(userId)))) > 0;
   }
 
   async ping(): Promise<void> {

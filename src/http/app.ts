@@ -4,8 +4,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.js';
-import { createAuthHook } from './auth.js';
+import { createAdminAuthHook, createAuthHook } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
+import { adminHistoryRoutes } from './routes/admin-history.js';
 import { assessRoutes } from './routes/assess.js';
 import { completeRoutes } from './routes/complete.js';
 import { eventRoutes } from './routes/events.js';
@@ -69,6 +70,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await api.register(assessRoutes(deps));
     await api.register(completeRoutes(deps));
     await api.register(eventRoutes(deps));
+  });
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', createAdminAuthHook(deps.config.admins, deps.metrics));
+    await admin.register(adminHistoryRoutes(deps));
   });
   return app;
 }

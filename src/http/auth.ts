@@ -8,7 +8,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The API client, set by the auth hook on `/v1` routes. */
     client: ClientConfig;
+    /** The admin, set by the admin auth hook on `/v1/admin` routes. */
+    admin: { id: string };
   }
+}
+
+interface Keyed {
+  id: string;
+  keyHash: string;
 }
 
 /** `sha256:<hex>` of an API key, the form stored in config. */
@@ -17,21 +24,28 @@ export function hashApiKey(key: string): string {
 }
 
 /**
- * Find the client whose key hash equals the presented key's hash. Every configured hash is
+ * Find the holder whose key hash equals the presented key's hash. Every configured hash is
  * compared, with `timingSafeEqual`, so timing tells nothing about which or how much matched.
  */
-export function findClient(clients: readonly { client: ClientConfig; digest: Buffer }[], key: string): ClientConfig | null {
+export function findByKey<T>(table: readonly { holder: T; digest: Buffer }[], key: string): T | null {
   const digest = createHash('sha256').update(key, 'utf8').digest();
-  let found: ClientConfig | null = null;
-  for (const c of clients) {
-    if (timingSafeEqual(c.digest, digest) && found === null) found = c.client;
+  let found: T | null = null;
+  for (const row of table) {
+    if (timingSafeEqual(row.digest, digest) && found === null) found = row.holder;
   }
   return found;
 }
 
-/** A fastify `onRequest` hook that admits only requests with a configured API key. */
-export function createAuthHook(clients: readonly ClientConfig[], metrics: Metrics) {
-  const table = clients.map((client) => ({ client, digest: Buffer.from(client.keyHash.slice('sha256:'.length), 'hex') }));
+/**
+ * A fastify `onRequest` hook admitting only requests whose bearer key belongs to one of
+ * `holders`; `assign` puts the holder on the request.
+ */
+export function createKeyAuthHook<T extends Keyed>(
+  holders: readonly T[],
+  metrics: Metrics,
+  assign: (request: FastifyRequest, holder: T) => void,
+) {
+  const table = holders.map((holder) => ({ holder, digest: Buffer.from(holder.keyHash.slice('sha256:'.length), 'hex') }));
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     if (!header) {
@@ -39,11 +53,23 @@ export function createAuthHook(clients: readonly ClientConfig[], metrics: Metric
       throw new VigilError('unauthorized', 'missing "Authorization: Bearer <api key>" header');
     }
     const match = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header);
-    const client = match?.[1] ? findClient(table, match[1]) : null;
-    if (!client) {
+    const holder = match?.[1] ? findByKey(table, match[1]) : null;
+    if (!holder) {
       metrics.authFailures.inc({ reason: match ? 'unknown_key' : 'malformed' });
       throw new VigilError('unauthorized', 'invalid API key');
     }
-    request.client = client;
+    assign(request, holder);
   };
 }
+
+/** Auth for API client routes. */
+export const createAuthHook = (clients: readonly ClientConfig[], metrics: Metrics) =>
+  createKeyAuthHook(clients, metrics, (request, client) => {
+    request.client = client;
+  });
+
+/** Auth for `/v1/admin` routes: admin keys only, never client keys. */
+export const createAdminAuthHook = (admins: readonly Keyed[], metrics: Metrics) =>
+  createKeyAuthHook(admins, metrics, (request, admin) => {
+    request.admin = { id: admin.id };
+  });

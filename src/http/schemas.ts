@@ -72,3 +72,13 @@ export const errorResponse = z.object({
     request_id: z.string(),
   }),
 });
+
+export const userHistoryResponse = z.object({
+  user_id: z.string(),
+  known: z.boolean(),
+  last_login: z.string().nullable(),
+  devices: z.object({ count: z.number().int(), last_seen: z.string().nullable() }),
+  user_agents: z.array(z.object({ family: z.string(), last_seen: z.string() })),
+  last_location: z.object({ country: z.string().nullable(), city: z.string().nullable(), at: z.string() }).nullable(),
+});
+export const clearHistoryResponse = z.object({ user_id: z.string(), cleared: z.string() });

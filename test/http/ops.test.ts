@@ -85,7 +85,13 @@ describe('operations routes', () => {
       const doc = res.json();
       expect(doc.openapi).toMatch(/^3\./);
       expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
-      expect(Object.keys(doc.paths).sort()).toEqual(['/v1/assess', '/v1/assessments/{id}/complete', '/v1/events']);
+      expect(Object.keys(doc.paths).sort()).toEqual([
+        '/v1/admin/users/{userId}/history',
+        '/v1/assess',
+        '/v1/assessments/{id}/complete',
+        '/v1/events',
+      ]);
+      expect(doc.paths['/v1/admin/users/{userId}/history'].delete.security).toEqual([{ bearer: [] }]);
       for (const path of ['/v1/assess', '/v1/assessments/{id}/complete', '/v1/events']) {
         expect(doc.paths[path].post.security).toEqual([{ bearer: [] }]);
       }

@@ -8,9 +8,10 @@ export const KEYS = {
   web: 'vk_test_web_0123456789abcdefghijklmnopqrstuv',
   ropg: 'vk_test_ropg_0123456789abcdefghijklmnopqrstu',
   replay: 'vk_test_replay_0123456789abcdefghijklmnopqrs',
+  admin: 'vk_test_admin_0123456789abcdefghijklmnopqrst',
 } as const;
 
-/** A config file object with three clients: plain, trusted for forwarded-for, and allowed timestamps. */
+/** A config file object with three clients (plain, trusted for forwarded-for, allowed timestamps) and an admin. */
 export function testFileConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     clients: [
@@ -18,6 +19,7 @@ export function testFileConfig(extra: Record<string, unknown> = {}): Record<stri
       { id: 'ropg', keyHash: hashApiKey(KEYS.ropg), trustForwardedFor: true },
       { id: 'replay', keyHash: hashApiKey(KEYS.replay), allowTimestamp: true },
     ],
+    admins: [{ id: 'ops', keyHash: hashApiKey(KEYS.admin) }],
     ...extra,
   };
 }

@@ -1,0 +1,60 @@
+import type { Deps } from '../deps.js';
+import { VigilError } from '../errors.js';
+import type { HistoryPart } from '../history/store.js';
+
+/** What an operator may see of a user's risk history: counts and coarse facts, no hashes. */
+export interface UserHistoryView {
+  user_id: string;
+  known: boolean;
+  last_login: string | null;
+  devices: { count: number; last_seen: string | null };
+  user_agents: { family: string; last_seen: string }[];
+  last_location: { country: string | null; city: string | null; at: string } | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new VigilError('store_unavailable', 'could not reach the history store; retry', { cause: err });
+  }
+}
+
+export async function viewUserHistory(deps: Deps, userId: string): Promise<UserHistoryView> {
+  const { history } = await guarded(() => deps.store.load(userId, null, deps.now()));
+  const deviceTimes = [...history.devices.values()];
+  return {
+    user_id: userId,
+    known: history.known,
+    last_login: history.lastLoginMs === null ? null : iso(history.lastLoginMs),
+    devices: { count: deviceTimes.length, last_seen: deviceTimes.length ? iso(Math.max(...deviceTimes)) : null },
+    user_agents: [...history.userAgents].map(([family, at]) => ({ family, last_seen: iso(at) })),
+    last_location: history.lastLocation && {
+      country: history.lastLocation.country,
+      city: history.lastLocation.city,
+      at: iso(history.lastLocation.atMs),
+    },
+  };
+}
+
+/** The history part each assessor learns from. */
+const PART_OF: Record<'NewDevice' | 'ImpossibleTravel', HistoryPart> = { NewDevice: 'devices', ImpossibleTravel: 'location' };
+
+/**
+ * Clear what one assessor learned about a user (`NewDevice`: devices and user agents;
+ * `ImpossibleTravel`: the last location), or, with no assessor, erase the user's history.
+ */
+export async function clearUserHistory(
+  deps: Deps,
+  userId: string,
+  assessor: 'NewDevice' | 'ImpossibleTravel' | undefined,
+): Promise<{ user_id: string; cleared: string }> {
+  if (assessor === undefined) {
+    await guarded(() => deps.store.eraseUser(userId));
+    return { user_id: userId, cleared: 'all' };
+  }
+  await guarded(() => deps.store.clearHistory(userId, PART_OF[assessor]));
+  return { user_id: userId, cleared: assessor };
+}
