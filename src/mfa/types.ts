@@ -57,6 +57,11 @@ export interface FactorEnv {
   seal(plaintext: string): string;
   /** Decrypt what `seal` produced. */
   open(sealed: string): string;
+  /**
+   * Keyed hash of a low-entropy code (6 digits, recovery codes) bound to this user and
+   * `purpose`; compare results with `safeEqual` from `src/mfa/crypto/codes.ts`.
+   */
+  hash(code: string, purpose: string): string;
   /** Issuer shown in authenticator apps (otpauth label). */
   issuer: string;
   webauthn: { rpId: string; rpName: string; origins: string[] };
