@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Transporter } from 'nodemailer';
+
+/** One email, rendered (see `renderCodeEmail`) and addressed. */
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Jobs per state, for the queue gauge and health checks. */
+export interface EmailQueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+/** The subset of a pino logger this module writes to. */
+export interface EmailLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Called on each outcome, so the service can count them in `src/metrics.ts` (the one
+ * registry) without this module knowing about Prometheus.
+ */
+export interface EmailDeliveryHooks {
+  /** A message was accepted into the queue. */
+  queued?(): void;
+  /** A message was handed to the SMTP server (or written to the log). */
+  sent?(): void;
+  /** An attempt failed and another is scheduled. */
+  retried?(): void;
+  /** A message failed for good: attempts used up, or the server refused it permanently. */
+  failed?(): void;
+}
+
+export interface EmailDeliveryOptions {
+  /** Redis URL or ioredis options; this module opens its own connections from them. */
+  connection: string | RedisOptions;
+  /**
+   * A nodemailer transporter (owned by the delivery from now on: `close()` closes it), or
+   * `'log'` to write emails to the logger instead of sending them — development only, since
+   * the log then holds live codes; the service decides when that is allowed.
+   */
+  transport: Transporter | 'log';
+  /** The From header, e.g. `Vigil <no-reply@example.com>`. */
+  from: string;
+  logger: EmailLogger;
+  hooks?: EmailDeliveryHooks | undefined;
+  /** Attempts per message, the first included. Default 5. */
+  attempts?: number | undefined;
+  /** First retry delay; each further retry doubles it (BullMQ exponential backoff). Default 1000. */
+  backoffMs?: number | undefined;
+  /** Messages sent in parallel by this process. Default 4. */
+  concurrency?: number | undefined;
+  /**
+   * BullMQ key prefix. The default's `{bull}` hash tag keeps all of a queue's keys in one
+   * Redis Cluster slot, which BullMQ's scripts need.
+   */
+  prefix?: string | undefined;
+}
+
+export interface EmailDelivery {
+  /** Queue a message; resolves once Redis holds it, not when it is sent. */
+  enqueue(msg: EmailMessage): Promise<void>;
+  counts(): Promise<EmailQueueCounts>;
+  /** Stop the worker (letting a running send finish), close the queue and connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The queue's name, fixed so every Vigil instance on one Redis shares the work. */
+export const EMAIL_QUEUE = 'vigil-email';
+const DEFAULT_PREFIX = 'vigil:{bull}';
+/** Failed jobs kept for inspection; completed ones are removed at once (they hold codes). */
+const KEEP_FAILED = { count: 1000, age: 7 * 24 * 3600 };
+
+function connect(connection: string | RedisOptions, extra: RedisOptions, logger: EmailLogger, role: string): Redis {
+  const redis = typeof connection === 'string' ? new Redis(connection, extra) : new Redis({ ...connection, ...extra });
+  redis.on('error', (err: Error) => logger.warn({ err: err.message, role }, 'email queue redis error'));
+  return redis;
+}
+
+/** SMTP 5xx is a permanent refusal (RFC 5321 §4.2.1): retrying the same message cannot help. */
+function isPermanent(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/**
+ * Email delivery through a BullMQ queue with an in-process worker: the request that asks for
+ * a code only waits for Redis, and a slow or failing SMTP server gets retries with
+ * exponential backoff instead of failing the login. Jobs carry the rendered message (so the
+ * code is in Redis until sent, removed on success; a failed job keeps it past the code's
+ * 5-minute life, when it is worthless).
+ */
+export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
+  const { logger, hooks = {}, transport, from } = opts;
+  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  // The queue's connection gives up on a command after one retry, so `enqueue` fails fast
+  // while Redis is down and the caller can answer; the worker's must be null for BullMQ's
+  // blocking reads (it retries for ever, which is what a background worker should do).
+  const queueRedis = connect(opts.connection, { maxRetriesPerRequest: 1 }, logger, 'queue');
+  const workerRedis = connect(opts.connection, { maxRetriesPerRequest: null }, logger, 'worker');
+
+  const queue = new Queue<EmailMessage>(EMAIL_QUEUE, {
+    connection: queueRedis,
+    prefix,
+    defaultJobOptions: {
+      attempts: opts.attempts ?? 5,
+      backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 },
+      removeOnComplete: true,
+      removeOnFail: KEEP_FAILED,
+    },
+  });
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'email queue error'));
+
+  const send = async (job: Job<EmailMessage>): Promise<void> => {
+    const { to, subject, text, html } = job.data;
+    if (transport === 'log') {
+      logger.info({ to, subject, text }, 'email not sent (log transport)');
+      return;
+    }
+    try {
+      await transport.sendMail({ from, to, subject, text, html });
+    } catch (err) {
+      if (isPermanent(err)) throw new UnrecoverableError((err as Error).message);
+      throw err;
+    }
+  };
+
+  const worker = new Worker<EmailMessage>(EMAIL_QUEUE, send, { connection: workerRedis, prefix, concurrency: opts.concurrency ?? 4 });
+  worker.on('error', (err) => logger.warn({ err: err.message }, 'email worker error'));
+  worker.on('completed', () => hooks.sent?.());
+  worker.on('failed', (job, err) => {
+    // BullMQ emits `failed` for every failed attempt; `finishedOn` is set only on the last.
+    const final = !job || typeof job.finishedOn === 'number';
+    const info = { jobId: job?.id, attempt: job?.attemptsMade, err: err.message };
+    if (final) {
+      logger.error(info, 'email delivery failed');
+      hooks.failed?.();
+    } else {
+      logger.warn(info, 'email delivery failed, will retry');
+      hooks.retried?.();
+    }
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    async enqueue(msg) {
+      // Random ids: BullMQ's default counter would tell anyone who sees one how many codes were sent.
+      await queue.add('code', { to: msg.to, subject: msg.subject, text: msg.text, html: msg.html }, { jobId: randomUUID() });
+      hooks.queued?.();
+    },
+    async counts() {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+      return { waiting: c['waiting'] ?? 0, active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
+    },
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        await queue.close();
+        // BullMQ leaves connections it was handed open; they are ours to end.
+        queueRedis.disconnect();
+        workerRedis.disconnect();
+        if (transport !== 'log') transport.close();
+      })();
+      return closing;
+    },
+  };
+}

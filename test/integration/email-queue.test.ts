@@ -1,0 +1,242 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { createEmailDelivery, EMAIL_QUEUE, type EmailDelivery, type EmailDeliveryHooks } from '../../src/mfa/delivery/email-queue.js';
+import { renderCodeEmail } from '../../src/mfa/delivery/templates.js';
+import { checkEmailCode, issueEmailCode } from '../../src/mfa/email/code.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { factorEnv } from '../unit/factor-env-fixture.js';
+
+interface Received {
+  from: string;
+  to: string[];
+  raw: string;
+  atMs: number;
+}
+
+/**
+ * A real SMTP server on a free loopback port. MAIL FROM `flaky@` is refused with 421 (a
+ * temporary failure) and RCPT TO `nobody@` with 550 (permanent); every attempt is recorded.
+ */
+let smtp: SMTPServer;
+let smtpPort: number;
+const received: Received[] = [];
+const attempts: { from: string; atMs: number }[] = [];
+const waiters: ((r: Received) => void)[] = [];
+let redis: TestRedis;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onMailFrom(address, _session, cb) {
+      attempts.push({ from: address.address, atMs: performance.now() });
+      if (address.address.startsWith('flaky@')) return cb(Object.assign(new Error('try again later'), { responseCode: 421 }));
+      cb();
+    },
+    onRcptTo(address, _session, cb) {
+      if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('no such user'), { responseCode: 550 }));
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const mailFrom = session.envelope.mailFrom;
+        const r: Received = {
+          from: mailFrom ? mailFrom.address : '',
+          to: session.envelope.rcptTo.map((a) => a.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+          atMs: performance.now(),
+        };
+        received.push(r);
+        waiters.shift()?.(r);
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await redis.stop();
+});
+
+const open: EmailDelivery[] = [];
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.close();
+});
+
+function nextMessage(): Promise<Received> {
+  return new Promise((resolve) => waiters.push(resolve));
+}
+
+function smtpTransport() {
+  return nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+}
+
+/** Hooks that count calls and let a test await one. */
+function recordingHooks() {
+  const calls = { queued: 0, sent: 0, retried: 0, failed: 0 };
+  const waiting: Partial<Record<keyof typeof calls, () => void>> = {};
+  const hooks: EmailDeliveryHooks = {};
+  for (const k of Object.keys(calls) as (keyof typeof calls)[]) {
+    hooks[k] = () => {
+      calls[k]++;
+      waiting[k]?.();
+    };
+  }
+  const next = (k: keyof typeof calls) => new Promise<void>((resolve) => (waiting[k] = resolve));
+  return { calls, hooks, next };
+}
+
+const silent = { info() {}, warn() {}, error() {} };
+let prefixN = 0;
+
+function delivery(over: Partial<Parameters<typeof createEmailDelivery>[0]> = {}) {
+  const d = createEmailDelivery({
+    connection: redis.url,
+    transport: smtpTransport(),
+    from: 'Vigil <no-reply@vigil.test>',
+    logger: silent,
+    // A prefix per test keeps queues apart on the one Redis.
+    prefix: `t${++prefixN}:{bull}`,
+    ...over,
+  });
+  open.push(d);
+  return d;
+}
+
+/** The decoded text/plain part of a (possibly multipart) message, as a mail client would show it. */
+function textPart(raw: string): string {
+  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
+  const body = rest.join('\n\n');
+  const headers = head.replace(/\r?\n[ \t]+/g, ' ');
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
+  if (boundary) {
+    for (const part of body.split(`--${boundary}`)) {
+      if (/content-type:\s*text\/plain/i.test(part)) return textPart(part.replace(/^\r?\n/, ''));
+    }
+    throw new Error('no text/plain part');
+  }
+  if (/content-transfer-encoding:\s*quoted-printable/i.test(headers)) {
+    return body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  }
+  if (/content-transfer-encoding:\s*base64/i.test(headers)) return Buffer.from(body, 'base64').toString('utf8');
+  return body;
+}
+
+describe('createEmailDelivery', () => {
+  it('sends a code email through the queue and a real SMTP server; the received code verifies', async () => {
+    const { calls, hooks, next } = recordingHooks();
+    const d = delivery({ hooks });
+    const env = factorEnv();
+    const { pending, deliver } = issueEmailCode(env, 'challenge');
+    const content = renderCodeEmail({ code: deliver.code, purpose: deliver.purpose, issuer: 'Vigil Test' });
+
+    const arrived = nextMessage();
+    const sent = next('sent');
+    await d.enqueue({ to: deliver.to, ...content });
+    const msg = await arrived;
+    await sent;
+
+    expect(msg.from).toBe('no-reply@vigil.test');
+    expect(msg.to).toEqual(['ada@example.com']);
+    expect(msg.raw).toMatch(/^Subject: Your Vigil Test sign-in code\r?$/m);
+    const text = textPart(msg.raw);
+    const code = /^\s+(\d{6})\s*$/m.exec(text)?.[1];
+    expect(code).toBe(deliver.code);
+    expect(checkEmailCode(env, pending, code)).toEqual({ ok: true, state: {} });
+    expect(calls).toEqual({ queued: 1, sent: 1, retried: 0, failed: 0 });
+    // Completed jobs are removed at once: they hold live codes.
+    expect(await d.counts()).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0 });
+  });
+
+  it('retries a temporary SMTP failure with exponential backoff, then counts it failed and keeps the job', async () => {
+    const { calls, hooks, next } = recordingHooks();
+    const prefix = 'retry:{bull}';
+    const d = delivery({ hooks, from: 'flaky@vigil.test', attempts: 3, backoffMs: 100, prefix });
+    const before = attempts.length;
+    const failed = next('failed');
+    await d.enqueue({ to: 'ada@example.com', subject: 's', text: 't', html: 'h' });
+    await failed;
+
+    const tries = attempts.slice(before).filter((a) => a.from === 'flaky@vigil.test');
+    expect(tries).toHaveLength(3);
+    const [a, b, c] = tries.map((t) => t.atMs) as [number, number, number];
+    expect(b - a).toBeGreaterThanOrEqual(95); // 100 ms, then
+    expect(c - b).toBeGreaterThanOrEqual(195); // 200 ms: doubling
+    expect(calls).toEqual({ queued: 1, sent: 0, retried: 2, failed: 1 });
+    expect(await d.counts()).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 1 });
+
+    const q = new Queue(EMAIL_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    try {
+      const [job] = await q.getFailed();
+      expect(job?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(job?.data).toEqual({ to: 'ada@example.com', subject: 's', text: 't', html: 'h' });
+      expect(job?.attemptsMade).toBe(3);
+      expect(job?.opts.backoff).toEqual({ type: 'exponential', delay: 100 });
+      expect(job?.failedReason).toContain('try again later');
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('does not retry a permanent refusal (SMTP 5xx)', async () => {
+    const { calls, hooks, next } = recordingHooks();
+    const d = delivery({ hooks, attempts: 5, backoffMs: 50 });
+    const failed = next('failed');
+    await d.enqueue({ to: 'nobody@example.com', subject: 's', text: 't', html: 'h' });
+    await failed;
+    expect(calls).toEqual({ queued: 1, sent: 0, retried: 0, failed: 1 });
+    expect((await d.counts()).failed).toBe(1);
+  });
+
+  it('uses 5 attempts, a 1 s exponential backoff and keeps failed jobs by default', async () => {
+    const { hooks, next } = recordingHooks();
+    const prefix = 'defaults:{bull}';
+    const d = delivery({ hooks, prefix });
+    const failed = next('failed');
+    // A permanent refusal fails at once, leaving the job and its options to inspect.
+    await d.enqueue({ to: 'nobody@example.com', subject: 's', text: 't', html: 'h' });
+    await failed;
+    const q = new Queue(EMAIL_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    try {
+      const [job] = await q.getFailed();
+      expect(job?.opts).toMatchObject({
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: { count: 1000 },
+      });
+      expect(job?.attemptsMade).toBe(1);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('with the log transport writes the email to the logger and sends nothing', async () => {
+    const { hooks, next } = recordingHooks();
+    const logged: { obj: object; msg: string }[] = [];
+    const logger = { ...silent, info: (obj: object, msg: string) => void logged.push({ obj, msg }) };
+    const before = received.length;
+    const d = delivery({ hooks, transport: 'log', logger });
+    const sent = next('sent');
+    await d.enqueue({ to: 'ada@example.com', subject: 'Your code', text: 'code 123456', html: '<p>123456</p>' });
+    await sent;
+    expect(logged).toEqual([{ obj: { to: 'ada@example.com', subject: 'Your code', text: 'code 123456' }, msg: 'email not sent (log transport)' }]);
+    expect(received.length).toBe(before);
+  });
+
+  it('close is idempotent', async () => {
+    const d = delivery();
+    await Promise.all([d.close(), d.close()]);
+    await d.close();
+  });
+});
