@@ -8,6 +8,7 @@ import { createRedis } from './history/redis.js';
 import { HistoryStore } from './history/store.js';
 import { IpIntel } from './intel/intel.js';
 import { createMetrics } from './metrics.js';
+import { buildMfa } from './mfa/build-mfa.js';
 
 export interface BuiltDeps extends Deps {
   /** Close every connection and reader; safe to call twice. */
@@ -30,9 +31,14 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   for (const s of intel.sources()) metrics.intelListSize.set({ source: s.name, category: s.category }, s.size);
 
   const redis = createRedis({ url: config.redis.url, timeoutMs: config.redis.timeoutMs, logger });
+  const keys = createKeys(config.redis.keyPrefix);
+  const observe = (op: string, seconds: number, ok: boolean) => {
+    metrics.redisDuration.observe({ op }, seconds);
+    if (!ok) metrics.redisErrors.inc({ op });
+  };
   const store = new HistoryStore(
     redis,
-    createKeys(config.redis.keyPrefix),
+    keys,
     {
       deviceTrustDays: config.assessors.deviceTrustDays,
       historyRetentionDays: config.assessors.historyRetentionDays,
@@ -40,11 +46,9 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
       maxUserAgents: config.assessors.maxUserAgents,
       failureWindowHours: config.assessors.traffic.windowHours,
     },
-    (op, seconds, ok) => {
-      metrics.redisDuration.observe({ op }, seconds);
-      if (!ok) metrics.redisErrors.inc({ op });
-    },
+    observe,
   );
+  const mfa = await buildMfa({ config, redis, keys, logger, metrics, observe });
   const ua = createUaParser(config.uaCacheSize);
 
   let closed: Promise<void> | null = null;
@@ -57,9 +61,11 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     intel,
     uaFamily: (s) => ua.family(s),
     metrics,
+    mfa,
     now: opts.now ?? Date.now,
     close() {
       closed ??= (async () => {
+        await mfa.close();
         redis.disconnect();
         await geo.close();
       })();

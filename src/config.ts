@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ASSESSOR_NAMES, CODES, type AssessorName, type Confidence } from './assessors/types.js';
 import { INTEL_CATEGORIES } from './intel/types.js';
+import { parseSealingKeys, type SealingKey } from './mfa/crypto/secret-box.js';
 
 /**
  * Vigil's configuration: environment variables plus an optional JSON file
@@ -82,6 +83,13 @@ const overrides = z
     }
   });
 
+/** A token bucket: `burst` at most, one more every `refillSeconds`. */
+function bucket(burst: number, refillSeconds: number) {
+  return z
+    .strictObject({ burst: z.number().int().min(1).default(burst), refillSeconds: z.number().positive().default(refillSeconds) })
+    .prefault({});
+}
+
 /** The config file's schema (all keys optional). */
 export const fileSchema = z.strictObject({
   clients: z.array(client).default([]),
@@ -132,6 +140,31 @@ export const fileSchema = z.strictObject({
   lists: z.array(listFile).default([]),
   /** Treat `assessment_not_available` as neutral instead of low. */
   failOpen: z.boolean().default(false),
+  mfa: z
+    .strictObject({
+      /** Shown in authenticator apps, and the `iss` of result tokens. */
+      issuer: z.string().min(1).max(64).default('Vigil'),
+      /** Result-token signing keys (ES256 PKCS#8 PEM files); the first signs, all are published. */
+      signingKeys: z.array(z.strictObject({ kid: z.string().regex(/^[\w.-]{1,64}$/), privateKeyPath: z.string().min(1) })).default([]),
+      webauthn: z
+        .strictObject({
+          rpId: z.string().min(1).default('localhost'),
+          rpName: z.string().min(1).default('Vigil'),
+          origins: z.array(z.string().url()).min(1).default(['http://localhost:3000']),
+        })
+        .prefault({}),
+      /** Token buckets; defaults are Auth0's published figures (DESIGN §5). */
+      limits: z
+        .strictObject({
+          verifyFailures: bucket(10, 360),
+          emailsSent: bucket(20, 60),
+          webauthnFailures: bucket(15, 4),
+          ipVerifyFailures: bucket(100, 36),
+          ipEmailsSent: bucket(100, 36),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -158,6 +191,14 @@ const envSchema = z.object({
   GEOIP_CITY_IPV6_PATH: z.string().optional(),
   GEOIP_ANONYMOUS_IP_PATH: z.string().optional(),
   VIGIL_UA_CACHE_SIZE: int(0, 1_000_000).default(10_000),
+  /** Factor-secret encryption keys, `kid:base64(32 bytes)[,kid:...]`; the first encrypts. */
+  VIGIL_ENCRYPTION_KEYS: z.string().optional(),
+  /** SMTP server for code emails, e.g. smtp://user:pass@mail.example.com:587. */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default('Vigil <no-reply@localhost>'),
+  /** Phone (SMS/voice) delivery webhook; without it those factors are not offered. */
+  VIGIL_PHONE_WEBHOOK_URL: z.string().url().optional(),
+  VIGIL_PHONE_WEBHOOK_SECRET: z.string().min(16).optional(),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
@@ -182,10 +223,18 @@ export interface Config extends FileConfig {
   maxTimestampAgeDays: number;
   geo: { cityPath: string | null; cityIpv6Path: string | null; anonymousIpPath: string | null };
   uaCacheSize: number;
+  encryptionKeys: SealingKey[];
+  /** True when no encryption key was configured and the development default is in use. */
+  encryptionKeyIsDefault: boolean;
+  smtp: { url: string | null; from: string };
+  phoneWebhook: { url: string; secret: string | null } | null;
 }
 
 /** Development-only device secret, so device ids survive restarts on a laptop. */
 export const DEV_DEVICE_SECRET = 'vigil-development-device-secret-do-not-use-in-production';
+
+/** Development-only factor-secret key (all zero bytes is as good as any known key: none). */
+const DEV_ENCRYPTION_KEY: SealingKey = { kid: 'dev', key: Buffer.alloc(32) };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -246,6 +295,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       }
     }
   }
+  if (vars.NODE_ENV === 'production' && !vars.VIGIL_ENCRYPTION_KEYS) {
+    throw new ConfigError(
+      'VIGIL_ENCRYPTION_KEYS is required in production: "<kid>:<base64 of 32 random bytes>", e.g. ' +
+        '`k1:$(openssl rand -base64 32)`. It encrypts TOTP seeds and other factor secrets at rest.',
+    );
+  }
+  let encryptionKeys: SealingKey[];
+  try {
+    encryptionKeys = vars.VIGIL_ENCRYPTION_KEYS ? parseSealingKeys(vars.VIGIL_ENCRYPTION_KEYS) : [DEV_ENCRYPTION_KEY];
+    if (encryptionKeys.length === 0 || encryptionKeys.some((k) => k.key.length !== 32)) {
+      throw new Error('every key must be 32 bytes, base64-encoded');
+    }
+  } catch (err) {
+    throw new ConfigError(`VIGIL_ENCRYPTION_KEYS is invalid: ${(err as Error).message}`);
+  }
   // Requests that name no application use "default"; it always exists.
   file.applications.default ??= application.parse({});
 
@@ -269,5 +333,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       anonymousIpPath: vars.GEOIP_ANONYMOUS_IP_PATH ?? null,
     },
     uaCacheSize: vars.VIGIL_UA_CACHE_SIZE,
+    encryptionKeys,
+    encryptionKeyIsDefault: !vars.VIGIL_ENCRYPTION_KEYS,
+    smtp: { url: vars.SMTP_URL ?? null, from: vars.MAIL_FROM },
+    phoneWebhook: vars.VIGIL_PHONE_WEBHOOK_URL
+      ? { url: vars.VIGIL_PHONE_WEBHOOK_URL, secret: vars.VIGIL_PHONE_WEBHOOK_SECRET ?? null }
+      : null,
   };
 }

@@ -5,6 +5,7 @@ import type { GeoLocator } from './geo/geo-locator.js';
 import type { HistoryStore } from './history/store.js';
 import type { IpIntel } from './intel/intel.js';
 import type { Metrics } from './metrics.js';
+import type { MfaRuntime } from './mfa/runtime.js';
 
 /**
  * The infrastructure one Vigil process uses, built once in `src/build-deps.ts` and handed to
@@ -19,6 +20,7 @@ export interface Deps {
   intel: IpIntel;
   uaFamily(ua: string): string | null;
   metrics: Metrics;
+  mfa: MfaRuntime;
   /** The clock, epoch ms; tests pass a fake one. */
   now(): number;
 }

@@ -87,6 +87,48 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
+    mfaEnrollments: new Counter({
+      name: 'vigil_mfa_enrollments_total',
+      help: 'Authenticator enrollments by factor and stage (started, confirmed, failed)',
+      labelNames: ['factor', 'result'] as const,
+      registers,
+    }),
+    mfaChallenges: new Counter({
+      name: 'vigil_mfa_challenges_total',
+      help: 'MFA challenges started by factor',
+      labelNames: ['factor'] as const,
+      registers,
+    }),
+    mfaVerifications: new Counter({
+      name: 'vigil_mfa_verifications_total',
+      help: 'MFA verifications by factor (including email_verification) and result',
+      labelNames: ['factor', 'result'] as const,
+      registers,
+    }),
+    mfaLimitHits: new Counter({
+      name: 'vigil_mfa_limit_hits_total',
+      help: 'Requests refused by an MFA rate limit, by limit',
+      labelNames: ['limit'] as const,
+      registers,
+    }),
+    mfaResults: new Counter({
+      name: 'vigil_mfa_result_tokens_total',
+      help: 'Signed MFA result tokens issued, by application',
+      labelNames: ['application'] as const,
+      registers,
+    }),
+    emails: new Counter({
+      name: 'vigil_email_deliveries_total',
+      help: 'Code emails by outcome (queued, sent, retried, failed)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    emailQueue: new Gauge({
+      name: 'vigil_email_queue_jobs',
+      help: 'Email jobs in the queue by state, read at scrape time',
+      labelNames: ['state'] as const,
+      registers,
+    }),
     intelListSize: new Gauge({
       name: 'vigil_intel_list_networks',
       help: 'Networks loaded per IP list source',

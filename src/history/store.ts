@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
+import { timed, type OpObserver } from './timed.js';
 import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, RECORD_IP_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
 
 /** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
@@ -23,9 +24,6 @@ export interface HistoryLimits {
   maxUserAgents: number;
   failureWindowHours: number;
 }
-
-/** Called after every Redis operation, for metrics. */
-export type OpObserver = (op: string, seconds: number, ok: boolean) => void;
 
 /** Assessment records live this long (DESIGN §4: kept 10 minutes for the MFA step). */
 export const ASSESSMENT_TTL_SEC = 600;
@@ -65,13 +63,21 @@ export class HistoryStore {
     this.redis = redis as Redis & Scripts;
   }
 
-  /** The user's history and the IP's failed logins in the window, in one round trip. */
-  async load(userId: string, ip: string | null, atMs: number): Promise<{ history: HistorySnapshot; ipFailures: number | null }> {
-    const pipe = this.redis.pipeline().hgetall(this.keys.user(userId));
+  /**
+   * The user's history, active MFA factor types and the IP's failed logins in the window, in
+   * one round trip.
+   */
+  async load(
+    userId: string,
+    ip: string | null,
+    atMs: number,
+  ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; ipFailures: number | null }> {
+    const pipe = this.redis.pipeline().hgetall(this.keys.user(userId)).hget(this.keys.mfa(userId), 'summary');
     if (ip) pipe.hgetall(this.keys.ipFailures(ip));
-    const [userHash, ipHash] = await this.timed('load', () => execPipeline(pipe));
+    const [userHash, mfaSummary, ipHash] = await this.timed('load', () => execPipeline(pipe));
     return {
       history: parseUserHash(userHash as Record<string, string>),
+      mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
       ipFailures: ip ? sumBuckets(ipHash as Record<string, string>, atMs, this.limits.failureWindowHours) : null,
     };
   }
@@ -141,17 +147,10 @@ export class HistoryStore {
     ];
   }
 
-  private async timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    const start = process.hrtime.bigint();
-    try {
-      const out = await fn();
-      this.observe(op, Number(process.hrtime.bigint() - start) / 1e9, true);
-      return out;
-    } catch (err) {
-      this.observe(op, Number(process.hrtime.bigint() - start) / 1e9, false);
-      throw err;
-    }
+  private timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    return timed(this.observe, op, fn);
   }
+
 }
 
 /** Run a pipeline; the first command error rejects, so callers and metrics see one failure. */

@@ -7,11 +7,13 @@ import type { Deps } from '../deps.js';
 import { createAdminAuthHook, createAuthHook } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { adminHistoryRoutes } from './routes/admin-history.js';
+import { adminMfaRoutes } from './routes/admin-mfa.js';
 import { assessRoutes } from './routes/assess.js';
 import { completeRoutes } from './routes/complete.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { jwksRoutes, mfaRoutes } from './routes/mfa.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -65,15 +67,18 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(deps));
   await app.register(metricsRoutes(deps));
+  await app.register(jwksRoutes(deps));
   await app.register(async (api) => {
     api.addHook('onRequest', createAuthHook(deps.config.clients, deps.metrics));
     await api.register(assessRoutes(deps));
     await api.register(completeRoutes(deps));
     await api.register(eventRoutes(deps));
+    await api.register(mfaRoutes(deps));
   });
   await app.register(async (admin) => {
     admin.addHook('onRequest', createAdminAuthHook(deps.config.admins, deps.metrics));
     await admin.register(adminHistoryRoutes(deps));
+    await admin.register(adminMfaRoutes(deps));
   });
   return app;
 }

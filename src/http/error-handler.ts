@@ -44,6 +44,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const e = toVigilError(err);
     if (e.code === 'internal_error') request.log.error({ err }, 'unhandled error');
     const body: ErrorBody = { error: { code: e.code, message: e.message, request_id: String(request.id) } };
+    if (e.retryAfterSec !== undefined) reply.header('retry-after', String(e.retryAfterSec));
     return reply.status(ERROR_CODES[e.code].status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -40,6 +40,7 @@ export const assessResponse = z.object({
         step: z.enum(['email_verification', 'challenge']),
         enrollment: z.enum(['optional', 'required']).optional(),
         factors: z.array(z.string()),
+        mfa_token: z.string().optional().describe('Pass to the /v1/mfa routes; valid 10 minutes, bound to this user and client.'),
       })
       .optional(),
   }),

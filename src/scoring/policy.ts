@@ -16,6 +16,8 @@ export type Decision = {
     step: 'email_verification' | 'challenge';
     enrollment?: 'optional' | 'required';
     factors: string[];
+    /** Set by the service when the challenge can proceed (the MFA module's session token). */
+    mfa_token?: string;
   };
 };
 

@@ -11,6 +11,7 @@ import { applyOverrides } from '../scoring/apply-overrides.js';
 import { combine } from '../scoring/combiner.js';
 import { decide, type Decision } from '../scoring/policy.js';
 import type { Caller } from './caller.js';
+import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
 import { withDeadline } from './deadline.js';
 import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './login-timestamp.js';
@@ -100,9 +101,9 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
     results,
     acrValues: req.acr_values ?? null,
     denyRules: config.denyRules,
-    // Enrollment state arrives with the MFA module; until then every user is unenrolled.
-    mfa: { enrolled: false, factors: [] },
-    email: req.email ?? null,
+    mfa: enrollmentOf(loaded?.mfaFactors ?? []),
+    // Without email delivery an unenrolled user cannot be verified: the policy then denies.
+    email: deps.mfa.mailer ? (req.email ?? null) : null,
   });
 
   const id = randomUUID();
@@ -126,6 +127,18 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
       caller.log.warn({ err: (err as Error).message, assessment: id }, 'could not save assessment');
     }
     if (commit) deps.metrics.commits.inc({ via: 'assess', result: committed ? 'ok' : 'error' });
+    if (decision.action === 'challenge' && decision.mfa) {
+      decision.mfa.mfa_token = await issueToken(deps, caller, {
+        userId: req.user_id,
+        clientId: caller.client.id,
+        application: applicationName,
+        assessmentId: id,
+        email: req.email ?? null,
+        ip: login.ip,
+        stepUp: decision.reasons.includes('step_up_requested'),
+        enrollment: application.enrollment,
+      });
+    }
   }
   observe(deps.metrics, applicationName, confidence, decision, { results, timings: run.timings });
 
@@ -145,6 +158,21 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
   };
 }
 
+/** Enrolled means a factor besides recovery codes; the factors offered are the active types. */
+function enrollmentOf(types: readonly string[]): { enrolled: boolean; factors: string[] } {
+  return { enrolled: types.some((t) => t !== 'recovery-code'), factors: [...types] };
+}
+
+/** An mfa_token for the challenge, or none when Redis refused it (the challenge then cannot proceed). */
+async function issueToken(deps: Deps, caller: Caller, subject: TokenSubject): Promise<string | undefined> {
+  try {
+    return await issueMfaToken(deps, subject);
+  } catch (err) {
+    caller.log.warn({ err: (err as Error).message }, 'could not issue an mfa_token');
+    return undefined;
+  }
+}
+
 /** The user's history and the IP's failures, or null when Redis failed or ran past `budgetMs`. */
 async function loadHistory(
   deps: Deps,
@@ -153,7 +181,7 @@ async function loadHistory(
   ip: string | null,
   atMs: number,
   budgetMs: number,
-): Promise<{ history: HistorySnapshot; ipFailures: number | null } | null> {
+): Promise<{ history: HistorySnapshot; mfaFactors: string[]; ipFailures: number | null } | null> {
   try {
     return await withDeadline(deps.store.load(userId, ip, atMs), budgetMs);
   } catch (err) {

@@ -120,7 +120,13 @@ describe('POST /v1/assess', () => {
       expect(body.decision).toEqual({
         action: 'challenge',
         reasons: ['mfa_policy_always'],
-        mfa: { enrolled: false, step: 'email_verification', enrollment: 'required', factors: ['email'] },
+        mfa: {
+          enrolled: false,
+          step: 'email_verification',
+          enrollment: 'required',
+          factors: ['email'],
+          mfa_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        },
       });
       expect(body.committed).toBe(false);
     });

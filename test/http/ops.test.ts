@@ -86,10 +86,21 @@ describe('operations routes', () => {
       expect(doc.openapi).toMatch(/^3\./);
       expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
       expect(Object.keys(doc.paths).sort()).toEqual([
+        '/v1/admin/users/{userId}/authenticators',
+        '/v1/admin/users/{userId}/authenticators/{authenticatorId}',
         '/v1/admin/users/{userId}/history',
+        '/v1/admin/users/{userId}/mfa',
         '/v1/assess',
         '/v1/assessments/{id}/complete',
         '/v1/events',
+        '/v1/mfa/associate',
+        '/v1/mfa/associate/confirm',
+        '/v1/mfa/authenticators',
+        '/v1/mfa/challenge',
+        '/v1/mfa/email-verification',
+        '/v1/mfa/email-verification/verify',
+        '/v1/mfa/recovery-codes/regenerate',
+        '/v1/mfa/verify',
       ]);
       expect(doc.paths['/v1/admin/users/{userId}/history'].delete.security).toEqual([{ bearer: [] }]);
       for (const path of ['/v1/assess', '/v1/assessments/{id}/complete', '/v1/events']) {

@@ -5,6 +5,11 @@ import { ConfigError, DEV_DEVICE_SECRET, loadConfig } from '../../src/config.js'
 import { hashApiKey } from '../../src/http/auth.js';
 
 const KEY_HASH = hashApiKey('k');
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  VIGIL_DEVICE_SECRET: 's'.repeat(32),
+  VIGIL_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 function configError(fn: () => unknown): string {
   try {
@@ -70,10 +75,20 @@ describe('loadConfig', () => {
     expect(c.applications.default?.mfaPolicy).toBe('adaptive');
   });
 
-  it('requires a device secret in production', () => {
+  it('requires a device secret and encryption keys in production', () => {
     expect(configError(() => loadConfig({ NODE_ENV: 'production' }))).toContain('VIGIL_DEVICE_SECRET');
-    const c = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: 's'.repeat(32) });
+    expect(configError(() => loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: 's'.repeat(32) }))).toContain(
+      'VIGIL_ENCRYPTION_KEYS',
+    );
+    const c = loadConfig(PRODUCTION);
     expect(c.deviceSecretIsDefault).toBe(false);
+    expect(c.encryptionKeyIsDefault).toBe(false);
+    expect(c.encryptionKeys).toEqual([{ kid: 'k1', key: Buffer.alloc(32, 7) }]);
+  });
+
+  it('rejects encryption keys that are not 32 bytes or lack a key id', () => {
+    expect(configError(() => loadConfig({ VIGIL_ENCRYPTION_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` }))).toContain('32 bytes');
+    expect(configError(() => loadConfig({ VIGIL_ENCRYPTION_KEYS: Buffer.alloc(32).toString('base64') }))).toContain('kid');
   });
 
   it('reads the file named by VIGIL_CONFIG, and says so when it is missing or not JSON', () => {
@@ -92,7 +107,7 @@ describe('loadConfig', () => {
 
 describe('ensureApiClient', () => {
   it('refuses to run open in production, saying how to add a client', () => {
-    const c = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: 's'.repeat(32) });
+    const c = loadConfig(PRODUCTION);
     expect(configError(() => ensureApiClient(c))).toContain('npm run keygen');
   });
 

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { CHALLENGE_TYPES } from '../mfa/service/challenge.js';
+
+/** Request and response schemas of the `/v1/mfa` routes (Auth0's MFA API, adapted). */
+
+const mfaToken = z.string().min(20).max(200).describe('The mfa_token from the challenge decision of /v1/assess.');
+const code = z.string().min(1).max(32);
+
+export const tokenOnlyBody = z.strictObject({ mfa_token: mfaToken });
+export const emailVerifyBody = z.strictObject({ mfa_token: mfaToken, code: code.describe('The 6-digit code from the email.') });
+
+export const associateBody = z.strictObject({
+  mfa_token: mfaToken,
+  authenticator_type: z.enum(['otp', 'email', 'webauthn', 'sms', 'voice']),
+  phone_number: z.string().max(20).optional().describe('E.164, for sms and voice.'),
+  name: z.string().min(1).max(64).optional(),
+});
+
+const proof = {
+  otp: code.optional().describe('A TOTP code.'),
+  binding_code: code.optional().describe('The code sent by email, SMS or voice.'),
+  credential: z.record(z.string(), z.unknown()).optional().describe('A WebAuthn registration or authentication response (JSON).'),
+};
+
+export const confirmBody = z.strictObject({ mfa_token: mfaToken, authenticator_id: z.uuid(), ...proof });
+
+export const challengeBody = z.strictObject({
+  mfa_token: mfaToken,
+  authenticator_id: z.uuid().optional(),
+  challenge_type: z.enum(CHALLENGE_TYPES).optional(),
+});
+
+export const verifyBody = z.strictObject({
+  mfa_token: mfaToken,
+  authenticator_id: z.uuid().optional(),
+  ...proof,
+  recovery_code: z.string().min(1).max(64).optional(),
+});
+
+export const mfaTokenHeader = z.object({ 'x-mfa-token': mfaToken });
+
+/** Factor-specific answers (secrets shown once, WebAuthn options...): documented per factor in the README. */
+export const openObject = z.record(z.string(), z.unknown());
+
+export const resultResponse = z.object({
+  result_token: z.string(),
+  token_type: z.literal('JWT'),
+  expires_in: z.number(),
+  amr: z.array(z.string()),
+  acr: z.string(),
+  assessment_id: z.string(),
+  committed: z.boolean(),
+});
+
+export const authenticatorView = z.object({
+  id: z.string(),
+  authenticator_type: z.string(),
+  active: z.boolean(),
+  name: z.string().nullable(),
+  created_at: z.string(),
+});

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../deps.js';
+import { VigilError } from '../../errors.js';
+import type { Caller } from '../../service/caller.js';
+import { enrollableTypes, factors } from '../factors.js';
+import { generateRecoveryCodes } from '../recovery-code/index.js';
+import type { AuthenticatorRecord } from '../store/mfa-store.js';
+import type { FactorType, Proof } from '../types.js';
+import { deliverCode } from './delivery.js';
+import { failure } from './failure.js';
+import { finishLogin, type MfaResult } from './finish.js';
+import { takeAttempt } from './limits.js';
+import { factorEnv, openSession, saveSession } from './session.js';
+
+export interface AssociateInput {
+  authenticator_type: FactorType;
+  phone_number?: string | undefined;
+  name?: string | undefined;
+}
+
+/**
+ * Start enrolling an authenticator (inactive until confirmed). Allowed after the email step
+ * for a user with no factor, or after a factor was proven with this token. The first
+ * enrollment also returns recovery codes, shown this once.
+ */
+export async function associate(deps: Deps, caller: Caller, mfaToken: string, input: AssociateInput): Promise<Record<string, unknown>> {
+  const session = await openSession(deps, caller, mfaToken);
+  const { record } = session;
+  const type = input.authenticator_type;
+  if (!enrollableTypes(deps, record.email).includes(type)) {
+    throw new VigilError('unsupported_authenticator_type', `"${type}" cannot be enrolled here; offered: ${enrollableTypes(deps, record.email).join(', ')}`);
+  }
+  const all = await deps.mfa.store.authenticators(record.userId);
+  const active = all.filter((a) => a.active);
+  if (active.length === 0 ? !record.emailVerified : !record.factorVerified) {
+    if (active.length === 0) throw new VigilError('email_verification_required', 'verify the email address with this mfa_token first');
+    throw new VigilError('invalid_grant', 'prove an existing authenticator with this mfa_token before adding another');
+  }
+
+  const env = factorEnv(deps, record);
+  const enrolled = await factors[type].enroll(env, {
+    phoneNumber: input.phone_number,
+    name: input.name,
+    existing: all.filter((a) => a.type === type && a.active).map((a) => a.state),
+  });
+  const authenticator: AuthenticatorRecord = {
+    id: randomUUID(),
+    type,
+    active: false,
+    name: input.name ?? null,
+    createdAtMs: env.nowMs,
+    state: enrolled.state,
+    version: 0,
+  };
+  await deps.mfa.store.saveAuthenticator(record.userId, authenticator, -1);
+
+  // Recovery codes come with the first factor; until it is confirmed they stay inactive.
+  let recoveryCodes: string[] | undefined;
+  if (!all.some((a) => a.type === 'recovery-code' && a.active)) {
+    for (const stale of all.filter((a) => a.type === 'recovery-code')) await deps.mfa.store.deleteAuthenticator(record.userId, stale);
+    const generated = generateRecoveryCodes(env);
+    recoveryCodes = generated.codes;
+    const rc: AuthenticatorRecord = { ...authenticator, id: randomUUID(), type: 'recovery-code', name: null, state: generated.state };
+    await deps.mfa.store.saveAuthenticator(record.userId, rc, -1);
+  }
+
+  await saveSession(deps, session, {
+    ...record,
+    pending: { authenticatorId: authenticator.id, purpose: 'enroll', pending: enrolled.pending ?? { data: {}, expiresAtMs: record.expiresAtMs } },
+  });
+  if (enrolled.deliver) await deliverCode(deps, record, enrolled.deliver);
+  deps.metrics.mfaEnrollments.inc({ factor: type, result: 'started' });
+  return {
+    authenticator_id: authenticator.id,
+    authenticator_type: type,
+    ...enrolled.show,
+    ...(recoveryCodes ? { recovery_codes: recoveryCodes } : {}),
+  };
+}
+
+/**
+ * Activate an authenticator with its first proof (a TOTP code, an emailed code, a WebAuthn
+ * attestation). The first proof is also this login's second factor.
+ */
+export async function confirmAssociation(
+  deps: Deps,
+  caller: Caller,
+  mfaToken: string,
+  authenticatorId: string,
+  proof: Proof,
+): Promise<{ authenticator_id: string; active: true } & Partial<MfaResult>> {
+  let session = await openSession(deps, caller, mfaToken);
+  const { record } = session;
+  const pending = record.pending;
+  if (!pending || pending.purpose !== 'enroll' || pending.authenticatorId !== authenticatorId) {
+    throw new VigilError('invalid_grant', 'no enrollment of this authenticator is in progress with this mfa_token');
+  }
+  const all = await deps.mfa.store.authenticators(record.userId);
+  const authenticator = all.find((a) => a.id === authenticatorId && !a.active);
+  if (!authenticator) throw new VigilError('invalid_grant', 'no enrollment of this authenticator is in progress with this mfa_token');
+
+  const factor = factors[authenticator.type];
+  const attempt = await takeAttempt(
+    deps,
+    record,
+    `verify:${authenticator.type}`,
+    authenticator.type === 'webauthn' ? 'webauthnFailures' : 'verifyFailures',
+    'ipVerifyFailures',
+  );
+  const checked = await factor.confirm(factorEnv(deps, record), authenticator.state, pending.pending, proof);
+  if (!checked.ok) {
+    deps.metrics.mfaEnrollments.inc({ factor: authenticator.type, result: 'failed' });
+    throw failure(checked.reason);
+  }
+  await attempt.refund();
+  const saved = await deps.mfa.store.saveAuthenticator(record.userId, { ...authenticator, active: true, state: checked.state }, authenticator.version);
+  if (!saved) throw new VigilError('invalid_grant', 'this authenticator changed meanwhile; start again');
+  for (const rc of all.filter((a) => a.type === 'recovery-code' && !a.active)) {
+    await deps.mfa.store.saveAuthenticator(record.userId, { ...rc, active: true }, rc.version);
+  }
+  deps.metrics.mfaEnrollments.inc({ factor: authenticator.type, result: 'confirmed' });
+
+  session = await saveSession(deps, session, { ...record, pending: null, factorVerified: true });
+  if (record.resultIssued) return { authenticator_id: authenticatorId, active: true };
+  const result = await finishLogin(deps, session, factor.amr);
+  await saveSession(deps, session, { ...session.record, resultIssued: true });
+  return { authenticator_id: authenticatorId, active: true, ...result };
+}

@@ -1,0 +1,61 @@
+import type { Deps } from '../../deps.js';
+import { VigilError } from '../../errors.js';
+import type { Caller } from '../../service/caller.js';
+import { factors } from '../factors.js';
+import type { AuthenticatorRecord } from '../store/mfa-store.js';
+import type { FactorType } from '../types.js';
+import { deliverCode } from './delivery.js';
+import { factorEnv, openSession, saveSession } from './session.js';
+
+/** Auth0's challenge types, and ours: `oob` is a code sent out of band (email, SMS, voice). */
+export const CHALLENGE_TYPES = ['otp', 'oob', 'webauthn'] as const;
+export type ChallengeType = (typeof CHALLENGE_TYPES)[number];
+
+const TYPES_OF: Record<ChallengeType, readonly FactorType[]> = {
+  otp: ['otp'],
+  oob: ['email', 'sms', 'voice'],
+  webauthn: ['webauthn'],
+};
+
+/** Pick the authenticator to challenge: by id, or the oldest active one answering the challenge type. */
+export function pickAuthenticator(
+  active: readonly AuthenticatorRecord[],
+  by: { authenticatorId?: string | undefined; challengeType?: ChallengeType | undefined },
+): AuthenticatorRecord {
+  if (by.authenticatorId) {
+    const a = active.find((x) => x.id === by.authenticatorId);
+    if (!a) throw new VigilError('invalid_request', 'authenticator_id names no active authenticator of this user');
+    return a;
+  }
+  const wanted = TYPES_OF[by.challengeType ?? 'otp'];
+  const a = active.find((x) => wanted.includes(x.type));
+  if (!a) throw new VigilError('unsupported_challenge_type', `no active authenticator answers challenge type "${by.challengeType ?? 'otp'}"`);
+  return a;
+}
+
+/**
+ * Start a login challenge: an emailed or texted code, WebAuthn assertion options, or for TOTP
+ * just the instruction to enter a code.
+ */
+export async function challenge(
+  deps: Deps,
+  caller: Caller,
+  mfaToken: string,
+  by: { authenticatorId?: string | undefined; challengeType?: ChallengeType | undefined },
+): Promise<Record<string, unknown>> {
+  const session = await openSession(deps, caller, mfaToken);
+  const { record } = session;
+  const active = (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active && a.type !== 'recovery-code');
+  if (active.length === 0) throw new VigilError('association_required', 'the user has no authenticator; verify the email and enroll one');
+  const authenticator = pickAuthenticator(active, by);
+  const started = await factors[authenticator.type].challenge(factorEnv(deps, record), authenticator.state);
+  if (started.pending) {
+    await saveSession(deps, session, {
+      ...record,
+      pending: { authenticatorId: authenticator.id, purpose: 'challenge', pending: started.pending },
+    });
+  }
+  if (started.deliver) await deliverCode(deps, record, started.deliver);
+  deps.metrics.mfaChallenges.inc({ factor: authenticator.type });
+  return { authenticator_id: authenticator.id, authenticator_type: authenticator.type, ...started.show };
+}

@@ -1,0 +1,37 @@
+import type { Deps } from '../../deps.js';
+import { ASSESSMENT_TTL_SEC } from '../../history/store.js';
+import { randomToken, sha256 } from '../crypto/codes.js';
+import type { MfaTokenRecord } from '../store/mfa-store.js';
+
+export interface TokenSubject {
+  userId: string;
+  clientId: string;
+  application: string;
+  assessmentId: string;
+  email: string | null;
+  ip: string | null;
+  stepUp: boolean;
+  enrollment: 'optional' | 'required';
+}
+
+/**
+ * A new mfa_token for a challenged login: random, stored only as its SHA-256, bound to user,
+ * client, application and assessment, living as long as the assessment record (10 minutes).
+ */
+export async function issueMfaToken(deps: Deps, subject: TokenSubject): Promise<string> {
+  const token = randomToken();
+  const now = deps.now();
+  const record: MfaTokenRecord = {
+    ...subject,
+    version: 0,
+    createdAtMs: now,
+    expiresAtMs: now + ASSESSMENT_TTL_SEC * 1000,
+    emailVerified: false,
+    emailCode: null,
+    pending: null,
+    factorVerified: false,
+    resultIssued: false,
+  };
+  await deps.mfa.store.saveToken(sha256(token), record, -1, now);
+  return token;
+}

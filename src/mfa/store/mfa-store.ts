@@ -1,0 +1,130 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from '../../history/keys.js';
+import { timed, type OpObserver } from '../../history/timed.js';
+import type { FactorState, FactorType, Pending } from '../types.js';
+import { CAS_RECORD, TOKEN_BUCKET } from './scripts.js';
+
+/** One enrolled (or enrolling) authenticator of a user. */
+export interface AuthenticatorRecord {
+  id: string;
+  type: FactorType;
+  /** False until the first correct proof (TOTP: a first code; WebAuthn: attestation). */
+  active: boolean;
+  name: string | null;
+  createdAtMs: number;
+  state: FactorState;
+  version: number;
+}
+
+/** What an mfa_token stands for, stored under the token's hash for its 10-minute life. */
+export interface MfaTokenRecord {
+  version: number;
+  userId: string;
+  clientId: string;
+  application: string;
+  assessmentId: string;
+  email: string | null;
+  /** The end-user IP of the assessment, for per-IP limits. */
+  ip: string | null;
+  /** The caller asked for step-up (multi-factor `acr_values`). */
+  stepUp: boolean;
+  enrollment: 'optional' | 'required';
+  createdAtMs: number;
+  expiresAtMs: number;
+  /** The email verification step was passed with this token. */
+  emailVerified: boolean;
+  /** The code sent for email verification, hashed. */
+  emailCode: Pending | null;
+  /** A challenge or enrollment in progress. */
+  pending: { authenticatorId: string; purpose: 'enroll' | 'challenge'; pending: Pending } | null;
+  /** A second factor (not just the email step) was proven with this token. */
+  factorVerified: boolean;
+  /** The result token was issued (once per mfa_token). */
+  resultIssued: boolean;
+}
+
+export interface BucketResult {
+  allowed: boolean;
+  retryAfterMs: number;
+  remaining: number;
+}
+
+interface Scripts {
+  vigilCas(key: string, field: string, expected: number, json: string, ttl: number, summary: '0' | '1'): Promise<number>;
+  vigilBucket(key: string, now: number, burst: number, refillMs: number, cost: number): Promise<[number, number, number]>;
+}
+
+/** Authenticators, mfa_tokens and rate-limit buckets in Redis. */
+export class MfaStore {
+  private readonly redis: Redis & Scripts;
+
+  constructor(
+    redis: Redis,
+    private readonly keys: Keys,
+    private readonly observe: OpObserver = () => {},
+  ) {
+    redis.defineCommand('vigilCas', { numberOfKeys: 1, lua: CAS_RECORD });
+    redis.defineCommand('vigilBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
+    this.redis = redis as Redis & Scripts;
+  }
+
+  async authenticators(userId: string): Promise<AuthenticatorRecord[]> {
+    const h = await this.timed('mfa_load', () => this.redis.hgetall(this.keys.mfa(userId)));
+    return Object.entries(h)
+      .filter(([field]) => field.startsWith('a:'))
+      .map(([, json]) => JSON.parse(json) as AuthenticatorRecord)
+      .sort((a, b) => a.createdAtMs - b.createdAtMs);
+  }
+
+  /**
+   * Write an authenticator if nobody changed it since `expectedVersion` was read (-1: new).
+   * Returns false when the version did not match: the caller lost a race and must not succeed.
+   */
+  async saveAuthenticator(userId: string, record: AuthenticatorRecord, expectedVersion: number): Promise<boolean> {
+    const next = { ...record, version: expectedVersion + 1 };
+    const ok = await this.timed('mfa_save', () =>
+      this.redis.vigilCas(this.keys.mfa(userId), `a:${record.id}`, expectedVersion, JSON.stringify(next), 0, '1'),
+    );
+    return ok === 1;
+  }
+
+  async deleteAuthenticator(userId: string, record: AuthenticatorRecord): Promise<boolean> {
+    const ok = await this.timed('mfa_save', () =>
+      this.redis.vigilCas(this.keys.mfa(userId), `a:${record.id}`, record.version, '', 0, '1'),
+    );
+    return ok === 1;
+  }
+
+  /** Remove every authenticator of a user. */
+  async resetUser(userId: string): Promise<boolean> {
+    return (await this.timed('mfa_save', () => this.redis.del(this.keys.mfa(userId)))) > 0;
+  }
+
+  async token(tokenHash: string): Promise<MfaTokenRecord | null> {
+    const json = await this.timed('mfa_token', () => this.redis.hget(this.keys.mfaToken(tokenHash), 'r'));
+    return json ? (JSON.parse(json) as MfaTokenRecord) : null;
+  }
+
+  /** Create (`expectedVersion` -1) or update a token record, with the key living until its expiry. */
+  async saveToken(tokenHash: string, record: MfaTokenRecord, expectedVersion: number, nowMs: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.ceil((record.expiresAtMs - nowMs) / 1000));
+    const next = { ...record, version: expectedVersion + 1 };
+    const ok = await this.timed('mfa_token', () =>
+      this.redis.vigilCas(this.keys.mfaToken(tokenHash), 'r', expectedVersion, JSON.stringify(next), ttl, '0'),
+    );
+    return ok === 1;
+  }
+
+  /** Take `cost` tokens from a bucket (negative refunds). Atomic: parallel calls cannot overdraw. */
+  async bucket(key: { user: string } | { ip: string }, name: string, limit: { burst: number; refillSeconds: number }, nowMs: number, cost = 1): Promise<BucketResult> {
+    const k = 'user' in key ? this.keys.userLimit(key.user, name) : this.keys.ipLimit(key.ip, name);
+    const [allowed, retry, remaining] = await this.timed('limit', () =>
+      this.redis.vigilBucket(k, nowMs, limit.burst, limit.refillSeconds * 1000, cost),
+    );
+    return { allowed: allowed === 1, retryAfterMs: retry, remaining };
+  }
+
+  private timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    return timed(this.observe, op, fn);
+  }
+}
