@@ -4,6 +4,7 @@ import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
 import { enrollableTypes, factors } from '../factors.js';
 import { generateRecoveryCodes } from '../recovery-code/index.js';
+import { isE164 } from '../sms/index.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
 import type { FactorType, Proof } from '../types.js';
 import { deliverCode } from './delivery.js';
@@ -29,6 +30,9 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
   const type = input.authenticator_type;
   if (!enrollableTypes(deps, record.email).includes(type)) {
     throw new VigilError('unsupported_authenticator_type', `"${type}" cannot be enrolled here; offered: ${enrollableTypes(deps, record.email).join(', ')}`);
+  }
+  if ((type === 'sms' || type === 'voice') && !isE164(input.phone_number ?? '')) {
+    throw new VigilError('invalid_request', 'phone_number must be an E.164 number, e.g. +14155550123');
   }
   const all = await deps.mfa.store.authenticators(record.userId);
   const active = all.filter((a) => a.active);

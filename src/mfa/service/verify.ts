@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
 import { factors } from '../factors.js';
+import { remainingRecoveryCodes } from '../recovery-code/index.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
 import type { Proof } from '../types.js';
 import { failure } from './failure.js';
@@ -69,6 +70,6 @@ export async function verify(
 
   session = await saveSession(deps, session, { ...record, pending: pending ? null : record.pending, factorVerified: true, resultIssued: true });
   const result = await finishLogin(deps, session, factor.amr);
-  const remaining = authenticator.type === 'recovery-code' ? (checked.state['hashes'] as unknown[] | undefined)?.length : undefined;
+  const remaining = authenticator.type === 'recovery-code' ? remainingRecoveryCodes(checked.state) : undefined;
   return { ...result, authenticator_type: authenticator.type, ...(remaining !== undefined ? { recovery_codes_remaining: remaining } : {}) };
 }
