@@ -41,6 +41,10 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
     throw new VigilError('invalid_grant', 'prove an existing authenticator with this mfa_token before adding another');
   }
 
+  // An enrollment started earlier and never confirmed is dropped: one unconfirmed at a time.
+  for (const stale of all.filter((a) => !a.active && a.type !== 'recovery-code')) {
+    await deps.mfa.store.deleteAuthenticator(record.userId, stale);
+  }
   const env = factorEnv(deps, record);
   const enrolled = await factors[type].enroll(env, {
     phoneNumber: input.phone_number,
