@@ -3,16 +3,11 @@ import { ASSESSMENT_TTL_SEC } from '../../history/store.js';
 import { randomToken, sha256 } from '../crypto/codes.js';
 import type { MfaTokenRecord } from '../store/mfa-store.js';
 
-export interface TokenSubject {
-  userId: string;
-  clientId: string;
-  application: string;
-  assessmentId: string;
-  email: string | null;
-  ip: string | null;
-  stepUp: boolean;
-  enrollment: 'optional' | 'required';
-}
+/** Whom and what a new token is for. */
+export type TokenSubject = Pick<
+  MfaTokenRecord,
+  'userId' | 'clientId' | 'application' | 'assessmentId' | 'email' | 'ip' | 'stepUp' | 'enrollment'
+>;
 
 /**
  * A new mfa_token for a challenged login: random, stored only as its SHA-256, bound to user,
