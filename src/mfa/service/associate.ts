@@ -7,7 +7,7 @@ import { generateRecoveryCodes } from '../recovery-code/index.js';
 import { isE164 } from '../sms/index.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
 import type { FactorType, Proof } from '../types.js';
-import { deliverCode } from './delivery.js';
+import { deliverCode, reserveSend } from './delivery.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
 import { takeAttempt } from './limits.js';
@@ -51,6 +51,7 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
     name: input.name,
     existing: all.filter((a) => a.type === type && a.active).map((a) => a.state),
   });
+  if (enrolled.deliver) await reserveSend(deps, record, enrolled.deliver);
   const authenticator: AuthenticatorRecord = {
     id: randomUUID(),
     type,
@@ -76,7 +77,7 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
     ...record,
     pending: { authenticatorId: authenticator.id, purpose: 'enroll', pending: enrolled.pending ?? { data: {}, expiresAtMs: record.expiresAtMs } },
   });
-  if (enrolled.deliver) await deliverCode(deps, record, enrolled.deliver);
+  if (enrolled.deliver) await deliverCode(deps, enrolled.deliver);
   deps.metrics.mfaEnrollments.inc({ factor: type, result: 'started' });
   return {
     authenticator_id: authenticator.id,

@@ -4,7 +4,7 @@ import type { Caller } from '../../service/caller.js';
 import { factors } from '../factors.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
 import type { FactorType } from '../types.js';
-import { deliverCode } from './delivery.js';
+import { deliverCode, reserveSend } from './delivery.js';
 import { factorEnv, openSession, saveSession } from './session.js';
 
 /** Auth0's challenge types, and ours: `oob` is a code sent out of band (email, SMS, voice). */
@@ -49,13 +49,14 @@ export async function challenge(
   if (active.length === 0) throw new VigilError('association_required', 'the user has no authenticator; verify the email and enroll one');
   const authenticator = pickAuthenticator(active, by);
   const started = await factors[authenticator.type].challenge(factorEnv(deps, record), authenticator.state);
+  if (started.deliver) await reserveSend(deps, record, started.deliver);
   if (started.pending) {
     await saveSession(deps, session, {
       ...record,
       pending: { authenticatorId: authenticator.id, purpose: 'challenge', pending: started.pending },
     });
   }
-  if (started.deliver) await deliverCode(deps, record, started.deliver);
+  if (started.deliver) await deliverCode(deps, started.deliver);
   deps.metrics.mfaChallenges.inc({ factor: authenticator.type });
   return { authenticator_id: authenticator.id, authenticator_type: authenticator.type, ...started.show };
 }

@@ -6,11 +6,16 @@ import type { Delivery } from '../types.js';
 import { takeAttempt } from './limits.js';
 
 /**
- * Send a code a factor produced, within the sending limits (emails: burst 20 then 1 a minute
- * per user, and per IP). The code itself never reaches a log or an answer.
+ * Take one send from the sending limits (emails: burst 20 then 1 a minute per user, and per
+ * IP). Callers take it before they save the new code's hash with the token: a refused resend
+ * must leave the code the user already received valid.
  */
-export async function deliverCode(deps: Deps, record: MfaTokenRecord, d: Delivery, purpose: CodePurpose = d.purpose): Promise<void> {
+export async function reserveSend(deps: Deps, record: MfaTokenRecord, d: Delivery): Promise<void> {
   await takeAttempt(deps, record, `send:${d.channel}`, 'emailsSent', 'ipEmailsSent');
+}
+
+/** Send a code a factor produced, after {@link reserveSend}. The code itself never reaches a log or an answer. */
+export async function deliverCode(deps: Deps, d: Delivery, purpose: CodePurpose = d.purpose): Promise<void> {
   try {
     if (d.channel === 'email') {
       if (!deps.mfa.mailer) throw new Error('no mailer');

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
 import { CODE_TTL_MS, checkEmailCode, issueEmailCode } from '../email/code.js';
-import { deliverCode, maskEmail } from './delivery.js';
+import { deliverCode, maskEmail, reserveSend } from './delivery.js';
 import { finishLogin, type MfaResult } from './finish.js';
 import { takeAttempt } from './limits.js';
 import { factorEnv, openSession, saveSession, type MfaSession } from './session.js';
@@ -21,8 +21,9 @@ export async function startEmailVerification(
   const email = await requireUnenrolledWithEmail(deps, session);
   const env = factorEnv(deps, session.record);
   const issued = issueEmailCode(env, 'enroll');
+  await reserveSend(deps, session.record, issued.deliver);
   await saveSession(deps, session, { ...session.record, emailCode: issued.pending });
-  await deliverCode(deps, session.record, issued.deliver, 'verify_email');
+  await deliverCode(deps, issued.deliver, 'verify_email');
   return { sent: true, to: maskEmail(email), expires_in: CODE_TTL_MS / 1000 };
 }
 
