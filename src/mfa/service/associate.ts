@@ -41,17 +41,18 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
     throw new VigilError('invalid_grant', 'prove an existing authenticator with this mfa_token before adding another');
   }
 
-  // An enrollment started earlier and never confirmed is dropped: one unconfirmed at a time.
-  for (const stale of all.filter((a) => !a.active && a.type !== 'recovery-code')) {
-    await deps.mfa.store.deleteAuthenticator(record.userId, stale);
-  }
   const env = factorEnv(deps, record);
   const enrolled = await factors[type].enroll(env, {
     phoneNumber: input.phone_number,
     name: input.name,
     existing: all.filter((a) => a.type === type && a.active).map((a) => a.state),
   });
+  // Before anything is dropped or saved: a refused send leaves the enrollment in progress as it was.
   if (enrolled.deliver) await reserveSend(deps, record, enrolled.deliver);
+  // An enrollment started earlier and never confirmed is dropped: one unconfirmed at a time.
+  for (const stale of all.filter((a) => !a.active && a.type !== 'recovery-code')) {
+    await deps.mfa.store.deleteAuthenticator(record.userId, stale);
+  }
   const authenticator: AuthenticatorRecord = {
     id: randomUUID(),
     type,
