@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
-import { factors } from '../factors.js';
+import { enrollableTypes, factors } from '../factors.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
 import type { FactorType } from '../types.js';
 import { deliverCode, reserveSend } from './delivery.js';
@@ -47,7 +47,9 @@ export async function challenge(
   const { record } = session;
   const active = (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active && a.type !== 'recovery-code');
   if (active.length === 0) throw new VigilError('association_required', 'the user has no authenticator; verify the email and enroll one');
-  const authenticator = pickAuthenticator(active, by);
+  // Email, SMS and voice answer only when this login can deliver: an address, a provider.
+  const deliverable = enrollableTypes(deps, record.email);
+  const authenticator = pickAuthenticator(active.filter((a) => deliverable.includes(a.type)), by);
   const started = await factors[authenticator.type].challenge(factorEnv(deps, record), authenticator.state);
   if (started.deliver) await reserveSend(deps, record, started.deliver);
   if (started.pending) {
