@@ -22,6 +22,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
+    // User ids may be 256 characters (the /v1/assess schema), up to 3× that percent-encoded in
+    // an admin route's path; fastify's default of 100 answered 414 for longer ones.
+    routerOptions: { maxParamLength: 1024 },
     // Keep a caller's request id when it is sane, so one id follows the login through systems.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
