@@ -35,7 +35,8 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
     throw new VigilError('invalid_request', 'phone_number must be an E.164 number, e.g. +14155550123');
   }
   const all = await deps.mfa.store.authenticators(record.userId);
-  const active = all.filter((a) => a.active);
+  // Recovery codes alone do not make a user enrolled: the email step opens the first enrollment.
+  const active = all.filter((a) => a.active && a.type !== 'recovery-code');
   if (active.length === 0 ? !record.emailVerified : !record.factorVerified) {
     if (active.length === 0) throw new VigilError('email_verification_required', 'verify the email address with this mfa_token first');
     throw new VigilError('invalid_grant', 'prove an existing authenticator with this mfa_token before adding another');

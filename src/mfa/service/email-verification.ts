@@ -62,7 +62,8 @@ async function requireUnenrolledWithEmail(deps: Deps, session: MfaSession): Prom
   if (!record.email || !deps.mfa.mailer) {
     throw new VigilError('unsupported_authenticator_type', 'email verification needs an email address and email delivery');
   }
-  const active = (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active);
+  // Recovery codes alone do not make a user enrolled (the policy sends such users here too).
+  const active = (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active && a.type !== 'recovery-code');
   if (active.length > 0) {
     throw new VigilError('invalid_request', 'this user has an authenticator: use /v1/mfa/challenge instead of email verification');
   }
