@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { VigilError } from '../../errors.js';
 import type { Keys } from '../../history/keys.js';
 import { timed, type OpObserver } from '../../history/timed.js';
 import type { FactorState, FactorType, Pending } from '../types.js';
@@ -124,7 +125,12 @@ export class MfaStore {
     return { allowed: allowed === 1, retryAfterMs: retry, remaining };
   }
 
-  private timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    return timed(this.observe, op, fn);
+  /** One timed Redis call; any failure (timeout, lost connection, error reply) is a retryable store_unavailable. */
+  private async timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await timed(this.observe, op, fn);
+    } catch (err) {
+      throw new VigilError('store_unavailable', 'could not reach the MFA store; retry', { cause: err });
+    }
   }
 }
