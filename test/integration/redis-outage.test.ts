@@ -3,6 +3,7 @@ import { KEYS, bearer, makeTestApp, waitForRedis, type TestApp } from '../suppor
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
 const LONDON = '81.2.69.142';
+const PRODUCTION_DEADLINES = { VIGIL_REDIS_TIMEOUT_MS: '200', VIGIL_ASSESS_DEADLINE_MS: '250', VIGIL_ASSESSOR_DEADLINE_MS: '50' };
 
 describe('Redis stopped mid-run and restarted', () => {
   let redis: TestRedis;
@@ -10,7 +11,8 @@ describe('Redis stopped mid-run and restarted', () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    t = await makeTestApp({ redisUrl: redis.url });
+    // The production deadlines: this file is about them.
+    t = await makeTestApp({ redisUrl: redis.url, env: PRODUCTION_DEADLINES });
   });
   afterAll(async () => {
     await t.close();
@@ -86,7 +88,7 @@ describe('Redis stopped mid-run and restarted', () => {
   it('fails open when configured to: unavailable assessors count as neutral', async () => {
     const dead = await startTestRedis();
     await dead.stop();
-    const open = await makeTestApp({ redisUrl: dead.url, env: { VIGIL_FAIL_OPEN: 'true' }, waitForRedis: false });
+    const open = await makeTestApp({ redisUrl: dead.url, env: { ...PRODUCTION_DEADLINES, VIGIL_FAIL_OPEN: 'true' }, waitForRedis: false });
     try {
       const r = await open.app.inject({
         method: 'POST',

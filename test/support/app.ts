@@ -41,7 +41,18 @@ export async function makeTestApp(opts: {
   waitForRedis?: boolean;
 }): Promise<TestApp> {
   const config = loadConfig(
-    { NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: opts.redisUrl, VIGIL_DEVICE_SECRET: 'x'.repeat(32), ...opts.env },
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      REDIS_URL: opts.redisUrl,
+      VIGIL_DEVICE_SECRET: 'x'.repeat(32),
+      // Generous deadlines: a loaded 2-core CI box must not turn slow into "unavailable".
+      // Tests about deadlines set the production values themselves.
+      VIGIL_REDIS_TIMEOUT_MS: '2000',
+      VIGIL_ASSESS_DEADLINE_MS: '5000',
+      VIGIL_ASSESSOR_DEADLINE_MS: '1000',
+      ...opts.env,
+    },
     opts.file ?? testFileConfig(),
   );
   const deps = await buildDeps(config, opts.now ? { now: opts.now } : {});
