@@ -1,8 +1,8 @@
-# Mirrors the README: `npm ci` then build, then `node dist/src/main.js`.
+# Mirrors the README: `npm install` then build, then `node dist/src/main.js`.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bench ./bench
