@@ -59,53 +59,57 @@ function hexValue(c: number): number {
  * names an interface on the sender's host and means nothing here.
  */
 export function parseIpv6(s: string, out: Uint32Array): boolean {
-  const len = s.length;
-  if (len < 2) return false;
+  return parseIpv6Range(s, 0, s.length, out);
+}
+
+/** {@link parseIpv6} of the text between `from` and `to`, so a list parser need not slice lines. */
+export function parseIpv6Range(s: string, from: number, to: number, out: Uint32Array): boolean {
+  if (to - from < 2) return false;
   let count = 0; // groups parsed so far
   let gap = -1; // index in `groups` where `::` stands
-  let i = 0;
-  if (s.charCodeAt(0) === 58) {
+  let i = from;
+  if (s.charCodeAt(from) === 58) {
     // Only `::` may start an address.
-    if (s.charCodeAt(1) !== 58) return false;
+    if (s.charCodeAt(from + 1) !== 58) return false;
     gap = 0;
-    i = 2;
-    if (i === len) {
+    i = from + 2;
+    if (i === to) {
       out[0] = out[1] = out[2] = out[3] = 0;
       return true;
     }
   }
-  while (i < len) {
+  while (i < to) {
     if (count === 8) return false;
     const start = i;
     let value = 0;
     let digits = 0;
     let h: number;
-    while (i < len && (h = hexValue(s.charCodeAt(i))) >= 0) {
+    while (i < to && (h = hexValue(s.charCodeAt(i))) >= 0) {
       value = value * 16 + h;
       digits++;
       i++;
     }
-    if (i < len && s.charCodeAt(i) === 46) {
+    if (i < to && s.charCodeAt(i) === 46) {
       // Dotted IPv4 tail: it fills the last two groups and must end the address.
       if (count > 6) return false;
-      const v4 = parseIpv4Range(s, start, len);
+      const v4 = parseIpv4Range(s, start, to);
       if (v4 < 0) return false;
       groups[count++] = v4 >>> 16;
       groups[count++] = v4 & 0xffff;
-      i = len;
+      i = to;
       break;
     }
     if (digits === 0 || digits > 4) return false;
     groups[count++] = value;
-    if (i === len) break;
+    if (i === to) break;
     if (s.charCodeAt(i) !== 58) return false;
     i++;
-    if (i < len && s.charCodeAt(i) === 58) {
+    if (i < to && s.charCodeAt(i) === 58) {
       if (gap >= 0) return false; // a second `::`
       gap = count;
       i++;
-      if (i === len) break;
-    } else if (i === len) {
+      if (i === to) break;
+    } else if (i === to) {
       return false; // a single trailing `:`
     }
   }
@@ -132,31 +136,35 @@ export function formatIpv4(n: number): string {
  * the longest run of two or more zero groups (the first, on a tie) written as `::`.
  */
 export function formatIpv6(words: ArrayLike<number>): string {
-  const g: number[] = [];
   for (let w = 0; w < 4; w++) {
     const word = words[w]! >>> 0;
-    g.push(word >>> 16, word & 0xffff);
+    groups[2 * w] = word >>> 16;
+    groups[2 * w + 1] = word & 0xffff;
   }
   let bestStart = -1;
   let bestLen = 1; // a lone zero group is not compressed (RFC 5952 §4.2.2)
   for (let k = 0; k < 8; ) {
-    if (g[k] !== 0) {
+    if (groups[k] !== 0) {
       k++;
       continue;
     }
     let end = k;
-    while (end < 8 && g[end] === 0) end++;
+    while (end < 8 && groups[end] === 0) end++;
     if (end - k > bestLen) {
       bestStart = k;
       bestLen = end - k;
     }
     k = end;
   }
-  const hex = (from: number, to: number) =>
-    g
-      .slice(from, to)
-      .map((x) => x.toString(16))
-      .join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  let out = '';
+  for (let k = 0; k < 8; k++) {
+    if (k === bestStart) {
+      out += '::';
+      k += bestLen - 1;
+    } else {
+      if (k > 0 && k !== bestStart + bestLen) out += ':';
+      out += groups[k]!.toString(16);
+    }
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
+import { formatIpv4, formatIpv6, parseIpv4Range, parseIpv6Range } from './address.js';
 
 /** An IPv4 network as an inclusive range of uint32 addresses. */
 export interface Cidr4 {
@@ -23,12 +23,20 @@ function highMask(bits: number): number {
   return bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
 }
 
-function parsePrefix(s: string, max: number): number {
+/** The prefix length written between `from` and `to`, at most `max`, or -1. */
+function parsePrefix(s: string, from: number, to: number, max: number): number {
   // Decimal only, no sign or leading zeros: `/08` in a list is more likely a typo than intent.
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(s)) return -1;
-  const n = Number(s);
+  if (to === from || to - from > 3 || (s.charCodeAt(from) === 48 && to - from > 1)) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
   return n <= max ? n : -1;
 }
+
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 // Scratch words for parseCidr, which copies out of them.
 const scratch = new Uint32Array(4);
@@ -37,23 +45,26 @@ const scratch = new Uint32Array(4);
  * Parse a network like {@link parseCidr}, writing its first address (host bits cleared) to
  * `out[at]` for IPv4 or `out[at..at+4)` for IPv6, without allocating. Returns
  * `family * 256 + prefix` (IPv4: 1024 + prefix, IPv6: 1536 + prefix), or -1. For bulk
- * loading a million networks, where an object per network would dominate the cost.
+ * loading a million networks, where an object per network would dominate the cost; `from` and
+ * `to` let a list parser point into a line instead of slicing it.
  */
-export function parseNetworkInto(text: string, out: Uint32Array, at: number): number {
-  const s = text.trim();
-  const slash = s.indexOf('/');
-  const addr = slash < 0 ? s : s.slice(0, slash);
+export function parseNetworkInto(text: string, out: Uint32Array, at: number, from = 0, to = text.length): number {
+  while (from < to && isSpace(text.charCodeAt(from))) from++;
+  while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+  let slash = text.indexOf('/', from);
+  if (slash < 0 || slash >= to) slash = -1;
+  const addrEnd = slash < 0 ? to : slash;
 
-  const v4 = parseIpv4(addr);
+  const v4 = parseIpv4Range(text, from, addrEnd);
   if (v4 >= 0) {
-    const prefix = slash < 0 ? 32 : parsePrefix(s.slice(slash + 1), 32);
+    const prefix = slash < 0 ? 32 : parsePrefix(text, slash + 1, to, 32);
     if (prefix < 0) return -1;
     out[at] = v4 & highMask(prefix);
     return 4 * 256 + prefix;
   }
 
-  if (!parseIpv6(addr, scratch)) return -1;
-  const prefix = slash < 0 ? 128 : parsePrefix(s.slice(slash + 1), 128);
+  if (!parseIpv6Range(text, from, addrEnd, scratch)) return -1;
+  const prefix = slash < 0 ? 128 : parsePrefix(text, slash + 1, to, 128);
   if (prefix < 0) return -1;
   if (prefix >= 96 && scratch[0] === 0 && scratch[1] === 0 && scratch[2] === 0xffff) {
     out[at] = scratch[3]! & highMask(prefix - 96);

@@ -1,4 +1,4 @@
-import { formatCidr, parseCidr } from './cidr.js';
+import { parseNetworkInto } from './cidr.js';
 
 /** Options for {@link parseListText}. */
 export interface ListParseOptions {
@@ -9,47 +9,63 @@ export interface ListParseOptions {
   minCount?: number;
 }
 
-/** The networks of one list text, and how many lines were malformed. */
+/** The networks of one list, and how many entries were malformed. */
 export interface ParsedList {
-  /** Canonical CIDR text (`10.0.0.0/8`, `2001:db8::/32`), in file order. */
+  /** Each network as written in the list (validated; `IpSet.build` reads them), in list order. */
   networks: string[];
-  /** Lines that were neither blank, comment, nor a network; never fatal. */
+  /** Lines or records that were neither blank, comment, nor a network; never fatal. */
   skipped: number;
 }
 
+// Where parseNetworkInto writes while validating; the result is not kept.
+const scratch = new Uint32Array(4);
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+const isComment = (c: number) => c === 35 || c === 59; // # ;
+
 /**
- * Parse an IP list: one address or CIDR a line; `#` and `;` start a comment anywhere on a
- * line; blank lines ignored; an optional whitespace-separated decimal count after the
- * network (ipsum). Any other trailing text makes the line malformed: `1.2.3.4 - 1.2.3.9`
- * silently read as `1.2.3.4/32` would hide a format we do not support.
+ * Parse an IP list: one address or CIDR a line (FireHOL netsets, Spamhaus DROP, X4BNet); `#`
+ * and `;` start a comment anywhere on a line; blank lines ignored; an optional
+ * whitespace-separated decimal count after the network (ipsum). Any other trailing text makes
+ * the line malformed: `1.2.3.4 - 1.2.3.9` silently read as `1.2.3.4/32` would hide a format we
+ * do not support. Scans characters rather than splitting lines with regular expressions: a
+ * million-line list parses in a fraction of a second.
  */
 export function parseListText(text: string, options: ListParseOptions = {}): ParsedList {
   const minCount = options.minCount ?? 0;
   const networks: string[] = [];
   let skipped = 0;
   // A leading byte-order mark would otherwise spoil the first line.
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  for (const rawLine of body.split('\n')) {
-    const cut = rawLine.search(/[#;]/);
-    const line = (cut < 0 ? rawLine : rawLine.slice(0, cut)).trim();
-    if (line === '') continue;
-    const fields = line.split(/\s+/);
-    if (fields.length > 2) {
-      skipped++;
-      continue;
+  let lineStart = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    // Fields: [a, b) the network, [c, d) the count; e is where the content ends.
+    let a = lineStart;
+    let e = a;
+    while (e < lineEnd && !isComment(text.charCodeAt(e))) e++;
+    while (a < e && isSpace(text.charCodeAt(a))) a++;
+    while (e > a && isSpace(text.charCodeAt(e - 1))) e--;
+    if (a < e) {
+      let b = a;
+      while (b < e && !isSpace(text.charCodeAt(b))) b++;
+      let c = b;
+      while (c < e && isSpace(text.charCodeAt(c))) c++;
+      let count = -1;
+      let ok = parseNetworkInto(text, scratch, 0, a, b) >= 0;
+      if (ok && c < e) {
+        // A count: 1–9 decimal digits and nothing after them.
+        count = 0;
+        for (let i = c; i < e && ok; i++) {
+          const digit = text.charCodeAt(i) - 48;
+          ok = digit >= 0 && digit <= 9 && i - c < 9;
+          count = count * 10 + digit;
+        }
+      }
+      if (!ok) skipped++;
+      else if (count < 0 || count >= minCount) networks.push(text.slice(a, b));
     }
-    const [network = '', countText] = fields;
-    if (countText !== undefined && !/^[0-9]{1,9}$/.test(countText)) {
-      skipped++;
-      continue;
-    }
-    const cidr = parseCidr(network);
-    if (!cidr) {
-      skipped++;
-      continue;
-    }
-    if (countText !== undefined && Number(countText) < minCount) continue;
-    networks.push(formatCidr(cidr));
+    lineStart = lineEnd + 1;
   }
   return { networks, skipped };
 }
