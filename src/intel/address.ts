@@ -45,11 +45,15 @@ export function parseIpv4(s: string): number {
 // Scratch space for the eight 16-bit groups; reused so a parse allocates nothing.
 const groups = new Uint16Array(8);
 
+/** Value of each ASCII hex digit, -1 for any other character. */
+const HEX = new Int8Array(128).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX['0123456789ABCDEF'.charCodeAt(d)] = d;
+}
+
 function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const lower = c | 0x20;
-  if (lower >= 97 && lower <= 102) return lower - 87;
-  return -1;
+  return c < 128 ? HEX[c]! : -1;
 }
 
 /**
@@ -62,56 +66,57 @@ export function parseIpv6(s: string, out: Uint32Array): boolean {
   return parseIpv6Range(s, 0, s.length, out);
 }
 
-/** {@link parseIpv6} of the text between `from` and `to`, so a list parser need not slice lines. */
+/**
+ * {@link parseIpv6} of the text between `from` and `to`, so a list parser need not slice lines.
+ * One pass over hex groups and colons; a dotted IPv4 tail is handed to {@link parseIpv4Range}.
+ */
 export function parseIpv6Range(s: string, from: number, to: number, out: Uint32Array): boolean {
   if (to - from < 2) return false;
   let count = 0; // groups parsed so far
   let gap = -1; // index in `groups` where `::` stands
+  let value = 0;
+  let digits = 0;
+  let groupStart = from;
   let i = from;
-  if (s.charCodeAt(from) === 58) {
-    // Only `::` may start an address.
-    if (s.charCodeAt(from + 1) !== 58) return false;
+  if (s.charCodeAt(i) === 58) {
+    if (s.charCodeAt(i + 1) !== 58) return false; // only `::` may start an address
     gap = 0;
-    i = from + 2;
-    if (i === to) {
-      out[0] = out[1] = out[2] = out[3] = 0;
-      return true;
-    }
+    i += 2;
   }
-  while (i < to) {
-    if (count === 8) return false;
-    const start = i;
-    let value = 0;
-    let digits = 0;
-    let h: number;
-    while (i < to && (h = hexValue(s.charCodeAt(i))) >= 0) {
-      value = value * 16 + h;
-      digits++;
-      i++;
-    }
-    if (i < to && s.charCodeAt(i) === 46) {
-      // Dotted IPv4 tail: it fills the last two groups and must end the address.
-      if (count > 6) return false;
-      const v4 = parseIpv4Range(s, start, to);
-      if (v4 < 0) return false;
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const h = hexValue(c);
+    if (h >= 0) {
+      if (digits === 0) groupStart = i;
+      if (++digits > 4) return false;
+      value = (value << 4) | h;
+    } else if (c === 58) {
+      if (digits === 0) {
+        // A colon right after a colon: `::`, allowed once (a leading one counts).
+        if (gap >= 0) return false;
+        gap = count;
+      } else {
+        if (count === 8) return false;
+        groups[count++] = value;
+        value = 0;
+        digits = 0;
+        if (i + 1 === to) return false; // a single trailing `:`
+      }
+    } else if (c === 46 && digits > 0) {
+      // A dotted IPv4 tail: it fills the last two groups and must end the address.
+      const v4 = parseIpv4Range(s, groupStart, to);
+      if (v4 < 0 || count > 6) return false;
       groups[count++] = v4 >>> 16;
       groups[count++] = v4 & 0xffff;
-      i = to;
+      digits = 0;
       break;
+    } else {
+      return false;
     }
-    if (digits === 0 || digits > 4) return false;
+  }
+  if (digits > 0) {
+    if (count === 8) return false;
     groups[count++] = value;
-    if (i === to) break;
-    if (s.charCodeAt(i) !== 58) return false;
-    i++;
-    if (i < to && s.charCodeAt(i) === 58) {
-      if (gap >= 0) return false; // a second `::`
-      gap = count;
-      i++;
-      if (i === to) break;
-    } else if (i === to) {
-      return false; // a single trailing `:`
-    }
   }
   if (gap < 0) {
     if (count !== 8) return false;
