@@ -44,7 +44,8 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
       historyRetentionDays: config.assessors.historyRetentionDays,
       maxDevices: config.assessors.maxDevices,
       maxUserAgents: config.assessors.maxUserAgents,
-      failureWindowHours: config.assessors.traffic.windowHours,
+      traffic: config.assessors.traffic,
+      accountSecret: config.deviceSecret,
     },
     observe,
   );

@@ -112,10 +112,17 @@ export const fileSchema = z.strictObject({
           minElapsedHours: z.number().nonnegative().default(1),
         })
         .prefault({}),
+      /** Traffic reputation (README "Traffic reputation"); defaults after Auth0's attack protection. */
       traffic: z
         .strictObject({
+          /** Failed logins from one IP within `windowHours` (Auth0 suspicious-IP throttling: 100 a day). */
           failedLoginsThreshold: z.number().int().min(1).default(100),
           windowHours: z.number().int().min(1).max(168).default(24),
+          /** Distinct accounts with failed logins from one IP within `distinctAccountsWindowMinutes`. */
+          distinctAccountsThreshold: z.number().int().min(2).max(1000).default(20),
+          distinctAccountsWindowMinutes: z.number().int().min(6).max(1440).default(60),
+          /** Failed logins for one account from one IP within `windowHours` (Auth0 brute-force protection: 10). */
+          accountFailuresThreshold: z.number().int().min(1).default(10),
         })
         .prefault({}),
     })
@@ -206,6 +213,8 @@ export type ClientConfig = FileConfig['clients'][number];
 export type ApplicationConfig = FileConfig['applications'][string];
 export type DenyRule = FileConfig['denyRules'][number];
 export type CombinerConfig = FileConfig['combiner'];
+export type ListSourceConfig = FileConfig['lists'][number];
+export type TrafficConfig = FileConfig['assessors']['traffic'];
 
 /** The parsed configuration, as the rest of Vigil sees it. */
 export interface Config extends FileConfig {

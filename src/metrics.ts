@@ -131,8 +131,54 @@ export function createMetrics() {
     }),
     intelListSize: new Gauge({
       name: 'vigil_intel_list_networks',
-      help: 'Networks loaded per IP list source',
+      help: 'Networks in the version of each IP list source this instance uses (manual entries: category "mixed")',
       labelNames: ['source', 'category'] as const,
+      registers,
+    }),
+    intelListVersion: new Gauge({
+      name: 'vigil_intel_list_version',
+      help: 'Version of each IP list source this instance uses; instances converge on the same one',
+      labelNames: ['source'] as const,
+      registers,
+    }),
+    intelListAge: new Gauge({
+      name: 'vigil_intel_list_age_seconds',
+      help: 'Time since the last successful fetch of each IP list source (grows while a source fails)',
+      labelNames: ['source'] as const,
+      registers,
+    }),
+    intelListFailures: new Gauge({
+      name: 'vigil_intel_list_consecutive_failures',
+      help: 'Failed fetches of each IP list source since its last success',
+      labelNames: ['source'] as const,
+      registers,
+    }),
+    intelRefreshes: new Counter({
+      name: 'vigil_intel_refreshes_total',
+      help: 'IP list refreshes run by this instance, by source and result (updated, unchanged, failed)',
+      labelNames: ['source', 'result'] as const,
+      registers,
+    }),
+    intelSwapDuration: new Histogram({
+      name: 'vigil_intel_swap_seconds',
+      help: 'Time a new IP list version blocked this instance while it was decoded and swapped in',
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    }),
+    intelSyncFailures: new Counter({
+      name: 'vigil_intel_sync_failures_total',
+      help: 'Polls of the IP list state in Redis that failed (the lists in use stay)',
+      registers,
+    }),
+    intelMatches: new Counter({
+      name: 'vigil_intel_matches_total',
+      help: 'IP list and traffic matches reported by UntrustedIP, by category and source',
+      labelNames: ['category', 'source'] as const,
+      registers,
+    }),
+    trafficFlaggedIps: new Gauge({
+      name: 'vigil_traffic_flagged_ips',
+      help: 'IPs currently over a traffic threshold (failed logins or distinct accounts)',
       registers,
     }),
     ready: new Gauge({

@@ -87,6 +87,12 @@ export interface AssessorSettings {
     /** Elapsed time below this counts as this much (authentik's max(hours, 1)). */
     minElapsedHours: number;
   };
+  /** Traffic counts at or over these flag the IP (UntrustedIP, README "Traffic reputation"). */
+  traffic: {
+    failedLoginsThreshold: number;
+    distinctAccountsThreshold: number;
+    accountFailuresThreshold: number;
+  };
 }
 
 /** Everything an assessor may read. Built before the assessors run; they do no I/O. */

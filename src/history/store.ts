@@ -1,8 +1,18 @@
 import type { ChainableCommander, Redis } from 'ioredis';
+import type { TrafficConfig } from '../config.js';
+import { accountHash } from '../context/account-hash.js';
+import type { TrafficCounts } from '../intel/types.js';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
 import { timed, type OpObserver } from './timed.js';
-import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, RECORD_IP_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
+import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, RECORD_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
+import {
+  MAX_ACCOUNTS_PER_IP,
+  accountBuckets,
+  accountFailuresOf,
+  hourOf,
+  sumHourBuckets,
+} from './traffic.js';
 
 /** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
 export interface AssessmentRecord {
@@ -12,6 +22,8 @@ export interface AssessmentRecord {
   clientId: string;
   action: 'allow' | 'challenge' | 'deny';
   entry: HistoryEntry;
+  /** The end-user IP, whose failures for this account a commit clears. */
+  ip: string | null;
   createdAtMs: number;
 }
 
@@ -22,7 +34,24 @@ export interface HistoryLimits {
   historyRetentionDays: number;
   maxDevices: number;
   maxUserAgents: number;
-  failureWindowHours: number;
+  traffic: TrafficConfig;
+  /** Key of the HMAC that stands for an account in per-IP counters (`accountHash`), so they hold no user id. */
+  accountSecret: string;
+}
+
+/** A failed login counted: the IP's counters after it, and until when the IP is flagged (null: it is not). */
+export interface FailureRecorded {
+  counts: TrafficCounts;
+  flaggedUntilMs: number | null;
+}
+
+/** An IP's traffic counters as an admin sees them. */
+export interface IpTraffic {
+  failedLogins: number;
+  distinctAccounts: number;
+  /** Accounts with failures from this IP in the window (at most the per-IP cap). */
+  accountsWithFailures: number;
+  flaggedUntilMs: number | null;
 }
 
 /** Assessment records live this long (DESIGN §4: kept 10 minutes for the MFA step). */
@@ -30,7 +59,7 @@ export const ASSESSMENT_TTL_SEC = 600;
 
 interface Scripts {
   vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
-  vigilIpFailure(key: string, hour: number, window: number): Promise<number>;
+  vigilFailure(...keysThenArgs: (string | number)[]): Promise<[number, number, number, number, number]>;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
   vigilUnclaim(key: string): Promise<number>;
   vigilClearPart(key: string, part: HistoryPart): Promise<number>;
@@ -40,7 +69,6 @@ interface Scripts {
 export type HistoryPart = 'devices' | 'location';
 
 const SEC = 1000;
-const HOUR_MS = 3_600_000;
 
 /**
  * Users' login history, IP failure counters and pending assessments in Redis.
@@ -56,7 +84,7 @@ export class HistoryStore {
     private readonly observe: OpObserver = () => {},
   ) {
     redis.defineCommand('vigilCommit', { numberOfKeys: 1, lua: COMMIT_LOGIN });
-    redis.defineCommand('vigilIpFailure', { numberOfKeys: 1, lua: RECORD_IP_FAILURE });
+    redis.defineCommand('vigilFailure', { lua: RECORD_FAILURE });
     redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
     redis.defineCommand('vigilUnclaim', { numberOfKeys: 1, lua: UNCLAIM_ASSESSMENT });
     redis.defineCommand('vigilClearPart', { numberOfKeys: 1, lua: CLEAR_USER_PART });
@@ -64,21 +92,34 @@ export class HistoryStore {
   }
 
   /**
-   * The user's history, active MFA factor types and the IP's failed logins in the window, in
-   * one round trip.
+   * The user's history, active MFA factor types and the IP's traffic counters (this account's
+   * failures from the IP among them) at `atMs`, in one round trip. `traffic` is null without an IP.
    */
   async load(
     userId: string,
     ip: string | null,
     atMs: number,
-  ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; ipFailures: number | null }> {
+  ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; traffic: TrafficCounts | null }> {
     const pipe = this.redis.pipeline().hgetall(this.keys.user(userId)).hget(this.keys.mfa(userId), 'summary');
-    if (ip) pipe.hgetall(this.keys.ipFailures(ip));
-    const [userHash, mfaSummary, ipHash] = await this.timed('load', () => execPipeline(pipe));
+    if (ip) {
+      const { buckets } = accountBuckets(atMs, this.limits.traffic);
+      pipe
+        .hgetall(this.keys.ipFailures(ip))
+        .pfcount(...buckets.map((b) => this.keys.ipAccounts(ip, b)))
+        .hget(this.keys.ipAccountFailures(ip), this.account(userId));
+    }
+    const [userHash, mfaSummary, failures, distinct, accountFailures] = await this.timed('load', () => execPipeline(pipe));
+    const { windowHours } = this.limits.traffic;
     return {
       history: parseUserHash(userHash as Record<string, string>),
       mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
-      ipFailures: ip ? sumBuckets(ipHash as Record<string, string>, atMs, this.limits.failureWindowHours) : null,
+      traffic: ip
+        ? {
+            failedLogins: sumHourBuckets(failures as Record<string, string>, atMs, windowHours),
+            distinctAccounts: distinct as number,
+            accountFailures: accountFailuresOf(accountFailures as string | null, atMs, windowHours),
+          }
+        : null,
     };
   }
 
@@ -88,13 +129,24 @@ export class HistoryStore {
     const pipe = this.redis.pipeline().hset(key, 'data', JSON.stringify(record));
     if (commit) pipe.hset(key, 'committed', '1');
     pipe.expire(key, ASSESSMENT_TTL_SEC);
-    if (commit) (pipe as unknown as Scripts).vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry));
+    if (commit) this.queueCommit(pipe, record);
     await this.timed('save', () => execPipeline(pipe));
   }
 
-  /** Commit one login to a user's history (atomic merge, trim and cap). */
-  async commit(userId: string, entry: HistoryEntry): Promise<void> {
-    await this.timed('commit', () => this.redis.vigilCommit(this.keys.user(userId), ...this.commitArgs(entry)));
+  /** Commit an assessed login to its user's history (atomic merge, trim and cap). */
+  async commit(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>): Promise<void> {
+    await this.timed('commit', () => execPipeline(this.queueCommit(this.redis.pipeline(), record)));
+  }
+
+  /**
+   * The commit of a login, and the reset of the account's failures from its IP: a success
+   * ends brute-force suspicion for that account and address (as Auth0's protection does), and
+   * leaves the IP's own counters alone, so it cannot whitewash an IP attacking other accounts.
+   */
+  private queueCommit(pipe: ChainableCommander, record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>): ChainableCommander {
+    (pipe as unknown as Scripts).vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry));
+    if (record.ip) pipe.hdel(this.keys.ipAccountFailures(record.ip), this.account(record.userId));
+    return pipe;
   }
 
   /**
@@ -113,10 +165,49 @@ export class HistoryStore {
     await this.timed('unclaim', () => this.redis.vigilUnclaim(this.keys.assessment(id)));
   }
 
-  /** Count a failed login from an IP; returns failures in the window. */
-  async recordIpFailure(ip: string, atMs: number): Promise<number> {
-    const hour = Math.floor(atMs / HOUR_MS);
-    return this.timed('event', () => this.redis.vigilIpFailure(this.keys.ipFailures(ip), hour, this.limits.failureWindowHours));
+  /**
+   * Count a failed login from `ip`, for `account` when named (README "Traffic reputation").
+   * When the IP crosses an IP-wide threshold, it is entered in the flagged set until the flag
+   * lapses by itself (a second round trip, only then).
+   */
+  async recordFailure(ip: string, account: string | null, atMs: number): Promise<FailureRecorded> {
+    const t = this.limits.traffic;
+    const { buckets, bucketSec } = accountBuckets(atMs, t);
+    const keys = [this.keys.ipFailures(ip), this.keys.ipAccountFailures(ip), ...buckets.map((b) => this.keys.ipAccounts(ip, b))];
+    const args = [hourOf(atMs), t.windowHours, account === null ? '' : this.account(account), MAX_ACCOUNTS_PER_IP, t.failedLoginsThreshold, t.distinctAccountsThreshold, buckets[0]!, bucketSec];
+    const [failedLogins, failuresUntil, accountFailures, distinctAccounts, distinctUntil] = await this.timed('event', () =>
+      this.redis.vigilFailure(keys.length, ...keys, ...args),
+    );
+    const untilSec = Math.max(failuresUntil, distinctUntil);
+    const flaggedUntilMs = untilSec > 0 ? untilSec * SEC : null;
+    if (flaggedUntilMs !== null) await this.timed('event', () => this.redis.zadd(this.keys.intelFlagged, 'GT', flaggedUntilMs, ip));
+    return { counts: { failedLogins, distinctAccounts, accountFailures }, flaggedUntilMs };
+  }
+
+  /** An IP's traffic counters at `atMs`, for the admin lookup. */
+  async ipTraffic(ip: string, atMs: number): Promise<IpTraffic> {
+    const { buckets } = accountBuckets(atMs, this.limits.traffic);
+    const pipe = this.redis
+      .pipeline()
+      .hgetall(this.keys.ipFailures(ip))
+      .pfcount(...buckets.map((b) => this.keys.ipAccounts(ip, b)))
+      .hlen(this.keys.ipAccountFailures(ip))
+      .zscore(this.keys.intelFlagged, ip);
+    const [failures, distinct, accounts, until] = await this.timed('admin', () => execPipeline(pipe));
+    const untilMs = until === null ? null : Number(until);
+    return {
+      failedLogins: sumHourBuckets(failures as Record<string, string>, atMs, this.limits.traffic.windowHours),
+      distinctAccounts: distinct as number,
+      accountsWithFailures: accounts as number,
+      flaggedUntilMs: untilMs !== null && untilMs > atMs ? untilMs : null,
+    };
+  }
+
+  /** IPs whose traffic flag has not lapsed at `nowMs`; lapsed ones are dropped from the set. */
+  async countFlagged(nowMs: number): Promise<number> {
+    const pipe = this.redis.pipeline().zremrangebyscore(this.keys.intelFlagged, '-inf', nowMs).zcard(this.keys.intelFlagged);
+    const [, count] = await this.timed('intel', () => execPipeline(pipe));
+    return count as number;
   }
 
   /** Forget one part of a user's history; returns how many entries went. */
@@ -131,6 +222,10 @@ export class HistoryStore {
 
   async ping(): Promise<void> {
     await this.timed('ping', () => this.redis.ping());
+  }
+
+  private account(userId: string): string {
+    return accountHash(this.limits.accountSecret, userId);
   }
 
   private commitArgs(e: HistoryEntry): (string | number)[] {
@@ -206,14 +301,4 @@ export function parseUserHash(h: Record<string, string>): HistorySnapshot {
     lastLocation: decodeLocation(h.loc),
     lastLoginMs: h.l ? Number(h.l) * SEC : null,
   };
-}
-
-function sumBuckets(h: Record<string, string> | undefined, atMs: number, windowHours: number): number {
-  if (!h) return 0;
-  const hour = Math.floor(atMs / HOUR_MS);
-  let total = 0;
-  for (const [bucket, count] of Object.entries(h)) {
-    if (Number(bucket) > hour - windowHours) total += Number(count);
-  }
-  return total;
 }

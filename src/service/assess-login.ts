@@ -5,7 +5,7 @@ import type { IpSource } from '../context/ip.js';
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
 import type { HistorySnapshot } from '../history/snapshot.js';
-import type { IntelView } from '../intel/types.js';
+import type { IntelMatch, IntelView, TrafficCounts } from '../intel/types.js';
 import type { Metrics } from '../metrics.js';
 import { applyOverrides } from '../scoring/apply-overrides.js';
 import { combine } from '../scoring/combiner.js';
@@ -77,16 +77,12 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
   );
 
   const loaded = await loadHistory(deps, caller, req.user_id, login.ip, atMs, deadlineAt - deps.now() - AFTER_LOAD_BUDGET_MS);
-  const traffic = config.assessors.traffic;
-  const intel: IntelView = {
-    matches,
-    traffic: loaded && { failedLogins: loaded.ipFailures ?? 0, windowHours: traffic.windowHours, threshold: traffic.failedLoginsThreshold },
-  };
+  const intel: IntelView = { matches, traffic: loaded?.traffic ?? null };
   const history = loaded?.history ?? null;
 
   const run = runAssessors(
     // Trust windows and travel speed are measured at the login's own time, so replays work.
-    { login, history, intel, settings: { deviceTrustDays: config.assessors.deviceTrustDays, travel: config.assessors.travel }, nowMs: atMs },
+    { login, history, intel, settings: config.assessors, nowMs: atMs },
     { deadlineMs: config.assessorDeadlineMs, clock: () => performance.now() },
   );
   for (const [name, t] of Object.entries(run.timings)) {
@@ -118,6 +114,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
       clientId: caller.client.id,
       action: decision.action,
       entry: historyEntryOf(login),
+      ip: login.ip,
       createdAtMs: startedMs,
     };
     try {
@@ -173,7 +170,7 @@ async function issueToken(deps: Deps, caller: Caller, subject: TokenSubject): Pr
   }
 }
 
-/** The user's history and the IP's failures, or null when Redis failed or ran past `budgetMs`. */
+/** The user's history, MFA factors and the IP's traffic counters, or null when Redis failed or ran past `budgetMs`. */
 async function loadHistory(
   deps: Deps,
   caller: Caller,
@@ -181,7 +178,7 @@ async function loadHistory(
   ip: string | null,
   atMs: number,
   budgetMs: number,
-): Promise<{ history: HistorySnapshot; mfaFactors: string[]; ipFailures: number | null } | null> {
+): Promise<{ history: HistorySnapshot; mfaFactors: string[]; traffic: TrafficCounts | null } | null> {
   try {
     return await withDeadline(deps.store.load(userId, ip, atMs), budgetMs);
   } catch (err) {
@@ -199,5 +196,10 @@ function observe(metrics: Metrics, application: string, confidence: Confidence, 
     metrics.assessorResults.inc({ assessor: name, code: r.code, confidence: r.confidence });
     metrics.assessorDuration.observe({ assessor: name }, t.durationMs / 1000);
     if (t.failed) metrics.assessorFailures.inc({ assessor: name, reason: t.failed });
+  }
+  const untrusted = run.results.UntrustedIP;
+  if (untrusted.code === 'found_on_deny_list') {
+    // UntrustedIP puts every match, list and traffic alike, in its details (src/assessors/untrusted-ip.ts).
+    for (const m of (untrusted.details?.matches ?? []) as IntelMatch[]) metrics.intelMatches.inc({ category: m.category, source: m.source });
   }
 }

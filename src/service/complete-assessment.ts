@@ -19,7 +19,7 @@ export async function completeAssessment(deps: Deps, id: string, clientId: strin
     throw new VigilError('not_committable', `assessment ${id} was decided "${record.action}"; only "allow" can be completed`);
   }
   try {
-    await deps.store.commit(record.userId, record.entry);
+    await deps.store.commit(record);
   } catch (err) {
     deps.metrics.commits.inc({ via: 'complete', result: 'error' });
     await deps.store.unclaimAssessment(id).catch(() => {});

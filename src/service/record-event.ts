@@ -12,8 +12,9 @@ export interface LoginFailedEvent {
 }
 
 /**
- * Count a failed login against its IP. Counters key on the IP only — never on the account —
- * so nobody can get a victim's account flagged by failing logins against it.
+ * Count a failed login against its IP, and against the account from that IP when `user_id` is
+ * given (README "Traffic reputation"). Counters key on the IP and on account+IP, never on the
+ * account alone, so nobody can get a victim's account flagged by failing logins against it.
  */
 export async function recordEvent(deps: Deps, event: LoginFailedEvent, caller: Caller): Promise<{ recorded: true; ip: string }> {
   // Without a trusted, non-empty header the body must name the address, or the failure would
@@ -28,7 +29,7 @@ export async function recordEvent(deps: Deps, event: LoginFailedEvent, caller: C
   }
   deps.metrics.events.inc({ type: event.type });
   try {
-    await deps.store.recordIpFailure(resolved.ip, deps.now());
+    await deps.store.recordFailure(resolved.ip, event.user_id ?? null, deps.now());
   } catch (err) {
     throw new VigilError('store_unavailable', 'could not record the event; retry', { cause: err });
   }

@@ -63,7 +63,13 @@ describe('POST /v1/events', () => {
     expect(await untrustedIp('traffic-2', attacker)).toEqual({
       confidence: 'low',
       code: 'found_on_deny_list',
-      details: { ip: attacker, matches: [{ network: attacker, source: 'traffic', category: 'abuse' }], source: 'traffic', category: 'abuse' },
+      details: {
+        ip: attacker,
+        matches: [{ network: attacker, source: 'traffic', category: 'abuse', reason: 'failed_logins' }],
+        source: 'traffic',
+        category: 'abuse',
+        traffic: { failed_logins: THRESHOLD, distinct_accounts: THRESHOLD - 1, account_failures: 0 },
+      },
     });
     expect(await untrustedIp('traffic-3', bystander)).toEqual({ confidence: 'high', code: 'not_found_on_deny_list' });
   });

@@ -3,11 +3,21 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/history/keys.js';
 import type { HistoryEntry } from '../../src/history/snapshot.js';
 import { HistoryStore, type AssessmentRecord } from '../../src/history/store.js';
+import { MAX_ACCOUNTS_PER_IP } from '../../src/history/traffic.js';
+import { accountHash } from '../../src/context/account-hash.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 5, 1, 12);
-const limits = { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, failureWindowHours: 24 };
+const HOUR = 3_600_000;
+const traffic = {
+  failedLoginsThreshold: 5,
+  windowHours: 24,
+  distinctAccountsThreshold: 3,
+  distinctAccountsWindowMinutes: 60,
+  accountFailuresThreshold: 10,
+};
+const limits = { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, traffic, accountSecret: 's'.repeat(32) };
 const keys = createKeys('t:');
 
 function entry(over: Partial<HistoryEntry> = {}): HistoryEntry {
@@ -33,16 +43,17 @@ describe('HistoryStore on a real Redis', () => {
   });
 
   it('loads an unknown user as not known, with empty maps', async () => {
-    const { history, ipFailures } = await store.load('nobody', '198.51.100.1', T0);
+    const { history, traffic: counts } = await store.load('nobody', '198.51.100.1', T0);
     expect(history.known).toBe(false);
     expect(history.devices.size).toBe(0);
     expect(history.lastLocation).toBeNull();
-    expect(ipFailures).toBe(0);
+    expect(counts).toEqual({ failedLogins: 0, distinctAccounts: 0, accountFailures: 0 });
+    expect((await store.load('nobody', null, T0)).traffic).toBeNull();
   });
 
   it('commits a login and loads it back, location and all, with a TTL on the key', async () => {
     const location = { lat: 51.5143, lon: -0.0912, accuracyKm: 10, atMs: T0, country: 'GB', city: 'London|City' };
-    await store.commit('u1', entry({ location }));
+    await store.commit({ userId: 'u1', entry: entry({ location }), ip: null });
     const { history } = await store.load('u1', null, T0);
     expect(history.known).toBe(true);
     expect(history.devices.get('dev1')).toBe(T0);
@@ -58,24 +69,24 @@ describe('HistoryStore on a real Redis', () => {
   it('keeps the newest location when an older login is committed later (back-fill)', async () => {
     const newer = { lat: 35.69, lon: 139.77, accuracyKm: null, atMs: T0, country: 'JP', city: 'Tokyo' };
     const older = { lat: 51.5, lon: -0.09, accuracyKm: null, atMs: T0 - DAY, country: 'GB', city: 'London' };
-    await store.commit('u1', entry({ location: newer }));
-    await store.commit('u1', entry({ location: older, atMs: T0 - DAY }));
+    await store.commit({ userId: 'u1', entry: entry({ location: newer }), ip: null });
+    await store.commit({ userId: 'u1', entry: entry({ location: older, atMs: T0 - DAY }), ip: null });
     const { history } = await store.load('u1', null, T0);
     expect(history.lastLocation?.country).toBe('JP');
     expect(history.devices.get('dev1')).toBe(T0);
   });
 
   it('trims devices older than the trust window, measured from the latest login', async () => {
-    await store.commit('u1', entry({ deviceHash: 'old', atMs: T0 - 31 * DAY }));
-    await store.commit('u1', entry({ deviceHash: 'recent', atMs: T0 - 29 * DAY }));
-    await store.commit('u1', entry({ deviceHash: 'now', atMs: T0 }));
+    await store.commit({ userId: 'u1', entry: entry({ deviceHash: 'old', atMs: T0 - 31 * DAY }), ip: null });
+    await store.commit({ userId: 'u1', entry: entry({ deviceHash: 'recent', atMs: T0 - 29 * DAY }), ip: null });
+    await store.commit({ userId: 'u1', entry: entry({ deviceHash: 'now', atMs: T0 }), ip: null });
     const { history } = await store.load('u1', null, T0);
     expect([...history.devices.keys()].sort()).toEqual(['now', 'recent']);
   });
 
   it('caps devices and user agents at the configured counts, dropping the oldest', async () => {
     for (let i = 0; i < 12; i++) {
-      await store.commit('u1', entry({ deviceHash: `d${i}`, uaFamily: `UA${i}/X`, atMs: T0 + i * 1000 }));
+      await store.commit({ userId: 'u1', entry: entry({ deviceHash: `d${i}`, uaFamily: `UA${i}/X`, atMs: T0 + i * 1000 }), ip: null });
     }
     const { history } = await store.load('u1', null, T0);
     expect([...history.devices.keys()].sort()).toEqual(['d10', 'd11', 'd7', 'd8', 'd9']);
@@ -87,7 +98,7 @@ describe('HistoryStore on a real Redis', () => {
   it('loses nothing when 50 commits for one user run in parallel', async () => {
     const wide = new HistoryStore(redis, keys, { ...limits, maxDevices: 100 });
     await Promise.all(
-      Array.from({ length: 50 }, (_, i) => wide.commit('u1', entry({ deviceHash: `p${i}`, atMs: T0 + i * 1000 }))),
+      Array.from({ length: 50 }, (_, i) => wide.commit({ userId: 'u1', entry: entry({ deviceHash: `p${i}`, atMs: T0 + i * 1000 }), ip: null })),
     );
     const { history } = await wide.load('u1', null, T0);
     expect(history.devices.size).toBe(50);
@@ -95,12 +106,93 @@ describe('HistoryStore on a real Redis', () => {
   });
 
   it('counts IP failures in hourly buckets and forgets them after the window', async () => {
-    for (let i = 0; i < 3; i++) await store.recordIpFailure('198.51.100.7', T0);
-    expect(await store.recordIpFailure('198.51.100.7', T0 + 2 * 3_600_000)).toBe(4);
-    expect((await store.load('u1', '198.51.100.7', T0 + 2 * 3_600_000)).ipFailures).toBe(4);
+    const ip = '198.51.100.7';
+    for (let i = 0; i < 3; i++) await store.recordFailure(ip, null, T0);
+    expect((await store.recordFailure(ip, null, T0 + 2 * HOUR)).counts.failedLogins).toBe(4);
+    expect((await store.load('u1', ip, T0 + 2 * HOUR)).traffic?.failedLogins).toBe(4);
     // 25 hours on, the first three are outside the 24 h window.
-    expect((await store.load('u1', '198.51.100.7', T0 + 25 * 3_600_000)).ipFailures).toBe(1);
-    expect(await redis.ttl(keys.ipFailures('198.51.100.7'))).toBeGreaterThan(0);
+    expect((await store.load('u1', ip, T0 + 25 * HOUR)).traffic?.failedLogins).toBe(1);
+    expect(await redis.ttl(keys.ipFailures(ip))).toBeGreaterThan(0);
+    // Without an account, nothing is kept per account.
+    expect(await redis.exists(keys.ipAccountFailures(ip))).toBe(0);
+  });
+
+  it('flags an IP at the failed-logins threshold until its oldest failures leave the window', async () => {
+    const ip = '198.51.100.8';
+    for (let i = 0; i < 3; i++) expect((await store.recordFailure(ip, null, T0)).flaggedUntilMs).toBeNull();
+    expect((await store.recordFailure(ip, null, T0 + 2 * HOUR)).flaggedUntilMs).toBeNull();
+    // The fifth failure reaches 5; dropping the first hour's three takes it under 5 again.
+    const { counts, flaggedUntilMs } = await store.recordFailure(ip, null, T0 + 2 * HOUR);
+    expect(counts.failedLogins).toBe(5);
+    expect(flaggedUntilMs).toBe((Math.floor(T0 / HOUR) + 24) * HOUR);
+    expect(await store.countFlagged(T0 + 3 * HOUR)).toBe(1);
+    expect((await store.ipTraffic(ip, T0 + 3 * HOUR)).flaggedUntilMs).toBe(flaggedUntilMs);
+    // Once the flag lapsed it is dropped from the set and no longer reported.
+    expect((await store.ipTraffic(ip, flaggedUntilMs! + 1)).flaggedUntilMs).toBeNull();
+    expect(await store.countFlagged(flaggedUntilMs! + 1)).toBe(0);
+  });
+
+  it('counts distinct accounts per IP in a sliding hour, and flags the IP until the count can fall under the threshold', async () => {
+    const ip = '198.51.100.9';
+    const at = Date.UTC(2026, 5, 1, 12, 0, 30); // 30 s into a 10-minute bucket
+    await store.recordFailure(ip, 'alice', at);
+    await store.recordFailure(ip, 'alice', at + 60_000);
+    expect((await store.recordFailure(ip, 'bob', at + 20 * 60_000)).counts.distinctAccounts).toBe(2);
+    const third = await store.recordFailure(ip, 'carol', at + 30 * 60_000);
+    expect(third.counts).toEqual({ failedLogins: 4, distinctAccounts: 3, accountFailures: 1 });
+    // alice's bucket (12:00) leaves the window at 13:00, leaving bob and carol: 2 < 3.
+    expect(third.flaggedUntilMs).toBe(Date.UTC(2026, 5, 1, 13, 0));
+    const load = (ms: number) => store.load('dave', ip, ms).then((r) => r.traffic?.distinctAccounts);
+    expect(await load(Date.UTC(2026, 5, 1, 12, 59))).toBe(3);
+    expect(await load(Date.UTC(2026, 5, 1, 13, 0))).toBe(2);
+    expect(await load(Date.UTC(2026, 5, 1, 13, 40))).toBe(0);
+    // Bounded memory: one HyperLogLog per 10-minute bucket, each expiring after the window.
+    const hll = keys.ipAccounts(ip, Math.floor(at / 600_000));
+    expect(await redis.ttl(hll)).toBeGreaterThan(0);
+    expect(await redis.ttl(hll)).toBeLessThanOrEqual(70 * 60);
+  });
+
+  it('counts failures per account and IP, resets them on a committed login, and never touches the IP counters then', async () => {
+    const ip = '198.51.100.10';
+    for (let i = 0; i < 3; i++) await store.recordFailure(ip, 'alice', T0 + i * 60_000);
+    await store.recordFailure(ip, 'bob', T0);
+    expect((await store.load('alice', ip, T0 + HOUR)).traffic).toEqual({ failedLogins: 4, distinctAccounts: 0, accountFailures: 3 });
+    expect((await store.load('bob', ip, T0 + 5 * 60_000)).traffic?.accountFailures).toBe(1);
+    // The same account from another IP has no failures: they are per account *and* IP.
+    expect((await store.load('alice', '198.51.100.11', T0)).traffic?.accountFailures).toBe(0);
+
+    await store.commit({ userId: 'alice', entry: entry(), ip });
+    const after = (await store.load('alice', ip, T0 + HOUR)).traffic;
+    expect(after?.accountFailures).toBe(0);
+    expect(after?.failedLogins).toBe(4);
+    expect((await store.load('bob', ip, T0 + HOUR)).traffic?.accountFailures).toBe(1);
+    // A day after alice's last failure, her count is gone even without a success.
+    await store.recordFailure(ip, 'carol', T0);
+    expect((await store.load('carol', ip, T0 + 25 * HOUR)).traffic?.accountFailures).toBe(0);
+  });
+
+  it('keeps at most MAX_ACCOUNTS_PER_IP per-account counters per IP, while still counting the IP and the accounts', async () => {
+    const ip = '198.51.100.12';
+    const key = keys.ipAccountFailures(ip);
+    const hour = Math.floor(T0 / HOUR);
+    await redis.hset(key, Object.fromEntries(Array.from({ length: MAX_ACCOUNTS_PER_IP }, (_, i) => [accountHash(limits.accountSecret, `filler-${i}`), `1:${hour}`])));
+    const r = await store.recordFailure(ip, 'one-too-many', T0);
+    expect(r.counts.accountFailures).toBe(0);
+    expect(r.counts.failedLogins).toBe(1);
+    expect(r.counts.distinctAccounts).toBe(1);
+    expect(await redis.hlen(key)).toBe(MAX_ACCOUNTS_PER_IP);
+    // An account already tracked still counts.
+    expect((await store.recordFailure(ip, 'filler-7', T0)).counts.accountFailures).toBe(2);
+  });
+
+  it('does not flag a victim account attacked from many IPs, from the victim\'s own address', async () => {
+    for (let i = 0; i < 200; i++) await store.recordFailure(`203.0.113.${i}`, 'victim', T0 + i * 1000);
+    const own = await store.load('victim', '198.51.100.200', T0 + 300_000);
+    expect(own.traffic).toEqual({ failedLogins: 0, distinctAccounts: 0, accountFailures: 0 });
+    // Nothing keyed on the account alone was written, and no user id at all.
+    const all = await redis.keys('*');
+    expect(all.filter((k) => k.includes('victim') || k.includes(accountHash(limits.accountSecret, 'victim')))).toEqual([]);
+    expect(await redis.hkeys(keys.ipAccountFailures('203.0.113.7'))).toEqual([accountHash(limits.accountSecret, 'victim')]);
   });
 
   it('saves an assessment with a 10-minute TTL and lets it be claimed exactly once', async () => {
@@ -111,6 +203,7 @@ describe('HistoryStore on a real Redis', () => {
       clientId: 'web',
       action: 'allow',
       entry: entry(),
+      ip: null,
       createdAtMs: T0,
     };
     await store.saveAssessment(record, false);
@@ -135,10 +228,14 @@ describe('HistoryStore on a real Redis', () => {
       clientId: 'web',
       action: 'allow',
       entry: entry({ deviceHash: 'dz' }),
+      ip: '198.51.100.20',
       createdAtMs: T0,
     };
+    await store.recordFailure('198.51.100.20', 'u2', T0);
     await store.saveAssessment(record, true);
-    expect((await store.load('u2', null, T0)).history.devices.has('dz')).toBe(true);
+    const { history, traffic: counts } = await store.load('u2', '198.51.100.20', T0);
+    expect(history.devices.has('dz')).toBe(true);
+    expect(counts?.accountFailures).toBe(0);
     expect(await store.claimAssessment('a2', 'web')).toEqual({ ok: false, reason: 'already_committed' });
   });
 });

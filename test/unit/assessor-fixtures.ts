@@ -18,6 +18,7 @@ export const settings: AssessorSettings = {
     baseAllowanceKm: 100,
     minElapsedHours: 1,
   },
+  traffic: { failedLoginsThreshold: 100, distinctAccountsThreshold: 20, accountFailuresThreshold: 10 },
 };
 
 export const LONDON = { lat: 51.5074, lon: -0.1278, country: 'GB', city: 'London' };

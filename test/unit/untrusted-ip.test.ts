@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { untrustedIp } from '../../src/assessors/untrusted-ip.js';
-import type { IntelMatch, IntelView } from '../../src/intel/types.js';
+import type { IntelMatch, IntelView, TrafficCounts } from '../../src/intel/types.js';
 import { input, login } from './assessor-fixtures.js';
 
 const IP = '203.0.113.7';
@@ -10,6 +10,8 @@ const hit = (category: IntelMatch['category'], source = `${category}-list`): Int
   category,
 });
 const assess = (intel: Partial<IntelView>) => untrustedIp.assess(input({ intel: { matches: [], traffic: null, ...intel } }));
+/** Counts against the default thresholds (assessor-fixtures): 100 failed logins, 20 accounts, 10 account failures. */
+const traffic = (p: Partial<TrafficCounts> = {}): TrafficCounts => ({ failedLogins: 0, distinctAccounts: 0, accountFailures: 0, ...p });
 
 describe('untrustedIp', () => {
   it('has the Auth0 name', () => {
@@ -30,21 +32,38 @@ describe('untrustedIp', () => {
     expect(assess({})).toEqual({ confidence: 'high', code: 'not_found_on_deny_list' });
   });
 
-  it('not_found_on_deny_list when failed logins are one under the threshold', () => {
-    expect(assess({ traffic: { failedLogins: 99, windowHours: 24, threshold: 100 } }).code).toBe('not_found_on_deny_list');
+  it('not_found_on_deny_list when every traffic signal is one under its threshold', () => {
+    expect(assess({ traffic: traffic({ failedLogins: 99, distinctAccounts: 19, accountFailures: 9 }) }).code).toBe('not_found_on_deny_list');
   });
 
-  it('found_on_deny_list (low) when failed logins reach the threshold, as a traffic/abuse match on the IP', () => {
-    expect(assess({ traffic: { failedLogins: 100, windowHours: 24, threshold: 100 } })).toEqual({
+  it('found_on_deny_list (low) when failed logins reach the threshold, as a traffic/abuse match on the IP with the counts', () => {
+    expect(assess({ traffic: traffic({ failedLogins: 100, distinctAccounts: 3 }) })).toEqual({
       confidence: 'low',
       code: 'found_on_deny_list',
       details: {
         ip: IP,
-        matches: [{ network: IP, source: 'traffic', category: 'abuse' }],
+        matches: [{ network: IP, source: 'traffic', category: 'abuse', reason: 'failed_logins' }],
         source: 'traffic',
         category: 'abuse',
+        traffic: { failed_logins: 100, distinct_accounts: 3, account_failures: 0 },
       },
     });
+  });
+
+  it('one traffic match per signal over its threshold, each naming its reason', () => {
+    const reasons = (t: Partial<TrafficCounts>) =>
+      ((assess({ traffic: traffic(t) }).details?.matches ?? []) as IntelMatch[]).map((m) => m.reason);
+    expect(reasons({ distinctAccounts: 20 })).toEqual(['distinct_accounts']);
+    expect(reasons({ accountFailures: 10 })).toEqual(['account_failures']);
+    expect(reasons({ failedLogins: 500, distinctAccounts: 50, accountFailures: 12 })).toEqual([
+      'failed_logins',
+      'distinct_accounts',
+      'account_failures',
+    ]);
+  });
+
+  it('no traffic counts in the details when only lists matched', () => {
+    expect(assess({ matches: [hit('abuse')], traffic: traffic({ failedLogins: 3 }) }).details).not.toHaveProperty('traffic');
   });
 
   it('found_on_deny_list (low) for a list hit', () => {
@@ -65,7 +84,7 @@ describe('untrustedIp', () => {
     for (const other of ['abuse', 'anonymizer', 'reputation', 'unroutable'] as const) {
       expect(assess({ matches: [hit('datacenter'), hit(other)] }).confidence).toBe('low');
     }
-    const withTraffic = assess({ matches: [hit('datacenter')], traffic: { failedLogins: 5, windowHours: 24, threshold: 5 } });
+    const withTraffic = assess({ matches: [hit('datacenter')], traffic: traffic({ failedLogins: 100 }) });
     expect(withTraffic.confidence).toBe('low');
     expect(withTraffic.details).toMatchObject({ source: 'traffic', category: 'abuse' });
   });
@@ -89,7 +108,7 @@ describe('untrustedIp', () => {
   it('does not change the intel view it was given', () => {
     const matches = [hit('datacenter'), hit('abuse')];
     const copy = structuredClone(matches);
-    assess({ matches, traffic: { failedLogins: 1, windowHours: 24, threshold: 1 } });
+    assess({ matches, traffic: traffic({ failedLogins: 100 }) });
     expect(matches).toEqual(copy);
   });
 });

@@ -44,7 +44,7 @@ async function commitAssessment(deps: Deps, assessmentId: string, clientId: stri
     const claim = await deps.store.claimAssessment(assessmentId, clientId);
     if (!claim.ok) return claim.reason === 'already_committed';
     try {
-      await deps.store.commit(claim.record.userId, claim.record.entry);
+      await deps.store.commit(claim.record);
     } catch (err) {
       await deps.store.unclaimAssessment(assessmentId).catch(() => {});
       throw err;
