@@ -6,6 +6,7 @@ import { openGeoLocator } from './geo/geo-locator.js';
 import { createKeys } from './history/keys.js';
 import { createRedis } from './history/redis.js';
 import { HistoryStore } from './history/store.js';
+import { createIntelFeeds } from './feeds/intel-feeds.js';
 import { IpIntel } from './intel/intel.js';
 import { createMetrics } from './metrics.js';
 import { buildMfa } from './mfa/build-mfa.js';
@@ -23,12 +24,15 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   });
 }
 
-/** Build the process's infrastructure once: Redis, GeoIP readers, IP lists, UA parser, metrics. */
+/**
+ * Build the process's infrastructure once: Redis, GeoIP readers, IP lists (loaded, or fetched
+ * when Redis holds none yet, before this returns), UA parser, metrics.
+ */
 export async function buildDeps(config: Config, opts: { logger?: Logger; now?: () => number } = {}): Promise<BuiltDeps> {
   const logger = opts.logger ?? createLogger(config);
   const metrics = createMetrics();
-  const [geo, intel] = await Promise.all([openGeoLocator(config.geo), IpIntel.load(config.lists)]);
-  for (const s of intel.sources()) metrics.intelListSize.set({ source: s.name, category: s.category }, s.size);
+  const now = opts.now ?? Date.now;
+  const geo = await openGeoLocator(config.geo);
 
   const redis = createRedis({ url: config.redis.url, timeoutMs: config.redis.timeoutMs, logger });
   const keys = createKeys(config.redis.keyPrefix);
@@ -51,26 +55,24 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   );
   const mfa = await buildMfa({ config, redis, keys, logger, metrics, observe });
   const ua = createUaParser(config.uaCacheSize);
+  const intel = new IpIntel(config.lists);
+  const feeds = createIntelFeeds({ config, intel, history: store, keys, metrics, logger, now });
 
   let closed: Promise<void> | null = null;
-  return {
-    config,
-    logger,
-    redis,
-    store,
-    geo,
-    intel,
-    uaFamily: (s) => ua.family(s),
-    metrics,
-    mfa,
-    now: opts.now ?? Date.now,
-    close() {
-      closed ??= (async () => {
-        await mfa.close();
-        redis.disconnect();
-        await geo.close();
-      })();
-      return closed;
-    },
+  const close = () => {
+    closed ??= (async () => {
+      await feeds.close();
+      await mfa.close();
+      redis.disconnect();
+      await geo.close();
+    })();
+    return closed;
   };
+  try {
+    await feeds.start();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { config, logger, redis, store, geo, intel, feeds, uaFamily: (s) => ua.family(s), metrics, mfa, now, close };
 }

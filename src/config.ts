@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ASSESSOR_NAMES, CODES, type AssessorName, type Confidence } from './assessors/types.js';
-import { INTEL_CATEGORIES } from './intel/types.js';
+import { BUILTIN_SOURCES, INTEL_CATEGORIES, LIST_FORMATS } from './intel/types.js';
 import { parseSealingKeys, type SealingKey } from './mfa/crypto/secret-box.js';
 
 /**
@@ -60,11 +60,31 @@ const denyRule = z.strictObject({
   applications: z.array(z.string()).default([]),
 });
 
-const listFile = z.strictObject({
-  name: z.string().min(1),
-  path: z.string().min(1),
-  category: z.enum(INTEL_CATEGORIES),
-});
+/**
+ * One IP list source (README "IP lists"): a file or an http(s) URL, read in `format`, refreshed
+ * every `refreshMinutes` by the BullMQ refresh job and shared with every instance through Redis.
+ */
+const listSource = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'letters, digits, _ . - only, at most 64')
+      .refine((n) => !(BUILTIN_SOURCES as readonly string[]).includes(n), `${BUILTIN_SOURCES.join(', ')} are built in`),
+    category: z.enum(INTEL_CATEGORIES),
+    path: z.string().min(1).optional(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    format: z.enum(LIST_FORMATS).default('netset'),
+    /** ipsum only: keep an `IP<TAB>count` line when count ≥ this. */
+    minCount: z.number().int().min(1).optional(),
+    refreshMinutes: z.number().int().min(1).max(10_080).default(60),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.path === undefined) === (s.url === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of path and url' });
+    if (s.minCount !== undefined && s.format !== 'ipsum') ctx.addIssue({ code: 'custom', path: ['minCount'], message: 'only for format "ipsum"' });
+    if (s.format === 'mmdb-anonymous' && s.category !== 'anonymizer' && s.category !== 'datacenter') {
+      ctx.addIssue({ code: 'custom', path: ['category'], message: 'format "mmdb-anonymous" feeds "anonymizer" or "datacenter"' });
+    }
+  });
 
 const overrides = z
   .partialRecord(z.enum(ASSESSOR_NAMES), z.record(z.string(), confidence))
@@ -144,7 +164,16 @@ export const fileSchema = z.strictObject({
     })
     .prefault({}),
   denyRules: z.array(denyRule).default([]),
-  lists: z.array(listFile).default([]),
+  lists: z
+    .array(listSource)
+    .default([])
+    .superRefine((lists, ctx) => {
+      const seen = new Set<string>();
+      for (const [i, { name }] of lists.entries()) {
+        if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${name}" is used twice` });
+        seen.add(name);
+      }
+    }),
   /** Treat `assessment_not_available` as neutral instead of low. */
   failOpen: z.boolean().default(false),
   mfa: z
@@ -197,6 +226,10 @@ const envSchema = z.object({
   GEOIP_CITY_PATH: z.string().optional(),
   GEOIP_CITY_IPV6_PATH: z.string().optional(),
   GEOIP_ANONYMOUS_IP_PATH: z.string().optional(),
+  /** How often each instance checks Redis for new list versions and manual entries. */
+  VIGIL_INTEL_SYNC_MS: int(50, 600_000).default(5000),
+  /** Run the BullMQ worker that refreshes list sources in this process. */
+  VIGIL_INTEL_WORKER: bool.default(true),
   VIGIL_UA_CACHE_SIZE: int(0, 1_000_000).default(10_000),
   /** Factor-secret encryption keys, `kid:base64(32 bytes)[,kid:...]`; the first encrypts. */
   VIGIL_ENCRYPTION_KEYS: z.string().optional(),
@@ -231,6 +264,7 @@ export interface Config extends FileConfig {
   bodyLimitBytes: number;
   maxTimestampAgeDays: number;
   geo: { cityPath: string | null; cityIpv6Path: string | null; anonymousIpPath: string | null };
+  intel: { syncIntervalMs: number; worker: boolean };
   uaCacheSize: number;
   encryptionKeys: SealingKey[];
   /** True when no encryption key was configured and the development default is in use. */
@@ -341,6 +375,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       cityIpv6Path: vars.GEOIP_CITY_IPV6_PATH ?? null,
       anonymousIpPath: vars.GEOIP_ANONYMOUS_IP_PATH ?? null,
     },
+    intel: { syncIntervalMs: vars.VIGIL_INTEL_SYNC_MS, worker: vars.VIGIL_INTEL_WORKER },
     uaCacheSize: vars.VIGIL_UA_CACHE_SIZE,
     encryptionKeys,
     encryptionKeyIsDefault: !vars.VIGIL_ENCRYPTION_KEYS,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { IntelFeeds } from './feeds/intel-feeds.js';
 import type { GeoLocator } from './geo/geo-locator.js';
 import type { HistoryStore } from './history/store.js';
 import type { IpIntel } from './intel/intel.js';
@@ -18,6 +19,8 @@ export interface Deps {
   store: HistoryStore;
   geo: GeoLocator;
   intel: IpIntel;
+  /** The IP lists' shared state, sync loop and refresh job. */
+  feeds: IntelFeeds;
   uaFamily(ua: string): string | null;
   metrics: Metrics;
   mfa: MfaRuntime;

@@ -81,6 +81,15 @@ export function anonymousFromGeoIp2(rec: AnonymousIPResponse): AnonymousInfo {
 }
 
 /**
+ * Anonymizer flags that hide where the user is. Hosting alone does not: MaxMind sets
+ * `is_anonymous` together with `is_hosting_provider` for plain hosting ranges, so `anonymous`
+ * counts only when a specific anonymizer flag is set or hosting is not the reason for it.
+ */
+export function isAnonymizer(a: AnonymousInfo): boolean {
+  return a.vpn || a.tor || a.publicProxy || a.residentialProxy || (a.anonymous && !a.hosting);
+}
+
+/**
  * Whether a record from a database of unknown type uses the GeoIP2 nested schema
  * (`country.iso_code`, `location.latitude`) rather than the flat one (`country_code`,
  * `latitude`). DB-IP's own MMDB downloads use the nested schema; ip-location-db's the flat.

@@ -2,13 +2,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /**
- * The Redis client for the request path. Commands fail fast instead of queueing while Redis is
- * away (`enableOfflineQueue: false`), and time out after `timeoutMs`, so `/v1/assess` can still
- * answer within its deadline; the client reconnects by itself, forever, with backoff.
+ * A Redis client. The request path's fails fast instead of queueing while Redis is away
+ * (`enableOfflineQueue: false`), and times out after `timeoutMs`, so `/v1/assess` can still
+ * answer within its deadline. Background work (`queueWhileOffline`) lets a command wait for the
+ * connection, which matters at boot. Either reconnects by itself, forever, with backoff.
  */
-export function createRedis(opts: { url: string; timeoutMs: number; logger: Logger }): Redis {
+export function createRedis(opts: { url: string; timeoutMs: number; logger: Logger; name?: string; queueWhileOffline?: boolean }): Redis {
   const redis = new Redis(opts.url, {
-    enableOfflineQueue: false,
+    enableOfflineQueue: opts.queueWhileOffline ?? false,
     commandTimeout: opts.timeoutMs,
     connectTimeout: 2000,
     maxRetriesPerRequest: 0,
@@ -19,11 +20,11 @@ export function createRedis(opts: { url: string; timeoutMs: number; logger: Logg
   });
   let down = false;
   redis.on('error', (err: Error) => {
-    if (!down) opts.logger.warn({ err: err.message }, 'redis connection error');
+    if (!down) opts.logger.warn({ err: err.message, connection: opts.name ?? 'requests' }, 'redis connection error');
     down = true;
   });
   redis.on('ready', () => {
-    if (down) opts.logger.info('redis connection restored');
+    if (down) opts.logger.info({ connection: opts.name ?? 'requests' }, 'redis connection restored');
     down = false;
   });
   return redis;

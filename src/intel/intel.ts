@@ -1,38 +1,53 @@
-import { readFile } from 'node:fs/promises';
-import { ConfigError, type Config } from '../config.js';
 import { parseIpv4, parseIpv6 } from './address.js';
 import { BOGON_NETWORKS } from './bogons.js';
 import { IpSet } from './ip-set.js';
-import { parseListText } from './list-file.js';
-import type { IntelCategory, IntelMatch } from './types.js';
+import { BOGON_SOURCE, MANUAL_SOURCE, type IntelCategory, type IntelMatch } from './types.js';
 
-/** Name of the built-in source of unroutable addresses, always present. */
-export const BOGON_SOURCE = 'bogons';
-
-/** One named list's networks, before indexing. */
-export interface IntelSourceInput {
-  name: string;
+/** An entry added through the admin API; it holds until `expiresAtMs`. */
+export interface ManualEntry {
+  /** Canonical CIDR text. */
+  network: string;
   category: IntelCategory;
-  /** CIDRs or bare addresses, as `parseListText` returns them. */
-  networks: readonly string[];
-  /** Malformed lines dropped while reading the list, for metrics. */
-  skipped?: number;
+  reason: string;
+  addedBy: string;
+  addedAtMs: number;
+  expiresAtMs: number;
 }
 
-/** Size of one loaded source, for metrics and the readiness report. */
-export interface IntelSourceStats {
+/** A match with what an admin asks next: since when the source lists it, until when. */
+export interface ExplainedMatch extends IntelMatch {
+  /** List sources: when Vigil first fetched the network in this source; manual: when added; bogons: null. */
+  sinceMs: number | null;
+  /** Manual entries only. */
+  expiresAtMs: number | null;
+}
+
+/** What one source holds in this process, for metrics and the readiness report. */
+export interface LoadedSource {
   name: string;
-  category: IntelCategory;
+  /** Null for the manual entries, which carry a category each. */
+  category: IntelCategory | null;
+  /** The version in use (0: none loaded yet; bogons are always 0). */
+  version: number;
   /** Networks held after dropping duplicates and nested blocks. */
   size: number;
-  skipped: number;
 }
 
-interface Source {
+interface ListSlot {
   name: string;
   category: IntelCategory;
-  set: IpSet<IntelMatch>;
-  skipped: number;
+  version: number;
+  /** Values are "first seen" times, epoch seconds (0 for the bogons). */
+  set: IpSet;
+}
+
+interface ManualSlot {
+  version: number;
+  /** Values index `matches` and `entries`. */
+  set: IpSet;
+  entries: readonly ManualEntry[];
+  /** One frozen match per entry, handed to every request that hits it. */
+  matches: readonly IntelMatch[];
 }
 
 const NO_MATCHES: readonly IntelMatch[] = Object.freeze([]);
@@ -40,83 +55,126 @@ const NO_MATCHES: readonly IntelMatch[] = Object.freeze([]);
 const query6 = new Uint32Array(4);
 
 /**
- * The static IP lists (deny lists, anonymizer and datacenter ranges, bogons), indexed in
- * memory. Built once at boot and handed in; lookups are synchronous and cost O(log n) per
- * source with no allocation unless something matches.
+ * The IP lists of this process, in memory: the built-in bogons, every configured list source at
+ * the version last loaded from Redis, and the manual entries. Lookups are synchronous, O(log n)
+ * per source, and allocate nothing unless something matches. A new version replaces its
+ * source's set in one assignment, so a lookup sees either the old version or the new one.
  */
 export class IpIntel {
-  private constructor(private readonly list: readonly Source[]) {}
+  private readonly lists: ListSlot[];
+  private manual: ManualSlot = { version: 0, set: IpSet.build([]), entries: [], matches: [] };
+  private readonly hitSlots: Uint16Array;
+  private readonly hitRanges: Uint32Array;
 
-  /** Index the given sources, with the built-in {@link BOGON_SOURCE} first. */
-  static fromSources(inputs: readonly IntelSourceInput[]): IpIntel {
-    const all: IntelSourceInput[] = [
-      { name: BOGON_SOURCE, category: 'unroutable', networks: BOGON_NETWORKS },
-      ...inputs,
+  /** `sources` are the configured list sources, in config order; each starts empty. */
+  constructor(sources: readonly { name: string; category: IntelCategory }[]) {
+    const empty = IpSet.build([]);
+    this.lists = [
+      { name: BOGON_SOURCE, category: 'unroutable', version: 0, set: IpSet.build(BOGON_NETWORKS) },
+      ...sources.map(({ name, category }) => ({ name, category, version: 0, set: empty })),
     ];
-    const seen = new Set<string>();
-    for (const { name } of all) {
-      if (seen.has(name)) throw new ConfigError(`Invalid configuration: IP list name "${name}" is used twice (or is reserved)`);
-      seen.add(name);
-    }
-    return new IpIntel(
-      all.map(({ name, category, networks, skipped = 0 }) => ({
-        name,
-        category,
-        skipped,
-        // Frozen: the same objects are handed to every request that hits them.
-        set: IpSet.build(networks.map((network) => Object.freeze({ network, source: name, category }))),
-      })),
-    );
+    this.hitSlots = new Uint16Array(this.lists.length + 1);
+    this.hitRanges = new Uint32Array(this.lists.length + 1);
+  }
+
+  /** Use `set` as version `version` of the configured source `name`. */
+  install(name: string, version: number, set: IpSet): void {
+    const slot = this.lists.find((s) => s.name === name && s.name !== BOGON_SOURCE);
+    if (!slot) throw new Error(`IpIntel: no configured source "${name}"`);
+    // One replacement object, one assignment: a concurrent reader never sees a half-swapped slot.
+    this.lists[this.lists.indexOf(slot)] = { ...slot, version, set };
+  }
+
+  /** Use `entries` (already free of expired ones) as version `version` of the manual entries. */
+  installManual(version: number, entries: readonly ManualEntry[]): void {
+    this.manual = {
+      version,
+      set: IpSet.build(
+        entries.map((e) => e.network),
+        entries.map((_, i) => i),
+      ),
+      entries,
+      matches: entries.map(({ network, category, reason }) => Object.freeze({ network, source: MANUAL_SOURCE, category, reason })),
+    };
+  }
+
+  /** The version of `name` in use; 0 when none is loaded. */
+  version(name: string): number {
+    return name === MANUAL_SOURCE ? this.manual.version : (this.lists.find((s) => s.name === name)?.version ?? 0);
   }
 
   /**
-   * Read every configured list file (concurrently), parse it, and index it with the bogons.
-   * A missing or unreadable file is a {@link ConfigError}: booting without a deny list the
-   * operator configured would silently weaken every assessment. Malformed lines are counted,
-   * not fatal.
-   */
-  static async load(lists: Config['lists']): Promise<IpIntel> {
-    const inputs = await Promise.all(
-      lists.map(async ({ name, path, category }): Promise<IntelSourceInput> => {
-        let text: string;
-        try {
-          text = await readFile(path, 'utf8');
-        } catch (err) {
-          throw new ConfigError(`Cannot read IP list "${name}" at ${path}: ${(err as Error).message}`, { cause: err });
-        }
-        const { networks, skipped } = parseListText(text);
-        return { name, category, networks, skipped };
-      }),
-    );
-    return IpIntel.fromSources(inputs);
-  }
-
-  /**
-   * Every source's match for `ip` (normalised, see `parseIp`), in source order, at most one
-   * per source: the widest listed network holding the address. Empty when none matches or
-   * the text is not an address of `family`.
+   * Every source's match for `ip` (normalised, see `parseIp`), in source order (bogons, the
+   * configured sources, manual), at most one per source: the widest listed network holding
+   * the address. Empty when none matches or the text is not an address of `family`.
    */
   lookup(ip: string, family: 4 | 6): readonly IntelMatch[] {
-    let matches: IntelMatch[] | null = null;
-    if (family === 4) {
-      const addr = parseIpv4(ip);
-      if (addr < 0) return NO_MATCHES;
-      for (const source of this.list) {
-        const hit = source.set.lookupV4(addr);
-        if (hit) (matches ??= []).push(hit);
-      }
-    } else {
-      if (!parseIpv6(ip, query6)) return NO_MATCHES;
-      for (const source of this.list) {
-        const hit = source.set.lookupV6(query6);
-        if (hit) (matches ??= []).push(hit);
-      }
+    const found = this.find(ip, family);
+    if (found === 0) return NO_MATCHES;
+    const matches: IntelMatch[] = [];
+    for (let k = 0; k < found; k++) {
+      const slot = this.lists[this.hitSlots[k]!];
+      const i = this.hitRanges[k]!;
+      matches.push(slot ? { network: slot.set.network(i), source: slot.name, category: slot.category } : this.manual.matches[this.manual.set.value(i)]!);
     }
-    return matches ?? NO_MATCHES;
+    return matches;
   }
 
-  /** Per-source sizes, for metrics. */
-  sources(): IntelSourceStats[] {
-    return this.list.map(({ name, category, set, skipped }) => ({ name, category, size: set.size, skipped }));
+  /** {@link lookup}, with since when each source lists the address and until when (admin). */
+  explain(ip: string, family: 4 | 6): ExplainedMatch[] {
+    const found = this.find(ip, family);
+    const out: ExplainedMatch[] = [];
+    for (let k = 0; k < found; k++) {
+      const slot = this.lists[this.hitSlots[k]!];
+      const i = this.hitRanges[k]!;
+      if (slot) {
+        const since = slot.set.value(i);
+        out.push({ network: slot.set.network(i), source: slot.name, category: slot.category, sinceMs: since > 0 ? since * 1000 : null, expiresAtMs: null });
+      } else {
+        const at = this.manual.set.value(i);
+        const e = this.manual.entries[at]!;
+        out.push({ ...this.manual.matches[at]!, sinceMs: e.addedAtMs, expiresAtMs: e.expiresAtMs });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Look the address up in every source, writing hits to `hitSlots` (index into `lists`; one
+   * past the end for the manual entries) and `hitRanges`; returns how many. Scratch arrays
+   * instead of a callback or a result object keep a miss free of allocation.
+   */
+  private find(ip: string, family: 4 | 6): number {
+    let found = 0;
+    const manual = this.lists.length;
+    if (family === 4) {
+      const addr = parseIpv4(ip);
+      if (addr < 0) return 0;
+      for (let s = 0; s <= manual; s++) {
+        const i = (s < manual ? this.lists[s]!.set : this.manual.set).lookupV4(addr);
+        if (i >= 0) {
+          this.hitSlots[found] = s;
+          this.hitRanges[found++] = i;
+        }
+      }
+    } else {
+      if (!parseIpv6(ip, query6)) return 0;
+      for (let s = 0; s <= manual; s++) {
+        const i = (s < manual ? this.lists[s]!.set : this.manual.set).lookupV6(query6);
+        if (i >= 0) {
+          this.hitSlots[found] = s;
+          this.hitRanges[found++] = i;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Per-source versions and sizes, manual entries last, for metrics and the readiness report. */
+  sources(): LoadedSource[] {
+    return [
+      ...this.lists.map(({ name, category, version, set }) => ({ name, category, version, size: set.size })),
+      { name: MANUAL_SOURCE, category: null, version: this.manual.version, size: this.manual.set.size },
+    ];
   }
 }

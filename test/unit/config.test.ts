@@ -105,6 +105,55 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: IP list sources and traffic thresholds', () => {
+  it('keeps a plain file list working and fills in the defaults', () => {
+    const c = loadConfig({}, { lists: [{ name: 'mine', path: '/etc/vigil/list.txt', category: 'abuse' }] });
+    expect(c.lists).toEqual([{ name: 'mine', path: '/etc/vigil/list.txt', category: 'abuse', format: 'netset', refreshMinutes: 60 }]);
+    expect(c.intel).toEqual({ syncIntervalMs: 5000, worker: true });
+    expect(c.assessors.traffic).toEqual({
+      failedLoginsThreshold: 100,
+      windowHours: 24,
+      distinctAccountsThreshold: 20,
+      distinctAccountsWindowMinutes: 60,
+      accountFailuresThreshold: 10,
+    });
+  });
+
+  it('takes URL sources, ipsum with minCount and MaxMind Anonymous-IP databases', () => {
+    const lists = [
+      { name: 'ipsum', url: 'https://raw.githubusercontent.com/stamparm/ipsum/master/ipsum.txt', format: 'ipsum', minCount: 3, category: 'abuse', refreshMinutes: 1440 },
+      { name: 'maxmind-vpn', path: '/var/lib/GeoIP/GeoIP2-Anonymous-IP.mmdb', format: 'mmdb-anonymous', category: 'anonymizer' },
+    ];
+    expect(loadConfig({}, { lists }).lists).toHaveLength(2);
+    expect(loadConfig({ VIGIL_INTEL_SYNC_MS: '250', VIGIL_INTEL_WORKER: 'false' }).intel).toEqual({ syncIntervalMs: 250, worker: false });
+  });
+
+  it.each([
+    [{ name: 'x', category: 'abuse' }, 'exactly one of path and url'],
+    [{ name: 'x', category: 'abuse', path: '/a', url: 'https://example.com/a' }, 'exactly one of path and url'],
+    [{ name: 'x', category: 'abuse', url: 'ftp://example.com/a' }, 'lists.0.url'],
+    [{ name: 'x', category: 'abuse', path: '/a', minCount: 2 }, 'lists.0.minCount'],
+    [{ name: 'x', category: 'abuse', path: '/a', format: 'mmdb-anonymous' }, 'lists.0.category'],
+    [{ name: 'x', category: 'spam', path: '/a' }, 'lists.0.category'],
+    [{ name: 'bogons', category: 'abuse', path: '/a' }, 'built in'],
+    [{ name: 'traffic', category: 'abuse', path: '/a' }, 'built in'],
+    [{ name: 'has space', category: 'abuse', path: '/a' }, 'lists.0.name'],
+    [{ name: 'x', category: 'abuse', path: '/a', refreshMinutes: 0 }, 'lists.0.refreshMinutes'],
+  ])('rejects the list source %j', (source, message) => {
+    expect(configError(() => loadConfig({}, { lists: [source] }))).toContain(message);
+  });
+
+  it('rejects a list name used twice, and traffic thresholds out of range', () => {
+    const twice = [
+      { name: 'x', category: 'abuse', path: '/a' },
+      { name: 'x', category: 'datacenter', path: '/b' },
+    ];
+    expect(configError(() => loadConfig({}, { lists: twice }))).toContain('"x" is used twice');
+    expect(configError(() => loadConfig({}, { assessors: { traffic: { distinctAccountsWindowMinutes: 5 } } }))).toContain('distinctAccountsWindowMinutes');
+    expect(configError(() => loadConfig({}, { assessors: { traffic: { accountFailuresThreshold: 0 } } }))).toContain('accountFailuresThreshold');
+  });
+});
+
 describe('ensureApiClient', () => {
   it('refuses to run open in production, saying how to add a client', () => {
     const c = loadConfig(PRODUCTION);

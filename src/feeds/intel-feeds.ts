@@ -1,0 +1,115 @@
+import { access, constants } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { ConfigError, type Config } from '../config.js';
+import type { Keys } from '../history/keys.js';
+import { createRedis } from '../history/redis.js';
+import type { HistoryStore } from '../history/store.js';
+import type { IpIntel } from '../intel/intel.js';
+import type { Metrics } from '../metrics.js';
+import { IntelStore } from './intel-store.js';
+import { IntelSync } from './intel-sync.js';
+import { createRefreshQueue, type RefreshQueue } from './refresh-queue.js';
+import { refreshSource, type RefreshResult } from './refresh-source.js';
+
+/** Moving a compiled list of megabytes takes a while; this connection does nothing else. */
+const INTEL_REDIS_TIMEOUT_MS = 10_000;
+
+/** The IP list machinery of one process: shared state in Redis, the sync loop, the refresh job. */
+export interface IntelFeeds {
+  readonly store: IntelStore;
+  readonly sync: IntelSync;
+  /**
+   * Refresh one configured source now; this instance serves and reports the result at once.
+   * Null when no source of that name is configured here.
+   */
+  refresh(name: string): Promise<RefreshResult | null>;
+  /**
+   * Boot: load what Redis holds; fetch every source that was never stored (so a first start
+   * serves its lists from the first request); install the refresh schedule; start syncing.
+   * Throws a {@link ConfigError} when a configured list file cannot be read: booting without a
+   * deny list the operator named would silently weaken every assessment. Redis being down is
+   * not fatal: the lists load once it is back.
+   */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createIntelFeeds(o: {
+  config: Config;
+  intel: IpIntel;
+  history: HistoryStore;
+  keys: Keys;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => number;
+}): IntelFeeds {
+  const { config, logger, metrics } = o;
+  const sources = config.lists;
+  const redis = createRedis({ url: config.redis.url, timeoutMs: INTEL_REDIS_TIMEOUT_MS, logger, name: 'intel', queueWhileOffline: true });
+  const store = new IntelStore(redis, o.keys);
+  const sync = new IntelSync({ store, intel: o.intel, sources, history: o.history, metrics, logger, now: o.now });
+  let retry: NodeJS.Timeout | null = null;
+  let closed: Promise<void> | null = null;
+
+  async function refresh(name: string): Promise<RefreshResult | null> {
+    const spec = sources.find((s) => s.name === name);
+    if (!spec) return null;
+    const result = await refreshSource(spec, store, o.now);
+    metrics.intelRefreshes.inc({ source: name, result: result.outcome });
+    if (result.outcome === 'failed') logger.warn({ source: name, err: result.error, version: result.version }, 'IP list refresh failed; keeping the last good version');
+    if (result.outcome === 'updated') logger.info({ source: name, version: result.version }, 'IP list updated');
+    // Serve a new version here at once, and report this refresh's state (the sync loop retries).
+    await sync.sync().catch(() => {});
+    return result;
+  }
+
+  const queue: RefreshQueue | null =
+    sources.length === 0
+      ? null
+      : createRefreshQueue({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix, sources, runWorker: config.intel.worker, refresh, logger });
+
+  /** Install the refresh schedule, retrying while Redis is away. */
+  function schedule(): void {
+    queue?.start().then(
+      () => logger.debug('IP list refresh scheduled'),
+      (err: unknown) => {
+        logger.warn({ err: (err as Error).message }, 'cannot schedule IP list refreshes yet; retrying');
+        retry = setTimeout(schedule, config.intel.syncIntervalMs);
+        retry.unref();
+      },
+    );
+  }
+
+  return {
+    store,
+    sync,
+    refresh,
+    async start() {
+      for (const s of sources) {
+        if (s.path === undefined) continue;
+        try {
+          await access(s.path, constants.R_OK);
+        } catch (err) {
+          throw new ConfigError(`Cannot read IP list "${s.name}" at ${s.path}: ${(err as Error).message}`, { cause: err });
+        }
+      }
+      try {
+        await sync.sync();
+        await Promise.all(sources.filter((s) => o.intel.version(s.name) === 0).map((s) => refresh(s.name)));
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'IP lists not loaded from Redis yet; they load once it answers');
+      }
+      schedule();
+      sync.start(config.intel.syncIntervalMs);
+    },
+    close() {
+      closed ??= (async () => {
+        sync.stop();
+        if (retry) clearTimeout(retry);
+        await queue?.close();
+        redis.disconnect();
+      })();
+      return closed;
+    },
+  };
+}

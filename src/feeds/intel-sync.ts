@@ -1,0 +1,140 @@
+import type { Logger } from 'pino';
+import type { ListSourceConfig } from '../config.js';
+import type { HistoryStore } from '../history/store.js';
+import type { IpIntel, ManualEntry } from '../intel/intel.js';
+import { IpSet } from '../intel/ip-set.js';
+import { BOGON_SOURCE, MANUAL_SOURCE, type IntelCategory } from '../intel/types.js';
+import type { Metrics } from '../metrics.js';
+import type { IntelStore, SourceState } from './intel-store.js';
+
+/** One source as the readiness report and the admin API show it. */
+export interface SourceReport {
+  name: string;
+  category: IntelCategory | null;
+  /** `ok`; `failing` (the last fetch failed; the last good version stays in use); `not_loaded` (no version yet). */
+  status: 'ok' | 'failing' | 'not_loaded';
+  /** The version this instance uses, and its size. */
+  loadedVersion: number;
+  size: number;
+  /** The shared state in Redis as last read; null for the bogons and sources never refreshed. */
+  state: SourceState | null;
+}
+
+/**
+ * Keeps this process's {@link IpIntel} at the versions stored in Redis. Every tick reads the
+ * state of all sources in one round trip (one hash); a source whose stored version is newer
+ * than the one in use is read (its compiled set, one more round trip on the intel connection)
+ * and swapped in. Polling rather than pub/sub: a message lost while a connection was down
+ * would leave an instance on an old list until the next change, while a poll converges within
+ * one interval whatever happened, costs one small read per interval, and needs no connection
+ * in subscriber mode. The instance that writes a change syncs at once, so its own answers
+ * never lag.
+ */
+export class IntelSync {
+  private states = new Map<string, SourceState>();
+  private manualEntries: readonly ManualEntry[] = [];
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private failing = false;
+
+  constructor(
+    private readonly o: {
+      store: IntelStore;
+      intel: IpIntel;
+      sources: readonly ListSourceConfig[];
+      history: HistoryStore;
+      metrics: Metrics;
+      logger: Logger;
+      now: () => number;
+    },
+  ) {}
+
+  /** Bring the lists up to date with Redis now; concurrent calls share one run. Throws on Redis errors. */
+  sync(): Promise<void> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Sync every `intervalMs` until {@link stop}; a failed tick is logged and counted, the next one retries. */
+  start(intervalMs: number): void {
+    this.timer ??= setInterval(() => {
+      this.sync().then(
+        () => {
+          if (this.failing) this.o.logger.info('IP list sync recovered');
+          this.failing = false;
+        },
+        (err: unknown) => {
+          this.o.metrics.intelSyncFailures.inc();
+          if (!this.failing) this.o.logger.warn({ err: (err as Error).message }, 'IP list sync failed; keeping the lists in use');
+          this.failing = true;
+        },
+      );
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Every configured source and the manual entries, with their shared state as last read. */
+  report(): SourceReport[] {
+    return this.o.intel.sources().map(({ name, category, version, size }) => {
+      const state = this.states.get(name) ?? null;
+      const status = state !== null && state.failures > 0 ? 'failing' : version > 0 || name === BOGON_SOURCE ? 'ok' : 'not_loaded';
+      return { name, category, status, loadedVersion: version, size, state };
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { store, intel, metrics } = this.o;
+    const states = await store.states();
+    this.states = states;
+    for (const { name } of this.o.sources) {
+      if ((states.get(name)?.version ?? 0) > intel.version(name)) await this.load(name);
+    }
+    const manual = states.get(MANUAL_SOURCE);
+    if ((manual?.version ?? 0) > intel.version(MANUAL_SOURCE)) {
+      const { version, entries } = await store.manual();
+      this.manualEntries = entries;
+      this.installManual(version);
+    } else if (this.manualEntries.some((e) => e.expiresAtMs <= this.o.now())) {
+      // An entry lapsed since it was loaded: drop it here, without waiting for a write.
+      this.installManual(intel.version(MANUAL_SOURCE));
+    }
+    metrics.trafficFlaggedIps.set(await this.o.history.countFlagged(this.o.now()));
+    this.observe();
+  }
+
+  /**
+   * Read a source's current version and swap it in. The read does not block; decoding (copying
+   * the typed arrays out and indexing them) does, and is timed.
+   */
+  private async load(name: string): Promise<void> {
+    const stored = await this.o.store.readSet(name);
+    if (!stored || stored.version <= this.o.intel.version(name)) return;
+    const started = performance.now();
+    this.o.intel.install(name, stored.version, IpSet.decode(stored.data));
+    this.o.metrics.intelSwapDuration.observe((performance.now() - started) / 1000);
+  }
+
+  private installManual(version: number): void {
+    const now = this.o.now();
+    this.manualEntries = this.manualEntries.filter((e) => e.expiresAtMs > now);
+    this.o.intel.installManual(version, this.manualEntries);
+  }
+
+  private observe(): void {
+    const { metrics } = this.o;
+    const now = this.o.now();
+    for (const { name, category, loadedVersion, size, state } of this.report()) {
+      metrics.intelListSize.set({ source: name, category: category ?? 'mixed' }, size);
+      metrics.intelListVersion.set({ source: name }, loadedVersion);
+      if (state?.refreshedAtMs != null) metrics.intelListAge.set({ source: name }, (now - state.refreshedAtMs) / 1000);
+      if (state !== null) metrics.intelListFailures.set({ source: name }, state.failures);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ListSourceConfig } from '../config.js';
+import type { RefreshResult } from './refresh-source.js';
+
+const QUEUE = 'intel-refresh';
+const SCHEDULER = 'refresh:';
+
+/** The scheduled refresh of every list source (BullMQ job schedulers), and optionally the worker that runs it. */
+export interface RefreshQueue {
+  /**
+   * Install one job scheduler per source (every `refreshMinutes`; the first run is due at
+   * once), remove those of sources no longer configured, and start the worker if this process
+   * runs one. Idempotent: every instance calls it at boot.
+   */
+  start(): Promise<void>;
+  /** Stop the worker (letting a running refresh finish) and drop the connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * BullMQ gives the refresh one runner per due job across all instances, retries with backoff
+ * (a failed refresh throws after recording its failure, so BullMQ tries again within minutes
+ * instead of waiting a whole interval), and survives restarts. Its keys sit under one hash tag
+ * (`<prefix>{bull}`), so it runs on Redis Cluster too.
+ */
+export function createRefreshQueue(o: {
+  redisUrl: string;
+  keyPrefix: string;
+  sources: readonly ListSourceConfig[];
+  runWorker: boolean;
+  /** Refresh a source; null when it is not configured (any more). */
+  refresh: (name: string) => Promise<RefreshResult | null>;
+  logger: Logger;
+}): RefreshQueue {
+  const prefix = `${o.keyPrefix}{bull}`;
+  // BullMQ needs connections that retry forever (`maxRetriesPerRequest: null`) for its blocking reads.
+  const connect = () => {
+    const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+    redis.on('error', () => {}); // reconnects by itself; the sync loop reports Redis trouble
+    return redis;
+  };
+  const queueConnection = connect();
+  const queue = new Queue(QUEUE, { connection: queueConnection, prefix });
+  let worker: Worker | null = null;
+  let workerConnection: Redis | null = null;
+  let closed: Promise<void> | null = null;
+
+  return {
+    async start() {
+      const wanted = new Set(o.sources.map((s) => SCHEDULER + s.name));
+      for (const s of o.sources) {
+        await queue.upsertJobScheduler(
+          SCHEDULER + s.name,
+          { every: s.refreshMinutes * 60_000 },
+          {
+            name: 'refresh',
+            data: { source: s.name },
+            opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: 100, removeOnFail: 100 },
+          },
+        );
+      }
+      for (const scheduler of await queue.getJobSchedulers()) {
+        if (!wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
+      }
+      if (o.runWorker && worker === null) {
+        workerConnection = connect();
+        worker = new Worker<{ source: string }>(
+          QUEUE,
+          async (job) => {
+            // A job of a source no longer configured (its scheduler was just removed) does nothing.
+            const result = await o.refresh(job.data.source);
+            if (result?.outcome === 'failed') throw new Error(result.error);
+            return result;
+          },
+          { connection: workerConnection, prefix, concurrency: 1 },
+        );
+        worker.on('error', (err) => o.logger.warn({ err: err.message }, 'IP list refresh worker error'));
+      }
+    },
+    close() {
+      closed ??= (async () => {
+        await worker?.close();
+        await queue.close();
+        queueConnection.disconnect();
+        workerConnection?.disconnect();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Lua scripts for the shared IP-list state. All keys share the `{intel}` hash tag, so each
+ * script is atomic and Cluster-safe.
+ */
+
+/**
+ * Record the outcome of one refresh of a list source. KEYS[1] the sources hash (name → state
+ * JSON), KEYS[2] the source's set hash (`version`, `data`). ARGV: name, patch JSON (merged into
+ * the state), outcome (`updated` | `unchanged` | `failed`), the encoded set (`updated` only).
+ *
+ * `updated` stores the set under the next version number, in the same step as the state that
+ * announces it, so an instance that sees the version finds its data. `failed` counts one more
+ * consecutive failure and leaves the version and its data alone: a broken source keeps its last
+ * good version. Returns the version now current (0: none yet).
+ */
+export const RECORD_REFRESH = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+local state = cur and cjson.decode(cur) or { version = 0, failures = 0 }
+for k, v in pairs(cjson.decode(ARGV[2])) do state[k] = v end
+if ARGV[3] == 'failed' then
+  state.failures = (tonumber(state.failures) or 0) + 1
+else
+  state.failures = 0
+end
+if ARGV[3] == 'updated' then
+  state.version = (tonumber(state.version) or 0) + 1
+  redis.call('HSET', KEYS[2], 'version', state.version, 'data', ARGV[4])
+end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(state))
+return state.version
+`;
+
+/**
+ * Add or remove one manual entry. KEYS[1] the sources hash, KEYS[2] the manual hash (network →
+ * entry JSON). ARGV: `add` | `remove`, network, entry JSON (add), now (epoch ms), the manual
+ * source's name. Expired entries are purged on the way. The manual source's version goes up
+ * when anything changed, which is how other instances learn of it. Returns 1 when the entry
+ * was added or removed, 0 when there was nothing to remove.
+ */
+export const EDIT_MANUAL = `
+local now = tonumber(ARGV[4])
+local changed = 0
+local flat = redis.call('HGETALL', KEYS[2])
+for i = 1, #flat, 2 do
+  local ok, e = pcall(cjson.decode, flat[i + 1])
+  if not ok or type(e) ~= 'table' or (tonumber(e.expiresAtMs) or 0) <= now then
+    redis.call('HDEL', KEYS[2], flat[i])
+    changed = 1
+  end
+end
+local done = 1
+if ARGV[1] == 'add' then
+  redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+else
+  done = redis.call('HDEL', KEYS[2], ARGV[2])
+end
+if done == 1 or changed == 1 then
+  local cur = redis.call('HGET', KEYS[1], ARGV[5])
+  local state = cur and cjson.decode(cur) or { version = 0, failures = 0 }
+  state.version = (tonumber(state.version) or 0) + 1
+  state.size = redis.call('HLEN', KEYS[2])
+  state.changedAtMs = now
+  redis.call('HSET', KEYS[1], ARGV[5], cjson.encode(state))
+end
+return done
+`;
