@@ -1,19 +1,9 @@
-import type { AnonymousInfo, Location } from '../geo/location.js';
+import type { Location } from '../geo/location.js';
 import { haversineKm } from '../geo/haversine.js';
 import type { LastLocation } from '../history/snapshot.js';
 import type { Assessment, Assessor, AssessorInput } from './types.js';
 
 const HOUR_MS = 3_600_000;
-
-/**
- * Anonymizer flags that hide where the user is. Hosting alone does not: MaxMind sets
- * `is_anonymous` together with `is_hosting_provider` for plain hosting ranges, so `anonymous`
- * counts only when a specific anonymizer flag is set or hosting is not the reason for it.
- */
-function isAnonymizer(a: AnonymousInfo | null): boolean {
-  if (a === null) return false;
-  return a.vpn || a.tor || a.publicProxy || a.residentialProxy || (a.anonymous && !a.hosting);
-}
 
 const round = (x: number, digits: number): number => {
   const f = 10 ** digits;
@@ -24,7 +14,8 @@ const place = (l: { country: string | null; city: string | null }) => ({ country
 
 /**
  * ImpossibleTravel (DESIGN §2): could the user have travelled from the last valid login
- * location to this one in the time between them?
+ * location to this one in the time between them? An anonymizer (per the Anonymous-IP database
+ * or an `anonymizer` list, named in the details) answers `anonymous_proxy` instead.
  *
  * GeoIP is noisy, so the distance is first reduced by both records' accuracy radii (a default
  * radius where the database gives none). The impossible-travel allowance is authentik's:
@@ -37,7 +28,8 @@ export const impossibleTravel = {
   assess({ login, history, settings }: AssessorInput): Assessment<'ImpossibleTravel'> {
     if (history === null) return { confidence: 'low', code: 'assessment_not_available' };
     if (login.ip === null) return { confidence: 'medium', code: 'missing_geoip' };
-    if (isAnonymizer(login.geo.anonymous)) return { confidence: 'low', code: 'anonymous_proxy' };
+    // A VPN or Tor hop says nothing about where the user is, so it is not read as travel.
+    if (login.anonymizer) return { confidence: 'low', code: 'anonymous_proxy', details: { ...login.anonymizer } };
     const here = login.geo.location;
     if (here === null) return { confidence: 'medium', code: 'missing_geoip' };
     const { lat, lon } = here;

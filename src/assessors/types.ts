@@ -1,5 +1,6 @@
 import type { GeoResult } from '../geo/location.js';
 import type { HistorySnapshot } from '../history/snapshot.js';
+import type { AnonymizerHit } from '../intel/anonymizer.js';
 import type { IntelView } from '../intel/types.js';
 
 export type Confidence = 'high' | 'medium' | 'low' | 'neutral';
@@ -66,6 +67,8 @@ export interface LoginContext {
   /** User-agent family such as `Chrome/Windows`, or null when no user agent was sent. */
   uaFamily: string | null;
   geo: GeoResult;
+  /** What says the IP is a VPN, Tor or proxy exit (Anonymous-IP database or an `anonymizer` list), or null. */
+  anonymizer: AnonymizerHit | null;
   /** When the login happened, epoch ms (the request's `timestamp`, else now). */
   atMs: number;
 }

@@ -3,6 +3,7 @@ import { deviceHash } from '../context/device.js';
 import type { IpSource } from '../context/ip.js';
 import type { Deps } from '../deps.js';
 import type { HistoryEntry } from '../history/snapshot.js';
+import { findAnonymizer } from '../intel/anonymizer.js';
 import type { IntelMatch } from '../intel/types.js';
 import type { Caller } from './caller.js';
 import { endUserIp } from './end-user-ip.js';
@@ -17,7 +18,8 @@ export interface LoginInput {
 
 /**
  * Everything known about a login before history is loaded, all in memory: the end-user IP,
- * its GeoIP record and list hits, the user-agent family and the keyed device hash.
+ * its GeoIP record and list hits (and whether either marks it an anonymizer), the user-agent
+ * family and the keyed device hash.
  */
 export function buildLoginContext(
   deps: Deps,
@@ -26,27 +28,33 @@ export function buildLoginContext(
 ): { login: LoginContext; matches: readonly IntelMatch[]; ipSource: IpSource } {
   const resolved = endUserIp(deps, caller, input.ip);
   const addr = resolved.ip !== null && resolved.family !== null ? { ip: resolved.ip, family: resolved.family } : null;
+  const geo = addr ? deps.geo.lookup(addr.ip, addr.family) : { location: null, anonymous: null };
+  const matches = addr ? deps.intel.lookup(addr.ip, addr.family) : [];
   const login: LoginContext = {
     userId: input.userId,
     ip: resolved.ip,
     invalidIp: resolved.invalidIp,
     deviceHash: input.deviceId ? deviceHash(deps.config.deviceSecret, input.userId, input.deviceId) : null,
     uaFamily: input.userAgent ? deps.uaFamily(input.userAgent) : null,
-    geo: addr ? deps.geo.lookup(addr.ip, addr.family) : { location: null, anonymous: null },
+    geo,
+    anonymizer: findAnonymizer(geo, matches),
     atMs: input.atMs,
   };
-  const matches = addr ? deps.intel.lookup(addr.ip, addr.family) : [];
   return { login, matches, ipSource: resolved.source };
 }
 
-/** What committing this login adds to history: device, user agent, and the location if it has coordinates. */
+/**
+ * What committing this login adds to history: device, user agent, and the location if it has
+ * coordinates and is the user's own, not an anonymizer's exit (the next login from home would
+ * otherwise read as travel from it).
+ */
 export function historyEntryOf(login: LoginContext): HistoryEntry {
   const loc = login.geo.location;
   return {
     deviceHash: login.deviceHash,
     uaFamily: login.uaFamily,
     location:
-      loc && loc.lat !== null && loc.lon !== null
+      loc && loc.lat !== null && loc.lon !== null && login.anonymizer === null
         ? { lat: loc.lat, lon: loc.lon, accuracyKm: loc.accuracyKm, atMs: login.atMs, country: loc.country, city: loc.city }
         : null,
     atMs: login.atMs,

@@ -41,6 +41,7 @@ export function login(p: Partial<LoginContext> = {}): LoginContext {
     deviceHash: 'dev-hash-1',
     uaFamily: 'Chrome/Windows',
     geo: { location: location(), anonymous: null },
+    anonymizer: null,
     atMs: NOW,
     ...p,
   };

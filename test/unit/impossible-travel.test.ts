@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { impossibleTravel } from '../../src/assessors/impossible-travel.js';
-import type { AnonymousInfo } from '../../src/geo/location.js';
 import { haversineKm } from '../../src/geo/haversine.js';
 import type { LastLocation } from '../../src/history/snapshot.js';
 import {
@@ -20,14 +19,7 @@ import {
 /** Kilometres per degree of latitude on the sphere haversineKm uses. */
 const KM_PER_DEG = (Math.PI * 6371.0088) / 180;
 
-const noAnon: AnonymousInfo = {
-  anonymous: false,
-  vpn: false,
-  tor: false,
-  hosting: false,
-  publicProxy: false,
-  residentialProxy: false,
-};
+const VPN_LIST = { source: 'x4bnet-vpn', network: '203.0.113.0/24' };
 
 type Point = { lat: number; lon: number; country?: string; city?: string; accuracyKm?: number | null };
 
@@ -49,32 +41,23 @@ describe('impossibleTravel: codes before any distance', () => {
     expect(r).toEqual({ confidence: 'low', code: 'assessment_not_available' });
   });
 
-  it('missing_geoip (medium) without an IP, even if the geo says anonymous', () => {
-    const geo = { location: null, anonymous: { ...noAnon, anonymous: true, tor: true } };
-    expect(impossibleTravel.assess(input({ login: login({ ip: null, geo }) }))).toEqual({
-      confidence: 'medium',
-      code: 'missing_geoip',
-    });
+  it('missing_geoip (medium) without an IP, even if something says anonymizer', () => {
+    const r = impossibleTravel.assess(input({ login: login({ ip: null, geo: { location: null, anonymous: null }, anonymizer: VPN_LIST }) }));
+    expect(r).toEqual({ confidence: 'medium', code: 'missing_geoip' });
   });
 
-  for (const flag of ['vpn', 'tor', 'publicProxy', 'residentialProxy'] as const) {
-    it(`anonymous_proxy (low) for ${flag}, before a missing location`, () => {
-      const geo = { location: null, anonymous: { ...noAnon, [flag]: true } };
-      expect(impossibleTravel.assess(input({ login: login({ geo }) }))).toEqual({ confidence: 'low', code: 'anonymous_proxy' });
-    });
-  }
-
-  it('anonymous_proxy for a bare anonymous flag (an anonymizer list hit)', () => {
-    const geo = { location: location(), anonymous: { ...noAnon, anonymous: true } };
-    expect(impossibleTravel.assess(input({ login: login({ geo }) })).code).toBe('anonymous_proxy');
-  });
-
-  it('hosting alone is not an anonymizer, even with MaxMind`s is_anonymous set beside it', () => {
-    for (const anonymous of [false, true]) {
-      const geo = { location: location(), anonymous: { ...noAnon, anonymous, hosting: true } };
-      const h = history({ lastLocation: lastLocation() });
-      expect(impossibleTravel.assess(input({ login: login({ geo }), history: h })).code).toBe('minimal_travel_from_last_login');
+  it('anonymous_proxy (low) for an anonymizer, naming what says so, before a missing location', () => {
+    for (const anonymizer of [VPN_LIST, { source: 'geoip', network: null }]) {
+      const r = impossibleTravel.assess(input({ login: login({ geo: { location: null, anonymous: null }, anonymizer }) }));
+      expect(r).toEqual({ confidence: 'low', code: 'anonymous_proxy', details: anonymizer });
     }
+  });
+
+  it('a VPN hop is not impossible travel: anonymous_proxy however far the exit is', () => {
+    const h = history({ lastLocation: lastLocation({ ...NEW_YORK, atMs: NOW - 60_000 }) });
+    const far = login({ geo: { location: location(), anonymous: null }, anonymizer: VPN_LIST });
+    expect(impossibleTravel.assess(input({ login: far, history: h })).code).toBe('anonymous_proxy');
+    expect(impossibleTravel.assess(input({ login: { ...far, anonymizer: null }, history: h })).code).toBe('impossible_travel_from_last_login');
   });
 
   it('missing_geoip (medium) when the IP has no record', () => {
