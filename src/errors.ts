@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   invalid_request: { status: 400, doc: 'The body or a parameter failed validation; the message names the field.' },
   invalid_json: { status: 400, doc: 'The body is not valid JSON.' },
   invalid_ip_address: { status: 400, doc: 'An IP address given by the caller is not a valid IPv4 or IPv6 address.' },
+  invalid_network: { status: 400, doc: 'A network given to the admin API is not an IPv4/IPv6 address or CIDR, or is too broad.' },
   invalid_timestamp: { status: 400, doc: 'The timestamp is not ISO 8601, is too far in the future, or is older than allowed.' },
   timestamp_not_allowed: { status: 403, doc: 'This API client may not set `timestamp` (set `allowTimestamp` on the client).' },
   unknown_application: { status: 400, doc: 'The `application` is not configured.' },

@@ -8,6 +8,7 @@ import { createAdminAuthHook, createAuthHook } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { adminHistoryRoutes } from './routes/admin-history.js';
 import { adminMfaRoutes } from './routes/admin-mfa.js';
+import { adminIntelRoutes } from './routes/admin-intel.js';
 import { assessRoutes } from './routes/assess.js';
 import { completeRoutes } from './routes/complete.js';
 import { eventRoutes } from './routes/events.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     admin.addHook('onRequest', createAdminAuthHook(deps.config.admins, deps.metrics));
     await admin.register(adminHistoryRoutes(deps));
     await admin.register(adminMfaRoutes(deps));
+    await admin.register(adminIntelRoutes(deps));
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ASSESSOR_NAMES } from '../assessors/types.js';
 import { ERROR_CODES } from '../errors.js';
+import { INTEL_CATEGORIES, LIST_FORMATS } from '../intel/types.js';
 
 /** Request and response schemas: validation on the way in, the OpenAPI document for all. */
 
@@ -83,3 +84,83 @@ export const userHistoryResponse = z.object({
   last_location: z.object({ country: z.string().nullable(), city: z.string().nullable(), at: z.string() }).nullable(),
 });
 export const clearHistoryResponse = z.object({ user_id: z.string(), cleared: z.string() });
+
+const isoTime = z.string().describe('ISO 8601 time');
+const category = z.enum(INTEL_CATEGORIES);
+
+export const intelSourcesResponse = z.object({
+  sources: z.array(
+    z.object({
+      name: z.string(),
+      category: category.nullable().describe('null for the manual entries, which carry one each'),
+      format: z.enum(LIST_FORMATS).nullable(),
+      origin: z.string().describe('the file, or the URL without credentials or query; "built-in" for bogons and manual'),
+      refresh_minutes: z.number().int().nullable(),
+      status: z.enum(['ok', 'failing', 'not_loaded']),
+      version: z.number().int().describe('the version stored in Redis'),
+      loaded_version: z.number().int().describe('the version this instance uses'),
+      size: z.number().int().describe('networks in the loaded version'),
+      skipped: z.number().int().describe('malformed lines skipped in the stored version'),
+      changed_at: isoTime.nullable(),
+      refreshed_at: isoTime.nullable().describe('last successful fetch, changed or not'),
+      last_error: z.object({ message: z.string(), at: isoTime.nullable() }).nullable(),
+      consecutive_failures: z.number().int(),
+    }),
+  ),
+});
+
+export const sourceParams = z.strictObject({ name: z.string().min(1).max(64) });
+export const refreshResponse = z.object({
+  name: z.string(),
+  outcome: z.enum(['updated', 'unchanged', 'failed']),
+  version: z.number().int().describe('the version current after the refresh'),
+  error: z.string().optional(),
+});
+
+export const ipParams = z.strictObject({ ip: z.string().min(1).max(64) });
+
+export const ipLookupResponse = z.object({
+  ip: z.string(),
+  listed: z.boolean().describe('on any list, or flagged by traffic'),
+  matches: z.array(
+    z.object({
+      network: z.string(),
+      source: z.string(),
+      category,
+      reason: z.string().optional(),
+      listed_since: isoTime.nullable().describe('list sources: first fetched with this network; manual: added'),
+      expires_at: isoTime.nullable(),
+    }),
+  ),
+  traffic: z.object({
+    failed_logins: z.number().int(),
+    failed_logins_threshold: z.number().int(),
+    window_hours: z.number().int(),
+    distinct_accounts: z.number().int(),
+    distinct_accounts_threshold: z.number().int(),
+    distinct_accounts_window_minutes: z.number().int(),
+    accounts_with_failures: z.number().int(),
+    account_failures_threshold: z.number().int(),
+    flagged_until: isoTime.nullable(),
+  }),
+});
+
+export const manualEntryBody = z.strictObject({
+  network: z.string().min(1).max(64).describe('An address or CIDR; IPv4 /8 or longer, IPv6 /16 or longer.'),
+  category: category.default('abuse'),
+  reason: z.string().min(1).max(256).describe('Why, for whoever looks the address up later (a ticket, an incident).'),
+  expires_in_hours: z.number().int().min(1).max(8760).default(24),
+});
+
+const manualEntry = z.object({
+  network: z.string(),
+  category,
+  reason: z.string(),
+  added_by: z.string(),
+  added_at: isoTime,
+  expires_at: isoTime,
+});
+export const manualEntryResponse = manualEntry;
+export const manualEntriesResponse = z.object({ entries: z.array(manualEntry) });
+export const manualEntryQuery = z.strictObject({ network: z.string().min(1).max(64) });
+export const manualEntryRemovedResponse = z.object({ network: z.string(), removed: z.literal(true) });

@@ -86,6 +86,10 @@ describe('operations routes', () => {
       expect(doc.openapi).toMatch(/^3\./);
       expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
       expect(Object.keys(doc.paths).sort()).toEqual([
+        '/v1/admin/intel/entries',
+        '/v1/admin/intel/ips/{ip}',
+        '/v1/admin/intel/sources',
+        '/v1/admin/intel/sources/{name}/refresh',
         '/v1/admin/users/{userId}/authenticators',
         '/v1/admin/users/{userId}/authenticators/{authenticatorId}',
         '/v1/admin/users/{userId}/history',
