@@ -34,6 +34,7 @@ export class IntelSync {
   private states = new Map<string, SourceState>();
   private manualEntries: readonly ManualEntry[] = [];
   private running: Promise<void> | null = null;
+  private rerun: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
 
@@ -49,9 +50,22 @@ export class IntelSync {
     },
   ) {}
 
-  /** Bring the lists up to date with Redis now; concurrent calls share one run. Throws on Redis errors. */
+  /**
+   * Bring the lists up to date with what Redis holds now. A run already under way may have read
+   * the state before the caller's own write, so a call during one gets a fresh run after it
+   * (shared by every call in the meantime). Throws on Redis errors.
+   */
   sync(): Promise<void> {
-    this.running ??= this.run().finally(() => {
+    if (this.running) {
+      this.rerun ??= this.running
+        .catch(() => {})
+        .then(() => {
+          this.rerun = null;
+          return this.sync();
+        });
+      return this.rerun;
+    }
+    this.running = this.run().finally(() => {
       this.running = null;
     });
     return this.running;
