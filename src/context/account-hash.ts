@@ -1,10 +1,12 @@
-import { createHmac } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
- * How an account appears in per-IP traffic counters: HMAC-SHA256 under the device secret over
- * a domain tag and the user id, first 16 bytes, base64url (22 characters). Redis then holds no
- * user id for events, and the tag keeps these apart from device hashes made with the same key.
+ * How an account appears in per-IP traffic counters: SHA-256 over the device secret, a domain
+ * tag and the user id, first 16 bytes, base64url (22 characters). Redis then holds no user id
+ * for events, and nobody without the secret can tell which account a counter belongs to. A
+ * one-shot hash rather than an HMAC: it runs on every assessment, and a keyed prefix is enough
+ * for a pseudonym (nothing here is a message to authenticate).
  */
 export function accountHash(secret: string, userId: string): string {
-  return createHmac('sha256', secret).update('vigil-account\u0000').update(userId).digest().subarray(0, 16).toString('base64url');
+  return hash('sha256', `${secret}\u0000vigil-account\u0000${userId}`, 'buffer').subarray(0, 16).toString('base64url');
 }

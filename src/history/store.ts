@@ -5,14 +5,8 @@ import type { TrafficCounts } from '../intel/types.js';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
 import { timed, type OpObserver } from './timed.js';
-import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, RECORD_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
-import {
-  MAX_ACCOUNTS_PER_IP,
-  accountBuckets,
-  accountFailuresOf,
-  hourOf,
-  sumHourBuckets,
-} from './traffic.js';
+import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, READ_TRAFFIC, RECORD_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
+import { MAX_ACCOUNTS_PER_IP, accountBuckets, hourOf } from './traffic.js';
 
 /** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
 export interface AssessmentRecord {
@@ -35,7 +29,7 @@ export interface HistoryLimits {
   maxDevices: number;
   maxUserAgents: number;
   traffic: TrafficConfig;
-  /** Key of the HMAC that stands for an account in per-IP counters (`accountHash`), so they hold no user id. */
+  /** Secret of the keyed hash that stands for an account in per-IP counters (`accountHash`), so they hold no user id. */
   accountSecret: string;
 }
 
@@ -60,6 +54,7 @@ export const ASSESSMENT_TTL_SEC = 600;
 interface Scripts {
   vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
   vigilFailure(...keysThenArgs: (string | number)[]): Promise<[number, number, number, number, number]>;
+  vigilReadTraffic(...keysThenArgs: (string | number)[]): ChainableCommander;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
   vigilUnclaim(key: string): Promise<number>;
   vigilClearPart(key: string, part: HistoryPart): Promise<number>;
@@ -85,6 +80,7 @@ export class HistoryStore {
   ) {
     redis.defineCommand('vigilCommit', { numberOfKeys: 1, lua: COMMIT_LOGIN });
     redis.defineCommand('vigilFailure', { lua: RECORD_FAILURE });
+    redis.defineCommand('vigilReadTraffic', { lua: READ_TRAFFIC });
     redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
     redis.defineCommand('vigilUnclaim', { numberOfKeys: 1, lua: UNCLAIM_ASSESSMENT });
     redis.defineCommand('vigilClearPart', { numberOfKeys: 1, lua: CLEAR_USER_PART });
@@ -101,25 +97,12 @@ export class HistoryStore {
     atMs: number,
   ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; traffic: TrafficCounts | null }> {
     const pipe = this.redis.pipeline().hgetall(this.keys.user(userId)).hget(this.keys.mfa(userId), 'summary');
-    if (ip) {
-      const { buckets } = accountBuckets(atMs, this.limits.traffic);
-      pipe
-        .hgetall(this.keys.ipFailures(ip))
-        .pfcount(...buckets.map((b) => this.keys.ipAccounts(ip, b)))
-        .hget(this.keys.ipAccountFailures(ip), this.account(userId));
-    }
-    const [userHash, mfaSummary, failures, distinct, accountFailures] = await this.timed('load', () => execPipeline(pipe));
-    const { windowHours } = this.limits.traffic;
+    if (ip) this.queueReadTraffic(pipe, ip, this.account(userId), atMs);
+    const [userHash, mfaSummary, traffic] = await this.timed('load', () => execPipeline(pipe));
     return {
       history: parseUserHash(userHash as Record<string, string>),
       mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
-      traffic: ip
-        ? {
-            failedLogins: sumHourBuckets(failures as Record<string, string>, atMs, windowHours),
-            distinctAccounts: distinct as number,
-            accountFailures: accountFailuresOf(accountFailures as string | null, atMs, windowHours),
-          }
-        : null,
+      traffic: ip ? trafficCounts(traffic) : null,
     };
   }
 
@@ -172,8 +155,7 @@ export class HistoryStore {
    */
   async recordFailure(ip: string, account: string | null, atMs: number): Promise<FailureRecorded> {
     const t = this.limits.traffic;
-    const { buckets, bucketSec } = accountBuckets(atMs, t);
-    const keys = [this.keys.ipFailures(ip), this.keys.ipAccountFailures(ip), ...buckets.map((b) => this.keys.ipAccounts(ip, b))];
+    const { keys, buckets, bucketSec } = this.trafficKeys(ip, atMs);
     const args = [hourOf(atMs), t.windowHours, account === null ? '' : this.account(account), MAX_ACCOUNTS_PER_IP, t.failedLoginsThreshold, t.distinctAccountsThreshold, buckets[0]!, bucketSec];
     const [failedLogins, failuresUntil, accountFailures, distinctAccounts, distinctUntil] = await this.timed('event', () =>
       this.redis.vigilFailure(keys.length, ...keys, ...args),
@@ -186,21 +168,25 @@ export class HistoryStore {
 
   /** An IP's traffic counters at `atMs`, for the admin lookup. */
   async ipTraffic(ip: string, atMs: number): Promise<IpTraffic> {
-    const { buckets } = accountBuckets(atMs, this.limits.traffic);
-    const pipe = this.redis
-      .pipeline()
-      .hgetall(this.keys.ipFailures(ip))
-      .pfcount(...buckets.map((b) => this.keys.ipAccounts(ip, b)))
+    const pipe = this.queueReadTraffic(this.redis.pipeline(), ip, '', atMs)
       .hlen(this.keys.ipAccountFailures(ip))
       .zscore(this.keys.intelFlagged, ip);
-    const [failures, distinct, accounts, until] = await this.timed('admin', () => execPipeline(pipe));
+    const [traffic, accounts, until] = await this.timed('admin', () => execPipeline(pipe));
+    const { failedLogins, distinctAccounts } = trafficCounts(traffic);
     const untilMs = until === null ? null : Number(until);
-    return {
-      failedLogins: sumHourBuckets(failures as Record<string, string>, atMs, this.limits.traffic.windowHours),
-      distinctAccounts: distinct as number,
-      accountsWithFailures: accounts as number,
-      flaggedUntilMs: untilMs !== null && untilMs > atMs ? untilMs : null,
-    };
+    return { failedLogins, distinctAccounts, accountsWithFailures: accounts as number, flaggedUntilMs: untilMs !== null && untilMs > atMs ? untilMs : null };
+  }
+
+  /** The keys of an IP's traffic counters in the window ending at `atMs`, as the scripts take them. */
+  private trafficKeys(ip: string, atMs: number): { keys: string[]; buckets: number[]; bucketSec: number } {
+    const { buckets, bucketSec } = accountBuckets(atMs, this.limits.traffic);
+    return { keys: [this.keys.ipFailures(ip), this.keys.ipAccountFailures(ip), ...buckets.map((b) => this.keys.ipAccounts(ip, b))], buckets, bucketSec };
+  }
+
+  /** Queue the read of an IP's counters (and `account`'s from it; '' for none) at `atMs`. */
+  private queueReadTraffic(pipe: ChainableCommander, ip: string, account: string, atMs: number): ChainableCommander {
+    const { keys } = this.trafficKeys(ip, atMs);
+    return (pipe as unknown as Scripts & ChainableCommander).vigilReadTraffic(keys.length, ...keys, hourOf(atMs), this.limits.traffic.windowHours, account);
   }
 
   /** IPs whose traffic flag has not lapsed at `nowMs`; lapsed ones are dropped from the set. */
@@ -301,4 +287,10 @@ export function parseUserHash(h: Record<string, string>): HistorySnapshot {
     lastLocation: decodeLocation(h.loc),
     lastLoginMs: h.l ? Number(h.l) * SEC : null,
   };
+}
+
+/** READ_TRAFFIC's answer as counts. */
+function trafficCounts(reply: unknown): TrafficCounts {
+  const [failedLogins = 0, distinctAccounts = 0, accountFailures = 0] = reply as number[];
+  return { failedLogins, distinctAccounts, accountFailures };
 }

@@ -1,5 +1,4 @@
 import type { TrafficConfig } from '../config.js';
-import type { TrafficCounts } from '../intel/types.js';
 
 /**
  * Sliding windows of the traffic counters (README "Traffic reputation"), as pure arithmetic
@@ -12,8 +11,9 @@ const HOUR_MS = 3_600_000;
 const ACCOUNT_BUCKETS = 6;
 
 /**
- * Accounts tracked per IP for account+IP failures. Above every allowed distinct-accounts
- * threshold, so an IP that reaches it is flagged as a whole anyway; it bounds the hash per IP.
+ * Accounts tracked at once per IP for account+IP failures, bounding that hash. Further accounts
+ * still count as failed logins and distinct accounts of the IP, just not each on its own; the
+ * distinct-accounts threshold may not exceed it (config).
  */
 export const MAX_ACCOUNTS_PER_IP = 1000;
 
@@ -26,23 +26,4 @@ export function accountBuckets(atMs: number, t: Pick<TrafficConfig, 'distinctAcc
   const bucketSec = (t.distinctAccountsWindowMinutes * 60) / ACCOUNT_BUCKETS;
   const current = Math.floor(atMs / 1000 / bucketSec);
   return { buckets: Array.from({ length: ACCOUNT_BUCKETS }, (_, i) => current - ACCOUNT_BUCKETS + 1 + i), bucketSec };
-}
-
-/** Failures in the hourly buckets (hour → count) inside the window ending at `atMs`. */
-export function sumHourBuckets(h: Record<string, string> | undefined, atMs: number, windowHours: number): number {
-  if (!h) return 0;
-  const hour = hourOf(atMs);
-  let total = 0;
-  for (const [bucket, count] of Object.entries(h)) {
-    const b = Number(bucket);
-    if (b > hour - windowHours && b <= hour) total += Number(count);
-  }
-  return total;
-}
-
-/** An account's failures from an IP (`count:lastHour`), or 0 once its last failure left the window. */
-export function accountFailuresOf(value: string | null | undefined, atMs: number, windowHours: number): number {
-  if (!value) return 0;
-  const [count, last] = value.split(':').map(Number);
-  return last !== undefined && last > hourOf(atMs) - windowHours ? (count ?? 0) : 0;
 }
