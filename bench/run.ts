@@ -11,7 +11,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../src/config.js';
@@ -40,6 +40,7 @@ const HELP = `npm run bench -- [flags]
   --growth-duration S    seconds per growth point (default 4)
   --growth-connections N connections for growth points (default 10)
   --no-growth            skip the growth curves
+  --compare DIRS         also measure other Vigil builds (comma-separated trees with a built dist/src/main.js), same rounds
   --profile              write a V8 CPU profile of the one-process Vigil (--cpu-prof) into the output folder
   --out DIR              where the JSON (and profiles) go (default bench/results)
   --seed N               population seed (default 42)
@@ -62,6 +63,7 @@ const { values: flags } = parseArgs({
     'growth-connections': { type: 'string', default: '10' },
     'no-growth': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    compare: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench/results' },
     seed: { type: 'string', default: '42' },
     'ua-file': { type: 'string' },
@@ -95,6 +97,7 @@ const opt = {
   growthConnections: smoke ? 4 : num('growth-connections', 1),
   growth: !flags['no-growth'],
   profile: flags.profile,
+  compare: String(flags.compare).split(',').filter(Boolean).map((d) => resolve(d)),
   out: resolve(flags.out),
   seed: num('seed', 0),
 };
@@ -128,12 +131,19 @@ function writeList(name: string, lines: readonly string[]): string {
   return p;
 }
 
-async function startVigil(name: string, redis: BenchRedis, listPath: string | null, workers: number, profile = false): Promise<Server & { bootMs: number }> {
+async function startVigil(
+  name: string,
+  redis: BenchRedis,
+  listPath: string | null,
+  workers: number,
+  profile = false,
+  entry: string[] = nodeArgs('../src/main'),
+): Promise<Server & { bootMs: number }> {
   const port = await freePort();
   const cfgPath = join(work, `${name}.json`);
   writeFileSync(cfgPath, JSON.stringify(fileConfig(listPath)));
   const t0 = performance.now();
-  const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.out}`, `--cpu-prof-name=vigil-${stamp}-\${pid}.cpuprofile`] : []), ...nodeArgs('../src/main')];
+  const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.out}`, `--cpu-prof-name=vigil-${stamp}.cpuprofile`] : []), ...entry];
   const child = startNode(
     args,
     {
@@ -306,6 +316,11 @@ async function main(): Promise<void> {
       cleanups.push(() => cluster!.stop());
       targets.push(cluster);
     }
+    for (const dir of opt.compare) {
+      const other = await startVigil(`vigil@${basename(dir)}`, redis, denyPath, 1, false, [join(dir, 'dist/src/main.js')]);
+      cleanups.push(() => other.stop());
+      targets.push(other);
+    }
     log(`Vigil ready in ${fmt.int(vigil.bootMs)} ms${cluster ? `, ×${opt.workers} in ${fmt.int(cluster.bootMs)} ms` : ''}`);
 
     // Rounds: each server once per round, so slow drifts in machine load hit all alike.
@@ -370,7 +385,7 @@ async function main(): Promise<void> {
     }
     if (opt.profile) {
       await vigil.stop();
-      log(`CPU profile of the one-process Vigil written to ${opt.out}/vigil-${stamp}-*.cpuprofile`);
+      log(`CPU profile of the one-process Vigil written to ${opt.out}/vigil-${stamp}.cpuprofile`);
     }
 
     if (opt.growth) {
