@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
 import { timed, type OpObserver } from './timed.js';
@@ -66,30 +66,44 @@ export class HistoryStore {
   /**
    * The user's history, active MFA factor types and the IP's failed logins in the window, in
    * one round trip.
+   *
+   * Plain commands, not an explicit pipeline: issued in the same tick, ioredis auto-pipelining
+   * sends them in one write together with the commands of every other request handled in this
+   * turn of the event loop, and holds later ones while a batch is in flight. An explicit
+   * `pipeline()` bypasses that and costs a write (a syscall, and a read on the Redis side) per
+   * request and phase.
    */
   async load(
     userId: string,
     ip: string | null,
     atMs: number,
   ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; ipFailures: number | null }> {
-    const pipe = this.redis.pipeline().hgetall(this.keys.user(userId)).hget(this.keys.mfa(userId), 'summary');
-    if (ip) pipe.hgetall(this.keys.ipFailures(ip));
-    const [userHash, mfaSummary, ipHash] = await this.timed('load', () => execPipeline(pipe));
+    const [userHash, mfaSummary, ipHash] = await this.timed('load', () =>
+      Promise.all([
+        this.redis.hgetall(this.keys.user(userId)),
+        this.redis.hget(this.keys.mfa(userId), 'summary'),
+        ip ? this.redis.hgetall(this.keys.ipFailures(ip)) : null,
+      ]),
+    );
     return {
-      history: parseUserHash(userHash as Record<string, string>),
+      history: parseUserHash(userHash),
       mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
-      ipFailures: ip ? sumBuckets(ipHash as Record<string, string>, atMs, this.limits.failureWindowHours) : null,
+      ipFailures: ip ? sumBuckets(ipHash ?? {}, atMs, this.limits.failureWindowHours) : null,
     };
   }
 
-  /** Save an assessment record, and commit its login to history when `commit` is set: one round trip. */
+  /**
+   * Save an assessment record, and commit its login to history when `commit` is set: one round
+   * trip (auto-pipelined, see {@link load}).
+   */
   async saveAssessment(record: AssessmentRecord, commit: boolean): Promise<void> {
     const key = this.keys.assessment(record.id);
-    const pipe = this.redis.pipeline().hset(key, 'data', JSON.stringify(record));
-    if (commit) pipe.hset(key, 'committed', '1');
-    pipe.expire(key, ASSESSMENT_TTL_SEC);
-    if (commit) (pipe as unknown as Scripts).vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry));
-    await this.timed('save', () => execPipeline(pipe));
+    const data = JSON.stringify(record);
+    const writes: Promise<unknown>[] = [this.redis.hset(key, 'data', data)];
+    if (commit) writes.push(this.redis.hset(key, 'committed', '1'));
+    writes.push(this.redis.expire(key, ASSESSMENT_TTL_SEC));
+    if (commit) writes.push(this.redis.vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry)));
+    await this.timed('save', () => Promise.all(writes));
   }
 
   /** Commit one login to a user's history (atomic merge, trim and cap). */
@@ -151,15 +165,6 @@ export class HistoryStore {
     return timed(this.observe, op, fn);
   }
 
-}
-
-/** Run a pipeline; the first command error rejects, so callers and metrics see one failure. */
-async function execPipeline(pipe: ChainableCommander): Promise<unknown[]> {
-  const results = (await pipe.exec()) ?? [];
-  return results.map(([err, value]) => {
-    if (err) throw err;
-    return value;
-  });
 }
 
 /** `lat|lon|acc|at|country|city`; `|` is stripped from names so the format cannot break. */
