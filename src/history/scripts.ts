@@ -90,6 +90,23 @@ return total
 `;
 
 /**
+ * Save an assessment record with its time to live, in one command. KEYS[1] assessment hash.
+ * ARGV: ttl seconds, record JSON, '1' when the login was committed at once (else '').
+ * The user's history is a different key (and Cluster slot), so its commit stays a script of
+ * its own, sent in the same round trip.
+ */
+export const SAVE_ASSESSMENT = `
+local key = KEYS[1]
+if ARGV[3] == '1' then
+  redis.call('HSET', key, 'data', ARGV[2], 'committed', '1')
+else
+  redis.call('HSET', key, 'data', ARGV[2])
+end
+redis.call('EXPIRE', key, tonumber(ARGV[1]))
+return 1
+`;
+
+/**
  * Claim a pending assessment for commit, once. KEYS[1] assessment hash, ARGV[1] the claiming
  * client's id. Returns the record JSON, or -1 when missing/expired or made by another client
  * (checked before the claim state, so another client cannot tell an id exists), or 0 when

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
 import { timed, type OpObserver } from './timed.js';
-import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, RECORD_IP_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
+import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, RECORD_IP_FAILURE, SAVE_ASSESSMENT, UNCLAIM_ASSESSMENT } from './scripts.js';
 
 /** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
 export interface AssessmentRecord {
@@ -30,6 +30,7 @@ export const ASSESSMENT_TTL_SEC = 600;
 
 interface Scripts {
   vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
+  vigilSave(key: string, ttlSec: number, data: string, committed: '1' | ''): Promise<number>;
   vigilIpFailure(key: string, hour: number, window: number): Promise<number>;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
   vigilUnclaim(key: string): Promise<number>;
@@ -56,6 +57,7 @@ export class HistoryStore {
     private readonly observe: OpObserver = () => {},
   ) {
     redis.defineCommand('vigilCommit', { numberOfKeys: 1, lua: COMMIT_LOGIN });
+    redis.defineCommand('vigilSave', { numberOfKeys: 1, lua: SAVE_ASSESSMENT });
     redis.defineCommand('vigilIpFailure', { numberOfKeys: 1, lua: RECORD_IP_FAILURE });
     redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
     redis.defineCommand('vigilUnclaim', { numberOfKeys: 1, lua: UNCLAIM_ASSESSMENT });
@@ -94,14 +96,11 @@ export class HistoryStore {
 
   /**
    * Save an assessment record, and commit its login to history when `commit` is set: one round
-   * trip (auto-pipelined, see {@link load}).
+   * trip (auto-pipelined, see {@link load}) of one script per key, the record's and the user's.
    */
   async saveAssessment(record: AssessmentRecord, commit: boolean): Promise<void> {
     const key = this.keys.assessment(record.id);
-    const data = JSON.stringify(record);
-    const writes: Promise<unknown>[] = [this.redis.hset(key, 'data', data)];
-    if (commit) writes.push(this.redis.hset(key, 'committed', '1'));
-    writes.push(this.redis.expire(key, ASSESSMENT_TTL_SEC));
+    const writes: Promise<unknown>[] = [this.redis.vigilSave(key, ASSESSMENT_TTL_SEC, JSON.stringify(record), commit ? '1' : '')];
     if (commit) writes.push(this.redis.vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry)));
     await this.timed('save', () => Promise.all(writes));
   }
