@@ -2,6 +2,7 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { createUaParser } from './context/user-agent.js';
 import type { Deps } from './deps.js';
+import { cachedGeoLocator } from './geo/cached-geo-locator.js';
 import { openGeoLocator } from './geo/geo-locator.js';
 import { createKeys } from './history/keys.js';
 import { createRedis } from './history/redis.js';
@@ -27,7 +28,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 export async function buildDeps(config: Config, opts: { logger?: Logger; now?: () => number } = {}): Promise<BuiltDeps> {
   const logger = opts.logger ?? createLogger(config);
   const metrics = createMetrics();
-  const [geo, intel] = await Promise.all([openGeoLocator(config.geo), IpIntel.load(config.lists)]);
+  const [geoDbs, intel] = await Promise.all([openGeoLocator(config.geo), IpIntel.load(config.lists)]);
+  const geo = cachedGeoLocator(geoDbs, config.geoCacheSize);
   for (const s of intel.sources()) metrics.intelListSize.set({ source: s.name, category: s.category }, s.size);
 
   const redis = createRedis({ url: config.redis.url, timeoutMs: config.redis.timeoutMs, logger });
