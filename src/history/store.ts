@@ -30,7 +30,7 @@ export const ASSESSMENT_TTL_SEC = 600;
 
 interface Scripts {
   vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
-  vigilSave(key: string, ttlSec: number, data: string, committed: '1' | ''): Promise<number>;
+  vigilSave(key: string, ttlSec: number, clientId: string, data: string, committed: '1' | ''): Promise<number>;
   vigilIpFailure(key: string, hour: number, window: number): Promise<number>;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
   vigilUnclaim(key: string): Promise<number>;
@@ -100,7 +100,9 @@ export class HistoryStore {
    */
   async saveAssessment(record: AssessmentRecord, commit: boolean): Promise<void> {
     const key = this.keys.assessment(record.id);
-    const writes: Promise<unknown>[] = [this.redis.vigilSave(key, ASSESSMENT_TTL_SEC, JSON.stringify(record), commit ? '1' : '')];
+    // A record committed at once is kept without its JSON (see SAVE_ASSESSMENT).
+    const data = commit ? '' : JSON.stringify(record);
+    const writes: Promise<unknown>[] = [this.redis.vigilSave(key, ASSESSMENT_TTL_SEC, record.clientId, data, commit ? '1' : '')];
     if (commit) writes.push(this.redis.vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry)));
     await this.timed('save', () => Promise.all(writes));
   }
