@@ -89,7 +89,7 @@ const opt = {
   users: smoke ? 300 : num('users', 1),
   rounds: smoke ? 1 : num('rounds', 1),
   warmupSec: smoke ? 0 : num('warmup', 0),
-  workers: smoke ? 0 : num('workers', 0),
+  workers: smoke ? 2 : num('workers', 0),
   deny: smoke ? 100 : num('deny', 0),
   historyLengths: smoke ? [1, 20] : list('history-lengths'),
   denySizes: smoke ? [10, 1000] : list('deny-sizes'),
