@@ -5,6 +5,16 @@
  */
 
 /**
+ * A user's hash as HGETALL's flat reply. KEYS[1] user hash. Through a script because ioredis
+ * turns a plain HGETALL reply into an object field by field (with a guard per key against
+ * `__proto__`), which cost more on the request path than the script costs Redis; the snapshot
+ * is built from the flat array directly.
+ */
+export const LOAD_USER = `
+return redis.call('HGETALL', KEYS[1])
+`;
+
+/**
  * Merge one login into a user's hash, trim what is older than the trust window, cap counts.
  *
  * Hash fields (all times in epoch seconds, so the hash stays a compact listpack):

@@ -2,7 +2,15 @@ import type { Redis } from 'ioredis';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
 import { timed, type OpObserver } from './timed.js';
-import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, RECORD_IP_FAILURE, SAVE_ASSESSMENT, UNCLAIM_ASSESSMENT } from './scripts.js';
+import {
+  CLAIM_ASSESSMENT,
+  CLEAR_USER_PART,
+  COMMIT_LOGIN,
+  LOAD_USER,
+  RECORD_IP_FAILURE,
+  SAVE_ASSESSMENT,
+  UNCLAIM_ASSESSMENT,
+} from './scripts.js';
 
 /** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
 export interface AssessmentRecord {
@@ -30,6 +38,7 @@ export const ASSESSMENT_TTL_SEC = 600;
 
 interface Scripts {
   vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
+  vigilLoadUser(key: string): Promise<string[]>;
   vigilSave(key: string, ttlSec: number, clientId: string, data: string, committed: '1' | ''): Promise<number>;
   vigilIpFailure(key: string, hour: number, window: number): Promise<number>;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
@@ -57,6 +66,7 @@ export class HistoryStore {
     private readonly observe: OpObserver = () => {},
   ) {
     redis.defineCommand('vigilCommit', { numberOfKeys: 1, lua: COMMIT_LOGIN });
+    redis.defineCommand('vigilLoadUser', { numberOfKeys: 1, lua: LOAD_USER, readOnly: true });
     redis.defineCommand('vigilSave', { numberOfKeys: 1, lua: SAVE_ASSESSMENT });
     redis.defineCommand('vigilIpFailure', { numberOfKeys: 1, lua: RECORD_IP_FAILURE });
     redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
@@ -82,7 +92,7 @@ export class HistoryStore {
   ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; ipFailures: number | null }> {
     const [userHash, mfaSummary, ipHash] = await this.timed('load', () =>
       Promise.all([
-        this.redis.hgetall(this.keys.user(userId)),
+        this.redis.vigilLoadUser(this.keys.user(userId)),
         this.redis.hget(this.keys.mfa(userId), 'summary'),
         ip ? this.redis.hgetall(this.keys.ipFailures(ip)) : null,
       ]),
@@ -197,20 +207,31 @@ export function decodeLocation(s: string | undefined): LastLocation | null {
   };
 }
 
-/** Turn the user hash into a snapshot. An empty hash (never seen, or expired) is not `known`. */
-export function parseUserHash(h: Record<string, string>): HistorySnapshot {
+/**
+ * Turn the user hash, as HGETALL's flat `[field, value, ...]` reply, into a snapshot. An empty
+ * hash (never seen, or expired) is not `known`.
+ */
+export function parseUserHash(flat: readonly string[]): HistorySnapshot {
   const devices = new Map<string, number>();
   const userAgents = new Map<string, number>();
-  for (const [field, value] of Object.entries(h)) {
+  let first: string | undefined;
+  let last: string | undefined;
+  let loc: string | undefined;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i]!;
+    const value = flat[i + 1]!;
     if (field.startsWith('d:')) devices.set(field.slice(2), Number(value) * SEC);
     else if (field.startsWith('a:')) userAgents.set(field.slice(2), Number(value) * SEC);
+    else if (field === 'k') first = value;
+    else if (field === 'l') last = value;
+    else if (field === 'loc') loc = value;
   }
   return {
-    known: h.k !== undefined,
+    known: first !== undefined,
     devices,
     userAgents,
-    lastLocation: decodeLocation(h.loc),
-    lastLoginMs: h.l ? Number(h.l) * SEC : null,
+    lastLocation: decodeLocation(loc),
+    lastLoginMs: last ? Number(last) * SEC : null,
   };
 }
 
