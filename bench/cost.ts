@@ -35,7 +35,16 @@ const { values: flags } = parseArgs({
   },
 });
 const ROOT = fileURLToPath(new URL(import.meta.url.endsWith('.js') ? '../..' : '..', import.meta.url));
-const trees = String(flags.trees).split(',').map((t) => resolve(t === '.' ? ROOT : t));
+/** `path` or `path#--node-flag --other-flag`: a build, and node flags to run it with. */
+const specs = String(flags.trees).split(',').map((spec) => {
+  const [t = '.', nodeFlags = ''] = spec.split('#');
+  return { spec, tree: resolve(t === '.' ? ROOT : t), nodeFlags: nodeFlags.split(' ').filter(Boolean) };
+});
+const trees = specs.map((s) => s.spec);
+const label = (spec: string) => {
+  const s = specs.find((x) => x.spec === spec)!;
+  return `${basename(s.tree)}${s.nodeFlags.length ? ` ${s.nodeFlags.join(' ')}` : ''}`;
+};
 const rounds = Number(flags.rounds);
 const work = mkdtempSync(join(tmpdir(), 'vigil-cost-'));
 const apiKey = `vk_cost_${randomBytes(16).toString('hex')}`;
@@ -60,22 +69,23 @@ try {
   const results = new Map<string, { minCpu: number[]; medCpu: number[]; failed: number }>(trees.map((t) => [t, { minCpu: [], medCpu: [], failed: 0 }]));
   process.stdout.write(`cost per assessment, ${rounds} rounds × ${trees.length} builds, load average ${loadAverage().join(' ')}\n`);
   for (let r = 0; r < rounds; r++) {
-    for (const tree of trees) {
+    for (const spec of trees) {
+      const { tree, nodeFlags } = specs.find((x) => x.spec === spec)!;
       const outPath = join(work, 'out.json');
       const job: CostJob = {
         tree, redisUrl: redis.url, deviceSecret, apiKey, fileConfig, bodiesPath,
         warmup: 4000, batches: Number(flags.batches), batchSize: Number(flags['batch-size']), inflight: 50, outPath,
       };
       await new Promise<void>((done, fail) => {
-        const p = spawn(process.execPath, [...nodeArgs('cost-worker'), JSON.stringify(job)], { stdio: 'inherit' });
+        const p = spawn(process.execPath, [...nodeFlags, ...nodeArgs('cost-worker'), JSON.stringify(job)], { stdio: 'inherit' });
         p.on('exit', (code) => (code === 0 ? done() : fail(new Error(`cost worker for ${tree} exited ${code}`))));
       });
       const out = JSON.parse(readFileSync(outPath, 'utf8')) as { cpuUs: number[]; failed: number };
-      const agg = results.get(tree)!;
+      const agg = results.get(spec)!;
       agg.minCpu.push(Math.min(...out.cpuUs));
       agg.medCpu.push(median(out.cpuUs));
       agg.failed += out.failed;
-      process.stdout.write(`  round ${r + 1} ${basename(tree).padEnd(20)} min ${fmt.int(Math.min(...out.cpuUs))} µs, median ${fmt.int(median(out.cpuUs))} µs  (load ${loadAverage()[0]})\n`);
+      process.stdout.write(`  round ${r + 1} ${label(spec).padEnd(20)} min ${fmt.int(Math.min(...out.cpuUs))} µs, median ${fmt.int(median(out.cpuUs))} µs  (load ${loadAverage()[0]})\n`);
     }
   }
   const base = median(results.get(trees[0]!)!.minCpu);
@@ -84,7 +94,7 @@ try {
     trees.map((t) => {
       const a = results.get(t)!;
       const m = median(a.minCpu);
-      return [basename(t), fmt.int(m), fmt.int(median(a.medCpu)), fmt.ratio(m / base), String(a.failed)];
+      return [label(t), fmt.int(m), fmt.int(median(a.medCpu)), fmt.ratio(m / base), String(a.failed)];
     }),
   )}\n`);
 } finally {
