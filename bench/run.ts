@@ -20,7 +20,7 @@ import { hashApiKey } from '../src/http/auth.js';
 import { IpIntel } from '../src/intel/intel.js';
 import { runLoad, type LoadResult } from './support/load.js';
 import { DEFAULT_MIX, denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
-import { cpuSeconds, loadAverage, nodeArgs, processTree, rssBytes, startNode, waitHttp, type Child } from './support/processes.js';
+import { cpuSeconds, loadAverage, nodeArgs, processTree, rssBytes, startNode, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { commandDelta, meanMemoryUsage, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
 import { benchStore, seedLongHistory, seedUsers } from './support/seed.js';
@@ -137,7 +137,7 @@ async function startVigil(
   listPath: string | null,
   workers: number,
   profile = false,
-  entry: string[] = nodeArgs('../src/main'),
+  entry: string[] = [...VIGIL_NODE_FLAGS, ...nodeArgs('../src/main')],
 ): Promise<Server & { bootMs: number }> {
   const port = await freePort();
   const cfgPath = join(work, `${name}.json`);
@@ -317,7 +317,7 @@ async function main(): Promise<void> {
       targets.push(cluster);
     }
     for (const dir of opt.compare) {
-      const other = await startVigil(`vigil@${basename(dir)}`, redis, denyPath, 1, false, [join(dir, 'dist/src/main.js')]);
+      const other = await startVigil(`vigil@${basename(dir)}`, redis, denyPath, 1, false, [...VIGIL_NODE_FLAGS, join(dir, 'dist/src/main.js')]);
       cleanups.push(() => other.stop());
       targets.push(other);
     }
