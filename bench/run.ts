@@ -188,12 +188,12 @@ interface Measurement {
   loadAvg: number[];
 }
 
-async function measure(server: Server, redis: BenchRedis, bodies: readonly string[], durationSec: number, connections: number): Promise<Measurement> {
+async function measure(server: Server, redis: BenchRedis, bodies: readonly string[], durationSec: number, connections: number, rate?: number): Promise<Measurement> {
   const pids = processTree(server.pid);
   const r0 = await readRedis(redis.client);
   const c0 = cpuSeconds(pids);
   const g0 = process.cpuUsage();
-  const load = await runLoad({ url: server.url, path: server.path, headers: server.headers, bodies, durationSec, connections });
+  const load = await runLoad({ url: server.url, path: server.path, headers: server.headers, bodies, durationSec, connections, ...(rate ? { rate } : {}) });
   const g1 = process.cpuUsage(g0);
   const c1 = cpuSeconds(pids);
   const r1 = await readRedis(redis.client);
@@ -336,6 +336,10 @@ async function main(): Promise<void> {
       }
     }
     const bareRps = runs.get(bare.name)!.map((m) => m.load.rps);
+    // Latency below saturation: closed-loop latency at N connections is N / throughput by
+    // Little's law, so p99 is also measured at an offered half of the measured throughput.
+    const halfRate = Math.max(1, Math.round(median(runs.get(vigil.name)!.map((m) => m.load.rps)) / 2));
+    const atHalf = await measure(vigil, redis, bodies, opt.durationSec, opt.connections, halfRate);
     const counters = await scrape(vigil);
 
     // What the load left in Redis: assessment records (10-minute TTL) beside the users.
@@ -347,6 +351,8 @@ async function main(): Promise<void> {
     log('');
     log(`POST /v1/assess, ${opt.connections} connections, medians of ${opt.rounds} × ${opt.durationSec} s (ratio: per round, to the bare route of that round)`);
     log(table(HEAD, targets.map((s) => row(s.name, runs.get(s.name)!, bareRps))));
+    log(`vigil at an offered ${fmt.int(halfRate)} req/s (half its throughput), ${opt.connections} connections: ` +
+      `p50 ${atHalf.load.latencyMs.p50} ms, p99 ${atHalf.load.latencyMs.p99} ms, p99.9 ${atHalf.load.latencyMs.p99_9} ms, ${fmt.int(atHalf.serverCpuUs)} server CPU µs/req`);
     log('');
     const total = Object.values(counters.action ?? {}).reduce((a, b) => a + b, 0);
     const share = (o: Record<string, number> | undefined) =>
@@ -376,6 +382,7 @@ async function main(): Promise<void> {
           }];
         }),
       ),
+      atHalfThroughput: { rate: halfRate, ...atHalf },
       counters,
       memory: { bytesPerUserSeeded: perUser.mean, bytesPerUserAfterLoad: perUserAfter.mean, usedMemoryPerUserSeeded: (mem1.usedMemory - mem0.usedMemory) / users.length, sampledUsers: perUser.n, bytesPerAssessmentRecord: perRecord.mean, assessmentRecordTtlSec: 600 },
       boot: { vigilMs: vigil.bootMs, clusterMs: cluster?.bootMs ?? null },

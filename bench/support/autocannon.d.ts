@@ -14,6 +14,8 @@ declare module 'autocannon' {
     amount?: number;
     timeout?: number;
     pipelining?: number;
+    /** Requests per second across all connections (open loop); unset: as fast as answers come. */
+    overallRate?: number;
     headers?: Record<string, string>;
     requests?: Request[];
   }

@@ -19,6 +19,8 @@ export interface LoadOptions {
   /** JSON bodies, sent round-robin across all connections (made before the run, so the load generator only indexes an array). */
   bodies: readonly string[];
   headers: Record<string, string>;
+  /** Offered load, requests per second; unset: closed loop, as fast as the server answers. */
+  rate?: number;
 }
 
 /** Drive `POST path` with autocannon for `durationSec` (bounded: a duration, and only to the given loopback URL). */
@@ -30,6 +32,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     connections: o.connections,
     duration: o.durationSec,
     timeout: 10,
+    ...(o.rate ? { overallRate: o.rate } : {}),
     requests: [
       {
         method: 'POST',
