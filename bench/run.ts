@@ -451,7 +451,7 @@ async function growth(
     const bodies = makeBodies(smoke ? 1000 : 20_000, { ...pop, denyHits: d.hits }, rand).bodies;
     const v = await startVigil(`vigil-deny-${size}`, redis, path, 1);
     try {
-      if (opt.warmupSec > 0) await runLoad({ url: v.url, path: v.path, headers: v.headers, bodies, durationSec: Math.min(opt.warmupSec, 2), connections: opt.growthConnections });
+      if (opt.warmupSec > 0) await runLoad({ url: v.url, path: v.path, headers: v.headers, bodies, durationSec: opt.warmupSec, connections: opt.growthConnections });
       const m = await measure(v, redis, bodies, opt.growthSec, opt.growthConnections);
       sizes.push({ networks: size, bootMs: v.bootMs, rps: m.load.rps, p50Ms: m.load.latencyMs.p50, p99Ms: m.load.latencyMs.p99, serverCpuUs: m.serverCpuUs, rssBytes: m.rssBytes, non2xx: m.load.non2xx });
     } finally {
