@@ -12,6 +12,7 @@ export interface CostJob {
   tree: string;
   redisUrl: string;
   deviceSecret: string;
+  encryptionKeys: string;
   apiKey: string;
   fileConfig: Record<string, unknown>;
   bodiesPath: string;
@@ -28,10 +29,21 @@ const { loadConfig } = await mod('config.js');
 const { buildDeps } = await mod('build-deps.js');
 const { buildApp } = await mod('http/app.js');
 
-const config = loadConfig(
-  { NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_URL: job.redisUrl, VIGIL_DEVICE_SECRET: job.deviceSecret },
-  job.fileConfig,
-);
+const env = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  REDIS_URL: job.redisUrl,
+  VIGIL_DEVICE_SECRET: job.deviceSecret,
+  VIGIL_ENCRYPTION_KEYS: job.encryptionKeys,
+};
+let config;
+try {
+  config = loadConfig(env, job.fileConfig);
+} catch {
+  // Builds from before the MFA module know no `mfa` section.
+  const { mfa: _mfa, ...older } = job.fileConfig;
+  config = loadConfig(env, older);
+}
 const deps = await buildDeps(config);
 const app = await buildApp(deps);
 await app.ready();

@@ -8,7 +8,7 @@
  * what the optimisation steps in the README were measured with, beside `npm run bench`.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -49,6 +49,7 @@ const rounds = Number(flags.rounds);
 const work = mkdtempSync(join(tmpdir(), 'vigil-cost-'));
 const apiKey = `vk_cost_${randomBytes(16).toString('hex')}`;
 const deviceSecret = randomBytes(32).toString('base64url');
+const encryptionKeys = `cost:${randomBytes(32).toString('base64')}`;
 
 const redis = await startBenchRedis();
 try {
@@ -56,8 +57,14 @@ try {
   const deny = denyNetworks(10_000, rand);
   const listPath = join(work, 'deny.txt');
   writeFileSync(listPath, deny.lines.join('\n'));
-  const fileConfig = { clients: [{ id: 'cost', keyHash: hashApiKey(apiKey) }], lists: [{ name: 'deny', path: listPath, category: 'abuse' }] };
-  const config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: deviceSecret }, fileConfig);
+  const keyPath = join(work, 'result-key.pem');
+  writeFileSync(keyPath, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const fileConfig = {
+    clients: [{ id: 'cost', keyHash: hashApiKey(apiKey) }],
+    lists: [{ name: 'deny', path: listPath, category: 'abuse' }],
+    mfa: { signingKeys: [{ kid: 'cost', privateKeyPath: keyPath }] },
+  };
+  const config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: deviceSecret, VIGIL_ENCRYPTION_KEYS: encryptionKeys }, fileConfig);
   const geo = await openGeoLocator(config.geo);
   const uas = loadUserAgents();
   const { places } = publicPlaces(Number(flags.users) + 2000, geo, IpIntel.fromSources([]), rand);
@@ -73,7 +80,7 @@ try {
       const { tree, nodeFlags } = specs.find((x) => x.spec === spec)!;
       const outPath = join(work, 'out.json');
       const job: CostJob = {
-        tree, redisUrl: redis.url, deviceSecret, apiKey, fileConfig, bodiesPath,
+        tree, redisUrl: redis.url, deviceSecret, encryptionKeys, apiKey, fileConfig, bodiesPath,
         warmup: 4000, batches: Number(flags.batches), batchSize: Number(flags['batch-size']), inflight: 50, outPath,
       };
       await new Promise<void>((done, fail) => {

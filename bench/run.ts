@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../src/config.js';
 import { openGeoLocator } from '../src/geo/geo-locator.js';
 import { hashApiKey } from '../src/http/auth.js';
@@ -37,7 +37,8 @@ const HELP = `npm run bench -- [flags]
   --deny N               networks on the deny list of the main runs (default 10000)
   --history-lengths L    logins in one user's history for the growth curve (default 1,10,100,1000)
   --deny-sizes L         deny-list sizes for the growth curve (default 10,1000,100000,1000000)
-  --growth-duration S    seconds per growth point (default 4)
+  --growth-duration S    seconds per growth point and round (default 3)
+  --growth-rounds N      rounds over the growth points; the curves show medians (default 3)
   --growth-connections N connections for growth points (default 10)
   --no-growth            skip the growth curves
   --compare DIRS         also measure other Vigil builds (comma-separated trees with a built dist/src/main.js), same rounds
@@ -59,7 +60,8 @@ const { values: flags } = parseArgs({
     deny: { type: 'string', default: '10000' },
     'history-lengths': { type: 'string', default: '1,10,100,1000' },
     'deny-sizes': { type: 'string', default: '10,1000,100000,1000000' },
-    'growth-duration': { type: 'string', default: '4' },
+    'growth-duration': { type: 'string', default: '3' },
+    'growth-rounds': { type: 'string', default: '3' },
     'growth-connections': { type: 'string', default: '10' },
     'no-growth': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -94,6 +96,7 @@ const opt = {
   historyLengths: smoke ? [1, 20] : list('history-lengths'),
   denySizes: smoke ? [10, 1000] : list('deny-sizes'),
   growthSec: smoke ? 1 : num('growth-duration', 1),
+  growthRounds: smoke ? 1 : num('growth-rounds', 1),
   growthConnections: smoke ? 4 : num('growth-connections', 1),
   growth: !flags['no-growth'],
   profile: flags.profile,
@@ -105,6 +108,8 @@ const opt = {
 const log = (s = '') => process.stdout.write(`${s}\n`);
 const API_KEY = `vk_bench_${randomBytes(24).toString('base64url')}`;
 const DEVICE_SECRET = randomBytes(32).toString('base64url');
+/** Factor-secret sealing key, required in production; the bench enrolls no factor. */
+const ENCRYPTION_KEYS = `bench:${randomBytes(32).toString('base64')}`;
 const work = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 mkdirSync(opt.out, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -118,10 +123,15 @@ interface Server extends Child {
   stderr(): string;
 }
 
+/** The ES256 key production requires for MFA result tokens, made for the run. */
+const SIGNING_KEY_PATH = join(work, 'result-key.pem');
+writeFileSync(SIGNING_KEY_PATH, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+
 function fileConfig(listPath: string | null): Record<string, unknown> {
   return {
     clients: [{ id: 'bench', keyHash: hashApiKey(API_KEY) }],
     lists: listPath ? [{ name: 'bench-deny', path: listPath, category: 'abuse' }] : [],
+    mfa: { signingKeys: [{ kid: 'bench', privateKeyPath: SIGNING_KEY_PATH }] },
   };
 }
 
@@ -153,6 +163,7 @@ async function startVigil(
       REDIS_URL: redis.url,
       VIGIL_CONFIG: cfgPath,
       VIGIL_DEVICE_SECRET: DEVICE_SECRET,
+      VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
       VIGIL_WORKERS: String(workers),
       LOG_LEVEL: 'info',
     },
@@ -277,7 +288,7 @@ async function main(): Promise<void> {
 
     const redis = await startBenchRedis();
     cleanups.push(() => redis.stop());
-    const config: Config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: DEVICE_SECRET, LOG_LEVEL: 'silent' }, fileConfig(null));
+    const config: Config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: DEVICE_SECRET, VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS, LOG_LEVEL: 'silent' }, fileConfig(null));
 
     // Population: addresses that resolve, users, the deny list, request bodies.
     let t = performance.now();
@@ -421,48 +432,79 @@ async function growth(
   const rand = rng(opt.seed + 1);
   const { store, keys } = benchStore(redis.client, config);
 
-  // 1. One user's history length: a known device after N committed logins, each on another device.
+  const med = (ms: Measurement[], f: (m: Measurement) => number) => median(ms.map(f));
+
+  // 1. One user's history length: a known device after N committed logins, each on another
+  // device. Points alternate round by round, like the main runs.
   const vigil = running ?? (await startVigil('vigil-history', redis, null, 1));
-  const hist: Record<string, unknown>[] = [];
+  const home = pop.places[0]!;
+  const points: { n: number; userId: string; body: string; runs: Measurement[] }[] = [];
   for (const n of opt.historyLengths) {
     const userId = `auth0|history-${n}`;
-    const home = pop.places[0]!;
     const last = await seedLongHistory(store, config, userId, n, home, pop.uas, Date.now());
-    const body = JSON.stringify({ user_id: userId, ip: home.ip, user_agent: last.userAgent, device_id: last.deviceId });
-    const m = await measure(vigil, redis, [body], opt.growthSec, opt.growthConnections);
-    const bytes = (await meanMemoryUsage(redis.client, [keys.user(userId)])).mean;
-    const fields = await redis.client.hlen(keys.user(userId));
-    hist.push({ logins: n, rps: m.load.rps, p50Ms: m.load.latencyMs.p50, p99Ms: m.load.latencyMs.p99, serverCpuUs: m.serverCpuUs, redisCpuUs: m.redis.cpuUs, redisCommands: m.redis.commands, userBytes: bytes, hashFields: fields, non2xx: m.load.non2xx });
+    points.push({ n, userId, body: JSON.stringify({ user_id: userId, ip: home.ip, user_agent: last.userAgent, device_id: last.deviceId }), runs: [] });
+  }
+  for (let r = 0; r < opt.growthRounds; r++) {
+    for (const p of points) p.runs.push(await measure(vigil, redis, [p.body], opt.growthSec, opt.growthConnections));
+  }
+  const hist: Record<string, unknown>[] = [];
+  for (const p of points) {
+    hist.push({
+      logins: p.n,
+      rps: med(p.runs, (m) => m.load.rps),
+      p50Ms: med(p.runs, (m) => m.load.latencyMs.p50),
+      p99Ms: med(p.runs, (m) => m.load.latencyMs.p99),
+      serverCpuUs: med(p.runs, (m) => m.serverCpuUs),
+      redisCpuUs: med(p.runs, (m) => m.redis.cpuUs),
+      redisCommands: med(p.runs, (m) => m.redis.commands),
+      userBytes: (await meanMemoryUsage(redis.client, [keys.user(p.userId)])).mean,
+      hashFields: await redis.client.hlen(keys.user(p.userId)),
+      runs: p.runs,
+    });
   }
   if (!running) await vigil.stop();
   log('');
-  log(`Growth: one user's history length (known device; ${opt.growthConnections} connections, ${opt.growthSec} s a point)`);
+  log(`Growth: one user's history length (known device; ${opt.growthConnections} connections, medians of ${opt.growthRounds} × ${opt.growthSec} s)`);
   log(table(
     ['logins', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'redis CPU µs/req', 'redis cmd/req', 'user bytes', 'hash fields'],
     hist.map((h) => [fmt.int(h.logins as number), fmt.int(h.rps as number), String(h.p50Ms), String(h.p99Ms), fmt.int(h.serverCpuUs as number), fmt.dec(h.redisCpuUs as number), fmt.dec(h.redisCommands as number), fmt.int(h.userBytes as number), String(h.hashFields)]),
   ));
   out.historyLength = hist;
 
-  // 2. Deny-list size: a Vigil booted per size, the usual mix with that list's addresses.
-  const sizes: Record<string, unknown>[] = [];
-  for (const size of opt.denySizes) {
-    const d = denyNetworks(size, rng(opt.seed + size));
-    const path = writeList(`deny-${size}`, d.lines);
-    const bodies = makeBodies(smoke ? 1000 : 20_000, { ...pop, denyHits: d.hits }, rand).bodies;
-    const v = await startVigil(`vigil-deny-${size}`, redis, path, 1);
-    try {
-      if (opt.warmupSec > 0) await runLoad({ url: v.url, path: v.path, headers: v.headers, bodies, durationSec: opt.warmupSec, connections: opt.growthConnections });
-      const m = await measure(v, redis, bodies, opt.growthSec, opt.growthConnections);
-      sizes.push({ networks: size, bootMs: v.bootMs, rps: m.load.rps, p50Ms: m.load.latencyMs.p50, p99Ms: m.load.latencyMs.p99, serverCpuUs: m.serverCpuUs, rssBytes: m.rssBytes, non2xx: m.load.non2xx });
-    } finally {
-      await v.stop();
+  // 2. Deny-list size: a Vigil per size, all booted first, then measured in alternating rounds
+  // with the usual mix, deny-listed requests drawn from that size's list.
+  const denies: { size: number; v: Server & { bootMs: number }; bodies: string[]; runs: Measurement[] }[] = [];
+  try {
+    for (const size of opt.denySizes) {
+      const d = denyNetworks(size, rng(opt.seed + size));
+      const path = writeList(`deny-${size}`, d.lines);
+      const bodies = makeBodies(smoke ? 1000 : 20_000, { ...pop, denyHits: d.hits }, rand).bodies;
+      denies.push({ size, v: await startVigil(`vigil-deny-${size}`, redis, path, 1), bodies, runs: [] });
     }
+    for (const d of denies) {
+      if (opt.warmupSec > 0) await runLoad({ url: d.v.url, path: d.v.path, headers: d.v.headers, bodies: d.bodies, durationSec: opt.warmupSec, connections: opt.growthConnections });
+    }
+    for (let r = 0; r < opt.growthRounds; r++) {
+      for (const d of denies) d.runs.push(await measure(d.v, redis, d.bodies, opt.growthSec, opt.growthConnections));
+    }
+  } finally {
+    for (const d of denies) await d.v.stop();
   }
+  const sizes = denies.map((d) => ({
+    networks: d.size,
+    bootMs: d.v.bootMs,
+    rps: med(d.runs, (m) => m.load.rps),
+    p50Ms: med(d.runs, (m) => m.load.latencyMs.p50),
+    p99Ms: med(d.runs, (m) => m.load.latencyMs.p99),
+    serverCpuUs: med(d.runs, (m) => m.serverCpuUs),
+    rssBytes: med(d.runs, (m) => m.rssBytes),
+    runs: d.runs,
+  }));
   log('');
-  log(`Growth: deny-list size (the request mix, ${opt.growthConnections} connections, ${opt.growthSec} s a point; a Vigil booted per size)`);
+  log(`Growth: deny-list size (the request mix, ${opt.growthConnections} connections, medians of ${opt.growthRounds} × ${opt.growthSec} s; a Vigil per size)`);
   log(table(
     ['networks', 'boot ms', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'RSS'],
-    sizes.map((s) => [fmt.int(s.networks as number), fmt.int(s.bootMs as number), fmt.int(s.rps as number), String(s.p50Ms), String(s.p99Ms), fmt.int(s.serverCpuUs as number), fmt.mb(s.rssBytes as number)]),
+    sizes.map((s) => [fmt.int(s.networks), fmt.int(s.bootMs), fmt.int(s.rps), String(s.p50Ms), String(s.p99Ms), fmt.int(s.serverCpuUs), fmt.mb(s.rssBytes)]),
   ));
   out.denyListSize = sizes;
   return out;
