@@ -5,13 +5,15 @@
  */
 
 /**
- * A user's hash as HGETALL's flat reply. KEYS[1] user hash. Through a script because ioredis
- * turns a plain HGETALL reply into an object field by field (with a guard per key against
- * `__proto__`), which cost more on the request path than the script costs Redis; the snapshot
- * is built from the flat array directly.
+ * What an assessment reads of one user, in one command: the history hash as HGETALL's flat
+ * reply, and the active MFA factor types (`summary` of the MFA hash, or nil). KEYS[1] user
+ * hash, KEYS[2] the user's MFA hash (same `{u:<id>}` tag, so one Cluster slot). Through a
+ * script also because ioredis turns a plain HGETALL reply into an object field by field (with
+ * a guard per key against `__proto__`), which cost more on the request path than the script
+ * costs Redis; the snapshot is built from the flat array directly.
  */
 export const LOAD_USER = `
-return redis.call('HGETALL', KEYS[1])
+return { redis.call('HGETALL', KEYS[1]), redis.call('HGET', KEYS[2], 'summary') }
 `;
 
 /**

@@ -38,7 +38,7 @@ export const ASSESSMENT_TTL_SEC = 600;
 
 interface Scripts {
   vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
-  vigilLoadUser(key: string): Promise<string[]>;
+  vigilLoadUser(userKey: string, mfaKey: string): Promise<[string[], string | null]>;
   vigilSave(key: string, ttlSec: number, clientId: string, data: string, committed: '1' | ''): Promise<number>;
   vigilIpFailure(key: string, hour: number, window: number): Promise<number>;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
@@ -66,7 +66,7 @@ export class HistoryStore {
     private readonly observe: OpObserver = () => {},
   ) {
     redis.defineCommand('vigilCommit', { numberOfKeys: 1, lua: COMMIT_LOGIN });
-    redis.defineCommand('vigilLoadUser', { numberOfKeys: 1, lua: LOAD_USER, readOnly: true });
+    redis.defineCommand('vigilLoadUser', { numberOfKeys: 2, lua: LOAD_USER, readOnly: true });
     redis.defineCommand('vigilSave', { numberOfKeys: 1, lua: SAVE_ASSESSMENT });
     redis.defineCommand('vigilIpFailure', { numberOfKeys: 1, lua: RECORD_IP_FAILURE });
     redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
@@ -90,10 +90,9 @@ export class HistoryStore {
     ip: string | null,
     atMs: number,
   ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; ipFailures: number | null }> {
-    const [userHash, mfaSummary, ipHash] = await this.timed('load', () =>
+    const [[userHash, mfaSummary], ipHash] = await this.timed('load', () =>
       Promise.all([
-        this.redis.vigilLoadUser(this.keys.user(userId)),
-        this.redis.hget(this.keys.mfa(userId), 'summary'),
+        this.redis.vigilLoadUser(this.keys.user(userId), this.keys.mfa(userId)),
         ip ? this.redis.hgetall(this.keys.ipFailures(ip)) : null,
       ]),
     );
