@@ -2,6 +2,7 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { createUaParser } from './context/user-agent.js';
 import type { Deps } from './deps.js';
+import { cachedGeoLocator } from './geo/cached-geo-locator.js';
 import { openGeoLocator } from './geo/geo-locator.js';
 import { createKeys } from './history/keys.js';
 import { createRedis } from './history/redis.js';
@@ -32,7 +33,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   const logger = opts.logger ?? createLogger(config);
   const metrics = createMetrics();
   const now = opts.now ?? Date.now;
-  const geo = await openGeoLocator(config.geo);
+  const geo = cachedGeoLocator(await openGeoLocator(config.geo), config.geoCacheSize);
 
   const redis = createRedis({ url: config.redis.url, timeoutMs: config.redis.timeoutMs, logger });
   const keys = createKeys(config.redis.keyPrefix);

@@ -239,6 +239,9 @@ const envSchema = z.object({
   /** Phone (SMS/voice) delivery webhook; without it those factors are not offered. */
   VIGIL_PHONE_WEBHOOK_URL: z.string().url().optional(),
   VIGIL_PHONE_WEBHOOK_SECRET: z.string().min(16).optional(),
+  VIGIL_GEO_CACHE_SIZE: int(0, 1_000_000).default(10_000),
+  /** Server processes sharing the port (node:cluster); 1 runs no primary. */
+  VIGIL_WORKERS: int(1, 64).default(1),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
@@ -271,6 +274,10 @@ export interface Config extends FileConfig {
   encryptionKeyIsDefault: boolean;
   smtp: { url: string | null; from: string };
   phoneWebhook: { url: string; secret: string | null } | null;
+  /** GeoIP answers kept per address in an LRU (0: none). */
+  geoCacheSize: number;
+  /** Server processes (`VIGIL_WORKERS`); above 1 a node:cluster primary forks them. */
+  workers: number;
 }
 
 /** Development-only device secret, so device ids survive restarts on a laptop. */
@@ -383,5 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     phoneWebhook: vars.VIGIL_PHONE_WEBHOOK_URL
       ? { url: vars.VIGIL_PHONE_WEBHOOK_URL, secret: vars.VIGIL_PHONE_WEBHOOK_SECRET ?? null }
       : null,
+    geoCacheSize: vars.VIGIL_GEO_CACHE_SIZE,
+    workers: vars.VIGIL_WORKERS,
   };
 }

@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { ensureApiClient } from './api-clients.js';
 import { buildDeps, createLogger } from './build-deps.js';
+import { runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
 
@@ -8,6 +10,9 @@ async function main(): Promise<void> {
   let loaded;
   try {
     loaded = ensureApiClient(loadConfig());
+    if (loaded.devKey && loaded.config.workers > 1) {
+      throw new ConfigError('VIGIL_WORKERS > 1 needs a configured API client: a development key would differ in every worker');
+    }
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`vigil: ${err.message}\n`);
@@ -17,6 +22,10 @@ async function main(): Promise<void> {
   }
   const { config, devKey } = loaded;
   const logger = createLogger(config);
+  if (config.workers > 1 && cluster.isPrimary) {
+    runPrimary(config.workers, logger);
+    return;
+  }
   if (config.deviceSecretIsDefault) {
     logger.warn('VIGIL_DEVICE_SECRET is not set: using the development default (production refuses to start without one)');
   }

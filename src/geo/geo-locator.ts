@@ -103,11 +103,29 @@ interface CityDb extends Opened {
   normalise: (rec: Response) => Location;
 }
 
+/**
+ * Normalise each decoded record once. mmdb-lib hands out the same object for a cached record
+ * (see {@link MMDB_CACHE}), and normalising costs more than the tree walk (~8 µs against ~3 µs
+ * for DB-IP Lite here); the memo lives as long as mmdb-lib keeps the record. Results are
+ * frozen, as every request that resolves to the record shares them.
+ */
+function memoised(normalise: (rec: Response) => Location): (rec: Response) => Location {
+  const memo = new WeakMap<object, Location>();
+  return (rec) => {
+    let loc = memo.get(rec);
+    if (loc === undefined) {
+      loc = Object.freeze(normalise(rec));
+      memo.set(rec, loc);
+    }
+    return loc;
+  };
+}
+
 async function openCity(path: string, what: string): Promise<CityDb> {
   const db = await openDb(path, what);
   const type = db.reader.metadata.databaseType;
   if (NOT_CITY.test(type)) throw new ConfigError(`${what} database ${path} is a ${type} database, not a city database`);
-  return { ...db, normalise: normaliser(schemaOf(type)) };
+  return { ...db, normalise: memoised(normaliser(schemaOf(type))) };
 }
 
 function describe(db: Opened, role: GeoDbInfo['role'], serves: (4 | 6)[], schema: GeoSchema | null): GeoDbInfo {

@@ -5,6 +5,18 @@
  */
 
 /**
+ * What an assessment reads of one user, in one command: the history hash as HGETALL's flat
+ * reply, and the active MFA factor types (`summary` of the MFA hash, or nil). KEYS[1] user
+ * hash, KEYS[2] the user's MFA hash (same `{u:<id>}` tag, so one Cluster slot). Through a
+ * script also because ioredis turns a plain HGETALL reply into an object field by field (with
+ * a guard per key against `__proto__`), which cost more on the request path than the script
+ * costs Redis; the snapshot is built from the flat array directly.
+ */
+export const LOAD_USER = `
+return { redis.call('HGETALL', KEYS[1]), redis.call('HGET', KEYS[2], 'summary') }
+`;
+
+/**
  * Merge one login into a user's hash, trim what is older than the trust window, cap counts.
  *
  * Hash fields (all times in epoch seconds, so the hash stays a compact listpack):
@@ -178,17 +190,43 @@ return { total, redis.call('PFCOUNT', unpack(KEYS, 3)), accountFailures }
 `;
 
 /**
+ * Save an assessment record with its time to live, in one command. KEYS[1] assessment hash.
+ * ARGV: ttl seconds, client id, record JSON, '1' when the login was committed at once (else '').
+ * A record committed at once keeps only its client and the committed mark: nothing is left to
+ * commit, and `/complete` needs just those two to answer 409 to its client and 404 to others.
+ * That is most records, and the JSON was ~600 of their ~720 bytes. The user's history is a
+ * different key (and Cluster slot), so its commit stays a script of its own, sent in the same
+ * round trip.
+ */
+export const SAVE_ASSESSMENT = `
+local key = KEYS[1]
+if ARGV[4] == '1' then
+  redis.call('HSET', key, 'client', ARGV[2], 'committed', '1')
+else
+  redis.call('HSET', key, 'client', ARGV[2], 'data', ARGV[3])
+end
+redis.call('EXPIRE', key, tonumber(ARGV[1]))
+return 1
+`;
+
+/**
  * Claim a pending assessment for commit, once. KEYS[1] assessment hash, ARGV[1] the claiming
  * client's id. Returns the record JSON, or -1 when missing/expired or made by another client
  * (checked before the claim state, so another client cannot tell an id exists), or 0 when
- * already claimed.
+ * already claimed. Records saved before the `client` field existed carry the id in the JSON.
  */
 export const CLAIM_ASSESSMENT = `
 local key = KEYS[1]
 local data = redis.call('HGET', key, 'data')
+local client = redis.call('HGET', key, 'client')
+if not client then
+  if not data then return -1 end
+  client = cjson.decode(data).clientId
+end
+if client ~= ARGV[1] then return -1 end
+if redis.call('HEXISTS', key, 'committed') == 1 then return 0 end
 if not data then return -1 end
-if cjson.decode(data).clientId ~= ARGV[1] then return -1 end
-if redis.call('HSETNX', key, 'committed', '1') == 0 then return 0 end
+redis.call('HSET', key, 'committed', '1')
 return data
 `;
 

@@ -5,7 +5,16 @@ import type { TrafficCounts } from '../intel/types.js';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
 import { timed, type OpObserver } from './timed.js';
-import { CLAIM_ASSESSMENT, CLEAR_USER_PART, COMMIT_LOGIN, READ_TRAFFIC, RECORD_FAILURE, UNCLAIM_ASSESSMENT } from './scripts.js';
+import {
+  CLAIM_ASSESSMENT,
+  CLEAR_USER_PART,
+  COMMIT_LOGIN,
+  LOAD_USER,
+  READ_TRAFFIC,
+  RECORD_FAILURE,
+  SAVE_ASSESSMENT,
+  UNCLAIM_ASSESSMENT,
+} from './scripts.js';
 import { MAX_ACCOUNTS_PER_IP, accountBuckets, hourOf } from './traffic.js';
 
 /** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
@@ -54,7 +63,10 @@ export const ASSESSMENT_TTL_SEC = 600;
 interface Scripts {
   vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
   vigilFailure(...keysThenArgs: (string | number)[]): Promise<[number, number, number, number, number]>;
-  vigilReadTraffic(...keysThenArgs: (string | number)[]): ChainableCommander;
+  /** Returns a promise called on the client, the pipeline when queued on one. */
+  vigilReadTraffic(...keysThenArgs: (string | number)[]): Promise<unknown> & ChainableCommander;
+  vigilLoadUser(userKey: string, mfaKey: string): Promise<[string[], string | null]>;
+  vigilSave(key: string, ttlSec: number, clientId: string, data: string, committed: '1' | ''): Promise<number>;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
   vigilUnclaim(key: string): Promise<number>;
   vigilClearPart(key: string, part: HistoryPart): Promise<number>;
@@ -81,6 +93,8 @@ export class HistoryStore {
     redis.defineCommand('vigilCommit', { numberOfKeys: 1, lua: COMMIT_LOGIN });
     redis.defineCommand('vigilFailure', { lua: RECORD_FAILURE });
     redis.defineCommand('vigilReadTraffic', { lua: READ_TRAFFIC });
+    redis.defineCommand('vigilLoadUser', { numberOfKeys: 2, lua: LOAD_USER, readOnly: true });
+    redis.defineCommand('vigilSave', { numberOfKeys: 1, lua: SAVE_ASSESSMENT });
     redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
     redis.defineCommand('vigilUnclaim', { numberOfKeys: 1, lua: UNCLAIM_ASSESSMENT });
     redis.defineCommand('vigilClearPart', { numberOfKeys: 1, lua: CLEAR_USER_PART });
@@ -90,30 +104,44 @@ export class HistoryStore {
   /**
    * The user's history, active MFA factor types and the IP's traffic counters (this account's
    * failures from the IP among them) at `atMs`, in one round trip. `traffic` is null without an IP.
+   *
+   * Plain commands, not an explicit pipeline: issued in the same tick, ioredis auto-pipelining
+   * sends them in one write together with the commands of every other request handled in this
+   * turn of the event loop, and holds later ones while a batch is in flight. An explicit
+   * `pipeline()` bypasses that and costs a write (a syscall, and a read on the Redis side) per
+   * request and phase.
    */
   async load(
     userId: string,
     ip: string | null,
     atMs: number,
   ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; traffic: TrafficCounts | null }> {
-    const pipe = this.redis.pipeline().hgetall(this.keys.user(userId)).hget(this.keys.mfa(userId), 'summary');
-    if (ip) this.queueReadTraffic(pipe, ip, this.account(userId), atMs);
-    const [userHash, mfaSummary, traffic] = await this.timed('load', () => execPipeline(pipe));
+    const [[userHash, mfaSummary], traffic] = await this.timed('load', () =>
+      Promise.all([
+        this.redis.vigilLoadUser(this.keys.user(userId), this.keys.mfa(userId)),
+        ip ? this.readTraffic(ip, this.account(userId), atMs) : null,
+      ]),
+    );
     return {
-      history: parseUserHash(userHash as Record<string, string>),
+      history: parseUserHash(userHash),
       mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
       traffic: ip ? trafficCounts(traffic) : null,
     };
   }
 
-  /** Save an assessment record, and commit its login to history when `commit` is set: one round trip. */
+  /**
+   * Save an assessment record, and commit its login to history when `commit` is set: one round
+   * trip (auto-pipelined, see {@link load}) of one script per key, the record's and the user's.
+   */
   async saveAssessment(record: AssessmentRecord, commit: boolean): Promise<void> {
     const key = this.keys.assessment(record.id);
-    const pipe = this.redis.pipeline().hset(key, 'data', JSON.stringify(record));
-    if (commit) pipe.hset(key, 'committed', '1');
-    pipe.expire(key, ASSESSMENT_TTL_SEC);
-    if (commit) this.queueCommit(pipe, record);
-    await this.timed('save', () => execPipeline(pipe));
+    // A record committed at once is kept without its JSON (see SAVE_ASSESSMENT).
+    const data = commit ? '' : JSON.stringify(record);
+    const writes: Promise<unknown>[] = [this.redis.vigilSave(key, ASSESSMENT_TTL_SEC, record.clientId, data, commit ? '1' : '')];
+    if (commit) writes.push(this.redis.vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry)));
+    // A success ends brute-force suspicion for this account from this IP (see queueCommit).
+    if (commit && record.ip) writes.push(this.redis.hdel(this.keys.ipAccountFailures(record.ip), this.account(record.userId)));
+    await this.timed('save', () => Promise.all(writes));
   }
 
   /** Commit an assessed login to its user's history (atomic merge, trim and cap). */
@@ -181,6 +209,12 @@ export class HistoryStore {
   private trafficKeys(ip: string, atMs: number): { keys: string[]; buckets: number[]; bucketSec: number } {
     const { buckets, bucketSec } = accountBuckets(atMs, this.limits.traffic);
     return { keys: [this.keys.ipFailures(ip), this.keys.ipAccountFailures(ip), ...buckets.map((b) => this.keys.ipAccounts(ip, b))], buckets, bucketSec };
+  }
+
+  /** Read an IP's counters (and `account`'s from it) at `atMs`, auto-pipelined. */
+  private readTraffic(ip: string, account: string, atMs: number): Promise<unknown> {
+    const { keys } = this.trafficKeys(ip, atMs);
+    return this.redis.vigilReadTraffic(keys.length, ...keys, hourOf(atMs), this.limits.traffic.windowHours, account);
   }
 
   /** Queue the read of an IP's counters (and `account`'s from it; '' for none) at `atMs`. */
@@ -272,20 +306,31 @@ export function decodeLocation(s: string | undefined): LastLocation | null {
   };
 }
 
-/** Turn the user hash into a snapshot. An empty hash (never seen, or expired) is not `known`. */
-export function parseUserHash(h: Record<string, string>): HistorySnapshot {
+/**
+ * Turn the user hash, as HGETALL's flat `[field, value, ...]` reply, into a snapshot. An empty
+ * hash (never seen, or expired) is not `known`.
+ */
+export function parseUserHash(flat: readonly string[]): HistorySnapshot {
   const devices = new Map<string, number>();
   const userAgents = new Map<string, number>();
-  for (const [field, value] of Object.entries(h)) {
+  let first: string | undefined;
+  let last: string | undefined;
+  let loc: string | undefined;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i]!;
+    const value = flat[i + 1]!;
     if (field.startsWith('d:')) devices.set(field.slice(2), Number(value) * SEC);
     else if (field.startsWith('a:')) userAgents.set(field.slice(2), Number(value) * SEC);
+    else if (field === 'k') first = value;
+    else if (field === 'l') last = value;
+    else if (field === 'loc') loc = value;
   }
   return {
-    known: h.k !== undefined,
+    known: first !== undefined,
     devices,
     userAgents,
-    lastLocation: decodeLocation(h.loc),
-    lastLoginMs: h.l ? Number(h.l) * SEC : null,
+    lastLocation: decodeLocation(loc),
+    lastLoginMs: last ? Number(last) * SEC : null,
   };
 }
 

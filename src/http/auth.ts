@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { ClientConfig } from '../config.js';
 import { VigilError } from '../errors.js';
@@ -20,7 +20,7 @@ interface Keyed {
 
 /** `sha256:<hex>` of an API key, the form stored in config. */
 export function hashApiKey(key: string): string {
-  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+  return `sha256:${hash('sha256', key, 'hex')}`;
 }
 
 /**
@@ -28,7 +28,8 @@ export function hashApiKey(key: string): string {
  * compared, with `timingSafeEqual`, so timing tells nothing about which or how much matched.
  */
 export function findByKey<T>(table: readonly { holder: T; digest: Buffer }[], key: string): T | null {
-  const digest = createHash('sha256').update(key, 'utf8').digest();
+  // One-shot hash: no Hash object per request (about half the cost of createHash here).
+  const digest = hash('sha256', key, 'buffer');
   let found: T | null = null;
   for (const row of table) {
     if (timingSafeEqual(row.digest, digest) && found === null) found = row.holder;

@@ -237,5 +237,39 @@ describe('HistoryStore on a real Redis', () => {
     expect(history.devices.has('dz')).toBe(true);
     expect(counts?.accountFailures).toBe(0);
     expect(await store.claimAssessment('a2', 'web')).toEqual({ ok: false, reason: 'already_committed' });
+    expect(await store.claimAssessment('a2', 'ropg')).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it('keeps a record committed at once without its JSON: client and mark only', async () => {
+    const record: AssessmentRecord = {
+      id: 'a3',
+      ip: null,
+      userId: 'u3',
+      application: 'default',
+      clientId: 'web',
+      action: 'allow',
+      entry: entry(),
+      createdAtMs: T0,
+    };
+    await store.saveAssessment(record, true);
+    expect(await redis.hgetall(keys.assessment('a3'))).toEqual({ client: 'web', committed: '1' });
+    expect(await redis.ttl(keys.assessment('a3'))).toBeGreaterThan(590);
+  });
+
+  it('still claims a record saved before records carried their client', async () => {
+    const record: AssessmentRecord = {
+      id: 'a4',
+      ip: null,
+      userId: 'u4',
+      application: 'default',
+      clientId: 'web',
+      action: 'allow',
+      entry: entry(),
+      createdAtMs: T0,
+    };
+    await redis.hset(keys.assessment('a4'), 'data', JSON.stringify(record));
+    expect(await store.claimAssessment('a4', 'ropg')).toEqual({ ok: false, reason: 'missing' });
+    expect(await store.claimAssessment('a4', 'web')).toEqual({ ok: true, record });
+    expect(await store.claimAssessment('a4', 'web')).toEqual({ ok: false, reason: 'already_committed' });
   });
 });

@@ -40,6 +40,13 @@ describe('loadConfig', () => {
     expect(c.combiner.bands).toEqual({ low: 0.6, medium: 0.3 });
   });
 
+  it('runs one process unless VIGIL_WORKERS asks for more, up to 64', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ VIGIL_WORKERS: '4' }).workers).toBe(4);
+    expect(configError(() => loadConfig({ VIGIL_WORKERS: '0' }))).toContain('VIGIL_WORKERS');
+    expect(configError(() => loadConfig({ VIGIL_WORKERS: '65' }))).toContain('VIGIL_WORKERS');
+  });
+
   it('lists every bad environment variable by name', () => {
     const msg = configError(() => loadConfig({ PORT: 'eighty', REDIS_URL: 'not a url', VIGIL_ASSESS_DEADLINE_MS: '0' }));
     expect(msg).toContain('PORT');

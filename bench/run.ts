@@ -1,0 +1,519 @@
+/**
+ * `npm run bench`: Vigil under load against a bare fastify route measured in the same run.
+ *
+ * Starts its own redis-server on a free port (never the one on 6379), seeds a population
+ * (users with 1–4 devices, real user agents, home addresses that resolve in the bundled GeoIP
+ * database), starts Vigil in production mode (one process, and `--workers N` processes) and a
+ * bare fastify server, and drives each with autocannon over loopback, in rounds, so every ratio
+ * compares numbers taken minutes apart on the same machine. Then the growth curves: latency
+ * against one user's history length and against deny-list size. Prints tables and writes the
+ * same as JSON under `bench/results/`. `--help` lists the flags.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../src/config.js';
+import { openGeoLocator } from '../src/geo/geo-locator.js';
+import { hashApiKey } from '../src/http/auth.js';
+import { IpIntel } from '../src/intel/intel.js';
+import { runLoad, type LoadResult } from './support/load.js';
+import { DEFAULT_MIX, denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
+import { cpuSeconds, loadAverage, nodeArgs, processTree, rssBytes, startNode, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
+import { freePort } from './support/ports.js';
+import { commandDelta, meanMemoryUsage, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
+import { benchStore, seedLongHistory, seedUsers } from './support/seed.js';
+import { fmt, median, table } from './support/table.js';
+
+const HELP = `npm run bench -- [flags]
+
+  --duration S           seconds per measured run (default 10)
+  --connections N        concurrent connections (default 50)
+  --users N              seeded population (default 100000)
+  --rounds N             rounds of baseline / Vigil / Vigil ×workers; the table shows medians (default 3)
+  --warmup S             unmeasured seconds before each server's first run (default 3)
+  --workers N            also measure VIGIL_WORKERS=N processes; 0 or 1 skips it (default 2)
+  --deny N               networks on the deny list of the main runs (default 10000)
+  --history-lengths L    logins in one user's history for the growth curve (default 1,10,100,1000)
+  --deny-sizes L         deny-list sizes for the growth curve (default 10,1000,100000,1000000)
+  --growth-duration S    seconds per growth point and round (default 3)
+  --growth-rounds N      rounds over the growth points; the curves show medians (default 3)
+  --growth-connections N connections for growth points (default 10)
+  --no-growth            skip the growth curves
+  --compare DIRS         also measure other Vigil builds (comma-separated trees with a built dist/src/main.js), same rounds
+  --profile              write a V8 CPU profile of the one-process Vigil (--cpu-prof) into the output folder
+  --out DIR              where the JSON (and profiles) go (default bench/results)
+  --seed N               population seed (default 42)
+  --ua-file PATH         user-agent strings, one a line (default: ../shared/data/ua/uap-core-user-agents.txt when present, else built in)
+  --smoke                a few seconds on a small population: checks the bench runs, not speed
+`;
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    users: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '3' },
+    workers: { type: 'string', default: '2' },
+    deny: { type: 'string', default: '10000' },
+    'history-lengths': { type: 'string', default: '1,10,100,1000' },
+    'deny-sizes': { type: 'string', default: '10,1000,100000,1000000' },
+    'growth-duration': { type: 'string', default: '3' },
+    'growth-rounds': { type: 'string', default: '3' },
+    'growth-connections': { type: 'string', default: '10' },
+    'no-growth': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    compare: { type: 'string', default: '' },
+    out: { type: 'string', default: 'bench/results' },
+    seed: { type: 'string', default: '42' },
+    'ua-file': { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+const num = (name: keyof typeof flags, min: number): number => {
+  const v = Number(flags[name]);
+  if (!Number.isFinite(v) || v < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${String(flags[name])}`);
+  return v;
+};
+const list = (name: 'history-lengths' | 'deny-sizes') => String(flags[name]).split(',').filter(Boolean).map(Number);
+const smoke = flags.smoke;
+const opt = {
+  durationSec: smoke ? 1 : num('duration', 1),
+  connections: smoke ? 10 : num('connections', 1),
+  users: smoke ? 300 : num('users', 1),
+  rounds: smoke ? 1 : num('rounds', 1),
+  warmupSec: smoke ? 0 : num('warmup', 0),
+  workers: smoke ? 2 : num('workers', 0),
+  deny: smoke ? 100 : num('deny', 0),
+  historyLengths: smoke ? [1, 20] : list('history-lengths'),
+  denySizes: smoke ? [10, 1000] : list('deny-sizes'),
+  growthSec: smoke ? 1 : num('growth-duration', 1),
+  growthRounds: smoke ? 1 : num('growth-rounds', 1),
+  growthConnections: smoke ? 4 : num('growth-connections', 1),
+  growth: !flags['no-growth'],
+  profile: flags.profile,
+  compare: String(flags.compare).split(',').filter(Boolean).map((d) => resolve(d)),
+  out: resolve(flags.out),
+  seed: num('seed', 0),
+};
+
+const log = (s = '') => process.stdout.write(`${s}\n`);
+const API_KEY = `vk_bench_${randomBytes(24).toString('base64url')}`;
+const DEVICE_SECRET = randomBytes(32).toString('base64url');
+/** Factor-secret sealing key, required in production; the bench enrolls no factor. */
+const ENCRYPTION_KEYS = `bench:${randomBytes(32).toString('base64')}`;
+const work = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+mkdirSync(opt.out, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const serverLog = join(work, 'servers.log');
+
+interface Server extends Child {
+  name: string;
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  stderr(): string;
+}
+
+/** The ES256 key production requires for MFA result tokens, made for the run. */
+const SIGNING_KEY_PATH = join(work, 'result-key.pem');
+writeFileSync(SIGNING_KEY_PATH, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+
+function fileConfig(listPath: string | null): Record<string, unknown> {
+  return {
+    clients: [{ id: 'bench', keyHash: hashApiKey(API_KEY) }],
+    lists: listPath ? [{ name: 'bench-deny', path: listPath, category: 'abuse' }] : [],
+    mfa: { signingKeys: [{ kid: 'bench', privateKeyPath: SIGNING_KEY_PATH }] },
+  };
+}
+
+function writeList(name: string, lines: readonly string[]): string {
+  const p = join(work, `${name}.txt`);
+  writeFileSync(p, `# bench deny list\n${lines.join('\n')}\n`);
+  return p;
+}
+
+async function startVigil(
+  name: string,
+  redis: BenchRedis,
+  listPath: string | null,
+  workers: number,
+  profile = false,
+  entry: string[] = [...VIGIL_NODE_FLAGS, ...nodeArgs('../src/main')],
+): Promise<Server & { bootMs: number }> {
+  const port = await freePort();
+  const cfgPath = join(work, `${name}.json`);
+  writeFileSync(cfgPath, JSON.stringify(fileConfig(listPath)));
+  const t0 = performance.now();
+  const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.out}`, `--cpu-prof-name=vigil-${stamp}.cpuprofile`] : []), ...entry];
+  const child = startNode(
+    args,
+    {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      REDIS_URL: redis.url,
+      VIGIL_CONFIG: cfgPath,
+      VIGIL_DEVICE_SECRET: DEVICE_SECRET,
+      VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
+      VIGIL_WORKERS: String(workers),
+      LOG_LEVEL: 'info',
+    },
+    serverLog,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/health/ready`, child);
+  if (workers > 1) {
+    // Every worker must be up before measuring: wait until the primary has forked them all.
+    const until = Date.now() + 120_000;
+    while (processTree(child.pid).length < workers + 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return { ...child, name, url, path: '/v1/assess', headers: { authorization: `Bearer ${API_KEY}` }, bootMs: performance.now() - t0 };
+}
+
+async function startBare(): Promise<Server> {
+  const port = await freePort();
+  const child = startNode(nodeArgs('bare-server'), { PORT: String(port), NODE_ENV: 'production' }, serverLog);
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/health/ready`, child);
+  return { ...child, name: 'bare fastify', url, path: '/v1/assess', headers: { authorization: `Bearer ${API_KEY}` } };
+}
+
+interface Measurement {
+  server: string;
+  load: LoadResult;
+  /** Per request: Redis read events (≈ round trips), commands (incl. inside scripts), CPU µs. */
+  redis: { reads: number; commands: number; cpuUs: number; byCommand: Record<string, number> };
+  serverCpuUs: number;
+  loadGenCpuUs: number;
+  rssBytes: number;
+  loadAvg: number[];
+}
+
+async function measure(server: Server, redis: BenchRedis, bodies: readonly string[], durationSec: number, connections: number, rate?: number): Promise<Measurement> {
+  const pids = processTree(server.pid);
+  const r0 = await readRedis(redis.client);
+  const c0 = cpuSeconds(pids);
+  const g0 = process.cpuUsage();
+  const load = await runLoad({ url: server.url, path: server.path, headers: server.headers, bodies, durationSec, connections, ...(rate ? { rate } : {}) });
+  const g1 = process.cpuUsage(g0);
+  const c1 = cpuSeconds(pids);
+  const r1 = await readRedis(redis.client);
+  const n = Math.max(load.requests, 1);
+  const byCommand = Object.fromEntries(Object.entries(commandDelta(r0, r1)).map(([k, v]) => [k, v / n]));
+  return {
+    server: server.name,
+    load,
+    redis: {
+      reads: (r1.reads - r0.reads) / n,
+      commands: Object.values(byCommand).reduce((a, b) => a + b, 0),
+      cpuUs: ((r1.cpuSec - r0.cpuSec) * 1e6) / n,
+      byCommand,
+    },
+    serverCpuUs: ((c1 - c0) * 1e6) / n,
+    loadGenCpuUs: ((g1.user + g1.system) / n),
+    rssBytes: rssBytes(pids),
+    loadAvg: loadAverage(),
+  };
+}
+
+/** Counters from Vigil's /metrics, summed over the labels named. */
+async function scrape(server: Server): Promise<Record<string, Record<string, number>>> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const out: Record<string, Record<string, number>> = {};
+  const add = (metric: string, label: string, key: string, v: number) => {
+    out[metric] ??= {};
+    out[metric][key] = (out[metric][key] ?? 0) + v;
+    void label;
+  };
+  for (const line of text.split('\n')) {
+    const m = /^(vigil_(?:assessments|commits|history_unavailable|assessor_failures)_total)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1]!, x[2]!]));
+    const v = Number(m[3]);
+    if (m[1] === 'vigil_assessments_total') {
+      add('action', 'action', labels.action!, v);
+      add('confidence', 'confidence', labels.confidence!, v);
+    } else if (m[1] === 'vigil_commits_total') add('commits', 'result', labels.result!, v);
+    else if (m[1] === 'vigil_history_unavailable_total') add('history_unavailable', 'reason', labels.reason!, v);
+    else add('assessor_failures', 'reason', `${labels.assessor}:${labels.reason}`, v);
+  }
+  return out;
+}
+
+function row(label: string, ms: Measurement[], bareRps: number[]): (string | number)[] {
+  const rps = ms.map((m) => m.load.rps);
+  const ratios = ms.map((m, i) => m.load.rps / bareRps[i]!);
+  const isBare = ms[0]?.redis.commands === 0;
+  const redisCol = (f: (m: Measurement) => number, d: number) => (isBare ? '-' : fmt.dec(median(ms.map(f)), d));
+  return [
+    label,
+    fmt.int(median(rps)),
+    fmt.dec(median(ms.map((m) => m.load.latencyMs.p50)), 0),
+    fmt.dec(median(ms.map((m) => m.load.latencyMs.p99)), 0),
+    fmt.dec(median(ms.map((m) => m.load.latencyMs.p99_9)), 0),
+    fmt.ratio(median(ratios)),
+    redisCol((m) => m.redis.reads, 2),
+    redisCol((m) => m.redis.commands, 1),
+    redisCol((m) => m.redis.cpuUs, 1),
+    fmt.int(median(ms.map((m) => m.serverCpuUs))),
+    fmt.int(median(ms.map((m) => m.loadGenCpuUs))),
+    fmt.mb(median(ms.map((m) => m.rssBytes))),
+    String(ms.reduce((a, m) => a + m.load.non2xx + m.load.errors, 0)),
+  ];
+}
+const HEAD = ['server', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', '× bare', 'redis rt/req', 'redis cmd/req', 'redis CPU µs/req', 'server CPU µs/req', 'loadgen CPU µs/req', 'RSS', 'errors'];
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const cleanups: (() => Promise<void>)[] = [];
+  const result: Record<string, unknown> = {
+    started: started.toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    options: opt,
+    machine: { cpus: cpus().length, parallelism: availableParallelism(), model: cpus()[0]?.model, node: process.version, loadAvgAtStart: loadAverage() },
+  };
+  try {
+    log(`Vigil bench — ${started.toISOString()}, node ${process.version}, ${availableParallelism()} cores, load average ${loadAverage().join(' ')}`);
+    log(`${opt.users.toLocaleString('en-US')} users, ${opt.connections} connections, ${opt.durationSec} s × ${opt.rounds} rounds, deny list ${opt.deny.toLocaleString('en-US')} networks`);
+
+    const redis = await startBenchRedis();
+    cleanups.push(() => redis.stop());
+    const config: Config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: DEVICE_SECRET, VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS, LOG_LEVEL: 'silent' }, fileConfig(null));
+
+    // Population: addresses that resolve, users, the deny list, request bodies.
+    let t = performance.now();
+    const rand = rng(opt.seed);
+    const geo = await openGeoLocator(config.geo);
+    const bogons = new IpIntel([]);
+    const uas = loadUserAgents(flags['ua-file']);
+    const { places, tried } = publicPlaces(Math.min(opt.users, 50_000) + 2000, geo, bogons, rand);
+    const users = makeUsers(opt.users, places.slice(0, -2000), uas.browsers, rand);
+    const deny = denyNetworks(opt.deny, rand);
+    const denyPath = writeList('deny-main', deny.lines);
+    const pop = { users, places, uas: uas.browsers, denyHits: deny.hits };
+    const { bodies, kinds } = makeBodies(smoke ? 2000 : 50_000, pop, rand);
+    log(`population: ${places.length} public addresses with coordinates (${tried} tried), ${uas.browsers.length} browser user agents from ${uas.source}; ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    t = performance.now();
+    const mem0 = await readRedis(redis.client);
+    const { store, keys } = benchStore(redis.client, config);
+    const nowMs = Date.now();
+    const commits = await seedUsers(store, config, users, nowMs, rand);
+    const mem1 = await readRedis(redis.client);
+    const sample = users.filter((_, i) => i % Math.max(1, Math.floor(users.length / 1000)) === 0).map((u) => keys.user(u.id));
+    const perUser = await meanMemoryUsage(redis.client, sample);
+    log(`seeded ${commits.toLocaleString('en-US')} logins in ${((performance.now() - t) / 1000).toFixed(1)} s: ${fmt.int(perUser.mean)} B per user (MEMORY USAGE, ${perUser.n} sampled), ${fmt.int((mem1.usedMemory - mem0.usedMemory) / users.length)} B per user (used_memory growth)`);
+    result.population = { users: users.length, commits, places: places.length, userAgents: uas.browsers.length, userAgentSource: uas.source, mix: DEFAULT_MIX, bodies: bodies.length, kinds };
+
+    // Servers.
+    const bare = await startBare();
+    cleanups.push(() => bare.stop());
+    const vigil = await startVigil('vigil', redis, denyPath, 1, opt.profile);
+    cleanups.push(() => vigil.stop());
+    const targets: Server[] = [bare, vigil];
+    let cluster: (Server & { bootMs: number }) | null = null;
+    if (opt.workers > 1) {
+      cluster = await startVigil(`vigil ×${opt.workers}`, redis, denyPath, opt.workers);
+      cleanups.push(() => cluster!.stop());
+      targets.push(cluster);
+    }
+    for (const dir of opt.compare) {
+      const other = await startVigil(`vigil@${basename(dir)}`, redis, denyPath, 1, false, [...VIGIL_NODE_FLAGS, join(dir, 'dist/src/main.js')]);
+      cleanups.push(() => other.stop());
+      targets.push(other);
+    }
+    log(`Vigil ready in ${fmt.int(vigil.bootMs)} ms${cluster ? `, ×${opt.workers} in ${fmt.int(cluster.bootMs)} ms` : ''}`);
+
+    // Rounds: each server once per round, so slow drifts in machine load hit all alike.
+    const runs = new Map<string, Measurement[]>(targets.map((s) => [s.name, []]));
+    if (opt.warmupSec > 0) {
+      for (const s of targets) await runLoad({ url: s.url, path: s.path, headers: s.headers, bodies, durationSec: opt.warmupSec, connections: opt.connections });
+    }
+    for (let r = 0; r < opt.rounds; r++) {
+      for (const s of targets) {
+        const m = await measure(s, redis, bodies, opt.durationSec, opt.connections);
+        runs.get(s.name)!.push(m);
+        log(`  round ${r + 1} ${s.name.padEnd(12)} ${fmt.int(m.load.rps).padStart(7)} req/s  p99 ${m.load.latencyMs.p99} ms  load avg ${m.loadAvg[0]}`);
+      }
+    }
+    const bareRps = runs.get(bare.name)!.map((m) => m.load.rps);
+    // Latency below saturation: closed-loop latency at N connections is N / throughput by
+    // Little's law, so p99 is also measured at an offered half of the measured throughput.
+    const halfRate = Math.max(1, Math.round(median(runs.get(vigil.name)!.map((m) => m.load.rps)) / 2));
+    const atHalf = await measure(vigil, redis, bodies, opt.durationSec, opt.connections, halfRate);
+    const counters = await scrape(vigil);
+
+    // What the load left in Redis: assessment records (10-minute TTL) beside the users.
+    const recordKeys = await scanKeys(redis.client, `${config.redis.keyPrefix}{a:*`, 500);
+    const perRecord = await meanMemoryUsage(redis.client, recordKeys);
+    const perUserAfter = await meanMemoryUsage(redis.client, sample);
+    const vigilRps = median(runs.get(vigil.name)!.map((m) => m.load.rps));
+
+    log('');
+    log(`POST /v1/assess, ${opt.connections} connections, medians of ${opt.rounds} × ${opt.durationSec} s (ratio: per round, to the bare route of that round)`);
+    log(table(HEAD, targets.map((s) => row(s.name, runs.get(s.name)!, bareRps))));
+    log(`vigil at an offered ${fmt.int(halfRate)} req/s (half its throughput), ${opt.connections} connections: ` +
+      `p50 ${atHalf.load.latencyMs.p50} ms, p99 ${atHalf.load.latencyMs.p99} ms, p99.9 ${atHalf.load.latencyMs.p99_9} ms, ${fmt.int(atHalf.serverCpuUs)} server CPU µs/req`);
+    log('');
+    const total = Object.values(counters.action ?? {}).reduce((a, b) => a + b, 0);
+    const share = (o: Record<string, number> | undefined) =>
+      Object.entries(o ?? {})
+        .map(([k, v]) => `${k} ${((100 * v) / Math.max(total, 1)).toFixed(1)}%`)
+        .join(', ');
+    log(`answers (one process): ${share(counters.action)}; confidence ${share(counters.confidence)}; commits ${JSON.stringify(counters.commits ?? {})}; history unavailable ${JSON.stringify(counters.history_unavailable ?? {})}`);
+    log(`Redis memory: ${fmt.int(perUser.mean)} B per seeded user, ${fmt.int(perUserAfter.mean)} B after the load (MEMORY USAGE over ${perUser.n} users); ` +
+      `${fmt.int(perRecord.mean)} B per assessment record (kept 10 min: at ${fmt.int(vigilRps)} assessments/s that is ${fmt.mb(vigilRps * 600 * perRecord.mean)} live)`);
+    result.main = {
+      runs: Object.fromEntries(runs),
+      medians: Object.fromEntries(
+        targets.map((s) => {
+          const ms = runs.get(s.name)!;
+          return [s.name, {
+            rps: median(ms.map((m) => m.load.rps)),
+            ratioToBare: median(ms.map((m, i) => m.load.rps / bareRps[i]!)),
+            p50Ms: median(ms.map((m) => m.load.latencyMs.p50)),
+            p99Ms: median(ms.map((m) => m.load.latencyMs.p99)),
+            p99_9Ms: median(ms.map((m) => m.load.latencyMs.p99_9)),
+            redisRoundTripsPerReq: median(ms.map((m) => m.redis.reads)),
+            redisCommandsPerReq: median(ms.map((m) => m.redis.commands)),
+            redisCpuUsPerReq: median(ms.map((m) => m.redis.cpuUs)),
+            serverCpuUsPerReq: median(ms.map((m) => m.serverCpuUs)),
+            loadGenCpuUsPerReq: median(ms.map((m) => m.loadGenCpuUs)),
+            rssBytes: median(ms.map((m) => m.rssBytes)),
+          }];
+        }),
+      ),
+      atHalfThroughput: { rate: halfRate, ...atHalf },
+      counters,
+      memory: { bytesPerUserSeeded: perUser.mean, bytesPerUserAfterLoad: perUserAfter.mean, usedMemoryPerUserSeeded: (mem1.usedMemory - mem0.usedMemory) / users.length, sampledUsers: perUser.n, bytesPerAssessmentRecord: perRecord.mean, assessmentRecordTtlSec: 600 },
+      boot: { vigilMs: vigil.bootMs, clusterMs: cluster?.bootMs ?? null },
+    };
+    if (cluster) {
+      await cluster.stop();
+    }
+    if (opt.profile) {
+      await vigil.stop();
+      log(`CPU profile of the one-process Vigil written to ${opt.out}/vigil-${stamp}.cpuprofile`);
+    }
+
+    if (opt.growth) {
+      result.growth = await growth(redis, config, pop, opt.profile ? null : vigil);
+    }
+    if (!opt.profile) await vigil.stop();
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    result.finished = new Date().toISOString();
+    result.loadAvgAtEnd = loadAverage();
+    const outFile = join(opt.out, `bench-${stamp}.json`);
+    writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+    log('');
+    log(`JSON: ${outFile}`);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function growth(
+  redis: BenchRedis,
+  config: Config,
+  pop: { users: ReturnType<typeof makeUsers>; places: ReturnType<typeof publicPlaces>['places']; uas: string[]; denyHits: string[] },
+  running: (Server & { bootMs: number }) | null,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const rand = rng(opt.seed + 1);
+  const { store, keys } = benchStore(redis.client, config);
+
+  const med = (ms: Measurement[], f: (m: Measurement) => number) => median(ms.map(f));
+
+  // 1. One user's history length: a known device after N committed logins, each on another
+  // device. Points alternate round by round, like the main runs.
+  const vigil = running ?? (await startVigil('vigil-history', redis, null, 1));
+  const home = pop.places[0]!;
+  const points: { n: number; userId: string; body: string; runs: Measurement[] }[] = [];
+  for (const n of opt.historyLengths) {
+    const userId = `auth0|history-${n}`;
+    const last = await seedLongHistory(store, config, userId, n, home, pop.uas, Date.now());
+    points.push({ n, userId, body: JSON.stringify({ user_id: userId, ip: home.ip, user_agent: last.userAgent, device_id: last.deviceId }), runs: [] });
+  }
+  for (let r = 0; r < opt.growthRounds; r++) {
+    for (const p of points) p.runs.push(await measure(vigil, redis, [p.body], opt.growthSec, opt.growthConnections));
+  }
+  const hist: Record<string, unknown>[] = [];
+  for (const p of points) {
+    hist.push({
+      logins: p.n,
+      rps: med(p.runs, (m) => m.load.rps),
+      p50Ms: med(p.runs, (m) => m.load.latencyMs.p50),
+      p99Ms: med(p.runs, (m) => m.load.latencyMs.p99),
+      serverCpuUs: med(p.runs, (m) => m.serverCpuUs),
+      redisCpuUs: med(p.runs, (m) => m.redis.cpuUs),
+      redisCommands: med(p.runs, (m) => m.redis.commands),
+      userBytes: (await meanMemoryUsage(redis.client, [keys.user(p.userId)])).mean,
+      hashFields: await redis.client.hlen(keys.user(p.userId)),
+      runs: p.runs,
+    });
+  }
+  if (!running) await vigil.stop();
+  log('');
+  log(`Growth: one user's history length (known device; ${opt.growthConnections} connections, medians of ${opt.growthRounds} × ${opt.growthSec} s)`);
+  log(table(
+    ['logins', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'redis CPU µs/req', 'redis cmd/req', 'user bytes', 'hash fields'],
+    hist.map((h) => [fmt.int(h.logins as number), fmt.int(h.rps as number), String(h.p50Ms), String(h.p99Ms), fmt.int(h.serverCpuUs as number), fmt.dec(h.redisCpuUs as number), fmt.dec(h.redisCommands as number), fmt.int(h.userBytes as number), String(h.hashFields)]),
+  ));
+  out.historyLength = hist;
+
+  // 2. Deny-list size: a Vigil per size, all booted first, then measured in alternating rounds
+  // with the usual mix, deny-listed requests drawn from that size's list.
+  const denies: { size: number; v: Server & { bootMs: number }; bodies: string[]; runs: Measurement[] }[] = [];
+  try {
+    for (const size of opt.denySizes) {
+      const d = denyNetworks(size, rng(opt.seed + size));
+      const path = writeList(`deny-${size}`, d.lines);
+      const bodies = makeBodies(smoke ? 1000 : 20_000, { ...pop, denyHits: d.hits }, rand).bodies;
+      denies.push({ size, v: await startVigil(`vigil-deny-${size}`, redis, path, 1), bodies, runs: [] });
+    }
+    for (const d of denies) {
+      if (opt.warmupSec > 0) await runLoad({ url: d.v.url, path: d.v.path, headers: d.v.headers, bodies: d.bodies, durationSec: opt.warmupSec, connections: opt.growthConnections });
+    }
+    for (let r = 0; r < opt.growthRounds; r++) {
+      for (const d of denies) d.runs.push(await measure(d.v, redis, d.bodies, opt.growthSec, opt.growthConnections));
+    }
+  } finally {
+    for (const d of denies) await d.v.stop();
+  }
+  const sizes = denies.map((d) => ({
+    networks: d.size,
+    bootMs: d.v.bootMs,
+    rps: med(d.runs, (m) => m.load.rps),
+    p50Ms: med(d.runs, (m) => m.load.latencyMs.p50),
+    p99Ms: med(d.runs, (m) => m.load.latencyMs.p99),
+    serverCpuUs: med(d.runs, (m) => m.serverCpuUs),
+    rssBytes: med(d.runs, (m) => m.rssBytes),
+    runs: d.runs,
+  }));
+  log('');
+  log(`Growth: deny-list size (the request mix, ${opt.growthConnections} connections, medians of ${opt.growthRounds} × ${opt.growthSec} s; a Vigil per size)`);
+  log(table(
+    ['networks', 'boot ms', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'RSS'],
+    sizes.map((s) => [fmt.int(s.networks), fmt.int(s.bootMs), fmt.int(s.rps), String(s.p50Ms), String(s.p99Ms), fmt.int(s.serverCpuUs), fmt.mb(s.rssBytes)]),
+  ));
+  out.denyListSize = sizes;
+  return out;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,86 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../src/config.js';
+import { deviceHash } from '../../src/context/device.js';
+import { createUaParser } from '../../src/context/user-agent.js';
+import { createKeys, type Keys } from '../../src/history/keys.js';
+import type { HistoryEntry } from '../../src/history/snapshot.js';
+import { HistoryStore } from '../../src/history/store.js';
+import type { BenchUser, Place, Rand } from './population.js';
+
+const DAY_MS = 86_400_000;
+
+/** A store over the bench's own Redis client with Vigil's limits, so seeded hashes are exactly what Vigil writes. */
+export function benchStore(redis: Redis, config: Config): { store: HistoryStore; keys: Keys } {
+  const keys = createKeys(config.redis.keyPrefix);
+  const store = new HistoryStore(redis, keys, {
+    deviceTrustDays: config.assessors.deviceTrustDays,
+    historyRetentionDays: config.assessors.historyRetentionDays,
+    maxDevices: config.assessors.maxDevices,
+    maxUserAgents: config.assessors.maxUserAgents,
+    traffic: config.assessors.traffic,
+    accountSecret: config.deviceSecret,
+  });
+  return { store, keys };
+}
+
+function entry(config: Config, ua: ReturnType<typeof createUaParser>, user: string, deviceId: string, userAgent: string, home: Place, atMs: number): HistoryEntry {
+  return {
+    deviceHash: deviceHash(config.deviceSecret, user, deviceId),
+    uaFamily: ua.family(userAgent),
+    location: { lat: home.lat, lon: home.lon, accuracyKm: null, atMs, country: home.country, city: home.city },
+    atMs,
+  };
+}
+
+/**
+ * Commit every user's devices through Vigil's own commit script, oldest first, at times within
+ * the trust window (the last one between an hour and ten days ago), so the load finds a
+ * history like a live system's. Returns the number of commits.
+ */
+export async function seedUsers(store: HistoryStore, config: Config, users: readonly BenchUser[], nowMs: number, rand: Rand): Promise<number> {
+  const ua = createUaParser(10_000);
+  const trustMs = config.assessors.deviceTrustDays * DAY_MS;
+  let commits = 0;
+  let inflight: Promise<void>[] = [];
+  for (const u of users) {
+    const last = nowMs - 3_600_000 - rand() * 10 * DAY_MS;
+    const n = u.devices.length;
+    u.devices.forEach((d, i) => {
+      // Spread older devices back in time, staying inside the trust window.
+      const at = Math.floor(last - ((n - 1 - i) / n) * rand() * (trustMs - 11 * DAY_MS));
+      inflight.push(store.commit({ userId: u.id, entry: entry(config, ua, u.id, d.id, d.ua, u.home, at), ip: null }));
+      commits++;
+    });
+    // Bounded concurrency: auto-pipelining batches these into few round trips.
+    if (inflight.length >= 2000) {
+      await Promise.all(inflight);
+      inflight = [];
+    }
+  }
+  await Promise.all(inflight);
+  return commits;
+}
+
+/**
+ * One user with `logins` committed logins, each on a different device and user agent, a
+ * minute apart and ending a minute ago: the history-length growth case. Returns the device
+ * and user agent of the last login, which the load then presents as known.
+ */
+export async function seedLongHistory(
+  store: HistoryStore,
+  config: Config,
+  userId: string,
+  logins: number,
+  home: Place,
+  uas: readonly string[],
+  nowMs: number,
+): Promise<{ deviceId: string; userAgent: string }> {
+  const ua = createUaParser(10_000);
+  let last = { deviceId: '', userAgent: '' };
+  for (let i = 0; i < logins; i++) {
+    last = { deviceId: `history-device-${i}`, userAgent: uas[i % uas.length]! };
+    // Sequential: each commit trims and caps the hash the previous one wrote.
+    await store.commit({ userId, entry: entry(config, ua, userId, last.deviceId, last.userAgent, home, nowMs - (logins - i) * 60_000), ip: null });
+  }
+  return last;
+}

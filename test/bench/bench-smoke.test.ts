@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * Keeps `npm run bench` from rotting: the whole bench (own redis-server, seeding, Vigil in
+ * production mode, the bare baseline, growth curves) on a tiny population for about a second
+ * per run. It checks that the bench runs and reports sane fields, never how fast anything is:
+ * this box is shared and has two cores.
+ */
+describe('bench --smoke', () => {
+  const out = mkdtempSync(join(tmpdir(), 'vigil-bench-smoke-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('prints the table with the baseline ratio and writes the same as JSON', async () => {
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    for (const column of ['req/s', 'p99 ms', 'p99.9 ms', '× bare', 'redis rt/req', 'redis CPU µs/req', 'server CPU µs/req', 'RSS']) {
+      expect(stdout).toContain(column);
+    }
+    expect(stdout).toMatch(/^vigil\s+[\d,]+\s+\d+\s+\d+\s+\d+\s+\d+\.\d\d×/m);
+    expect(stdout).toContain('B per seeded user');
+    expect(stdout).toContain("Growth: one user's history length");
+    expect(stdout).toContain('Growth: deny-list size');
+
+    const file = readdirSync(out).find((f) => f.startsWith('bench-') && f.endsWith('.json'));
+    expect(file).toBeDefined();
+    const json = JSON.parse(readFileSync(join(out, file!), 'utf8'));
+    const vigil = json.main.medians.vigil;
+    expect(vigil.rps).toBeGreaterThan(0);
+    expect(vigil.ratioToBare).toBeGreaterThan(0);
+    expect(vigil.p99Ms).toBeGreaterThanOrEqual(vigil.p50Ms);
+    // One load and one save phase per assessment, batched: at most a few Redis reads each.
+    expect(vigil.redisRoundTripsPerReq).toBeGreaterThan(0);
+    expect(vigil.redisRoundTripsPerReq).toBeLessThanOrEqual(2.5);
+    expect(vigil.serverCpuUsPerReq).toBeGreaterThan(0);
+    // The multi-process mode (VIGIL_WORKERS=2) served the same load.
+    expect(json.main.medians['vigil ×2'].rps).toBeGreaterThan(0);
+    expect(json.main.memory.bytesPerUserSeeded).toBeGreaterThan(50);
+    expect(json.main.memory.bytesPerAssessmentRecord).toBeGreaterThan(50);
+    // Every answer was a 200: a body the service refuses would show here first.
+    for (const runs of Object.values(json.main.runs) as { load: { non2xx: number; errors: number } }[][]) {
+      for (const r of runs) expect(r.load.non2xx + r.load.errors).toBe(0);
+    }
+    expect(json.growth.historyLength.map((h: { logins: number }) => h.logins)).toEqual([1, 20]);
+    expect(json.growth.denyListSize.map((d: { networks: number }) => d.networks)).toEqual([10, 1000]);
+    // History is capped, so a long history stays a small hash.
+    expect(json.growth.historyLength[1].hashFields).toBeLessThanOrEqual(3 + 20 + 10);
+  }, 240_000);
+});
