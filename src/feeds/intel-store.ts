@@ -42,6 +42,7 @@ const EMPTY_STATE: SourceState = {
 interface Scripts {
   vigilRecordRefresh(sources: string, set: string, name: string, patch: string, outcome: RefreshOutcome, data: Buffer | ''): Promise<number>;
   vigilEditManual(sources: string, manual: string, op: 'add' | 'remove', network: string, entry: string, nowMs: number, name: string): Promise<number>;
+  vigilReadManual(sources: string, manual: string, name: string): Promise<[string | null, string[]]>;
 }
 
 function parseState(json: string): SourceState {
@@ -66,6 +67,11 @@ export class IntelStore {
   ) {
     redis.defineCommand('vigilRecordRefresh', { numberOfKeys: 2, lua: RECORD_REFRESH });
     redis.defineCommand('vigilEditManual', { numberOfKeys: 2, lua: EDIT_MANUAL });
+    redis.defineCommand('vigilReadManual', {
+      numberOfKeys: 2,
+      readOnly: true,
+      lua: "return { redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HGETALL', KEYS[2]) }",
+    });
     this.redis = redis as Redis & Scripts;
   }
 
@@ -103,13 +109,12 @@ export class IntelStore {
 
   /** The manual entries and the version they make, read together. */
   async manual(): Promise<{ version: number; entries: ManualEntry[] }> {
-    const res = await this.redis.multi().hget(this.keys.intelSources, MANUAL_SOURCE).hgetall(this.keys.intelManual).exec();
-    const [state, entries] = (res ?? []).map(([err, value]) => {
-      if (err) throw err;
-      return value;
-    }) as [string | null, Record<string, string>];
+    // One script, not MULTI: ioredis leaves the queued commands of a MULTI whose connection
+    // fails with rejections nobody awaits (seen as unhandled ECONNREFUSED while Redis restarts).
+    const [state, flat] = await this.redis.vigilReadManual(this.keys.intelSources, this.keys.intelManual, MANUAL_SOURCE);
     const parsed: ManualEntry[] = [];
-    for (const json of Object.values(entries ?? {})) {
+    for (let i = 1; i < flat.length; i += 2) {
+      const json = flat[i]!;
       try {
         parsed.push(JSON.parse(json) as ManualEntry);
       } catch {

@@ -13,7 +13,9 @@ export function createRedis(opts: { url: string; timeoutMs: number; logger: Logg
     commandTimeout: opts.timeoutMs,
     connectTimeout: 2000,
     maxRetriesPerRequest: 0,
-    enableAutoPipelining: true,
+    // Background connections queue while offline; ioredis's auto-pipelines then reject with the
+    // connection error where nobody awaits them (unhandled ECONNREFUSED while Redis restarts).
+    enableAutoPipelining: !opts.queueWhileOffline,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     // Fail the commands of a connection that stalls, rather than wait on a dead socket.
     reconnectOnError: () => false,
