@@ -161,6 +161,9 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
       hooks.queued?.();
     },
     async counts() {
+      // BullMQ reads counts with MULTI, and while Redis is away ioredis rejects the queued parts
+      // of a MULTI where nobody awaits them (unhandled ECONNREFUSED): ask only when connected.
+      if (queueRedis.status !== 'ready') throw new Error('email queue: Redis is not connected');
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
       return { waiting: c['waiting'] ?? 0, active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
     },
