@@ -62,7 +62,12 @@ describe('Redis stopped mid-run and restarted', () => {
     await redis.start();
     await waitForRedis(t.deps, 10_000);
     expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200);
-    const back = (await assess({ user_id: 'carol', ip: LONDON, device_id: 'c1', user_agent: 'curl/8.0' })).json();
+    // Recovery is the point here, not the first answer's speed: on a loaded box the first
+    // assessment after the reconnect may still miss the 250 ms deadline, so allow a few.
+    let back = (await assess({ user_id: 'carol', ip: LONDON, device_id: 'c1', user_agent: 'curl/8.0' })).json();
+    for (let i = 0; i < 10 && back.context.history !== 'loaded'; i++) {
+      back = (await assess({ user_id: 'carol', ip: LONDON, device_id: 'c1', user_agent: 'curl/8.0' })).json();
+    }
     expect(back.context.history).toBe('loaded');
     // The restarted Redis is empty, so this is a first login again, and it commits (scripts reload by themselves).
     expect(back.risk_assessment.assessments.NewDevice.code).toBe('initial_login');
