@@ -130,7 +130,9 @@ writeFileSync(SIGNING_KEY_PATH, generateKeyPairSync('ec', { namedCurve: 'P-256' 
 function fileConfig(listPath: string | null): Record<string, unknown> {
   return {
     clients: [{ id: 'bench', keyHash: hashApiKey(API_KEY) }],
-    lists: listPath ? [{ name: 'bench-deny', path: listPath, category: 'abuse' }] : [],
+    // Lists are shared through Redis by name: each file gets its own name, or the Vigils of the
+    // deny-list curve would all serve whichever version was compiled first.
+    lists: listPath ? [{ name: basename(listPath, '.txt'), path: listPath, category: 'abuse' }] : [],
     mfa: { signingKeys: [{ kid: 'bench', privateKeyPath: SIGNING_KEY_PATH }] },
   };
 }
@@ -148,6 +150,7 @@ async function startVigil(
   workers: number,
   profile = false,
   entry: string[] = [...VIGIL_NODE_FLAGS, ...nodeArgs('../src/main')],
+  keyPrefix = 'vigil:',
 ): Promise<Server & { bootMs: number }> {
   const port = await freePort();
   const cfgPath = join(work, `${name}.json`);
@@ -161,6 +164,7 @@ async function startVigil(
       HOST: '127.0.0.1',
       PORT: String(port),
       REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: keyPrefix,
       VIGIL_CONFIG: cfgPath,
       VIGIL_DEVICE_SECRET: DEVICE_SECRET,
       VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
@@ -171,6 +175,7 @@ async function startVigil(
   );
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(`${url}/health/ready`, child);
+  if (listPath) await waitListLoaded(url, basename(listPath, '.txt'), child);
   if (workers > 1) {
     // Every worker must be up before measuring: wait until the primary has forked them all.
     const until = Date.now() + 120_000;
@@ -178,6 +183,22 @@ async function startVigil(
     await new Promise((r) => setTimeout(r, 2000));
   }
   return { ...child, name, url, path: '/v1/assess', headers: { authorization: `Bearer ${API_KEY}` }, bootMs: performance.now() - t0 };
+}
+
+/**
+ * Lists are compiled off the request path after boot, so an instance is ready before its list
+ * is: wait until /health/ready reports it loaded (a version above 0).
+ */
+async function waitListLoaded(url: string, name: string, child: Child & { stderr(): string }, timeoutMs = 300_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const body = (await (await fetch(`${url}/health/ready`)).json()) as { checks?: { lists?: { name: string; version: number | null; status?: string }[] } };
+    const lists = body.checks?.lists ?? [];
+    if ((lists.find((l) => l.name === name)?.version ?? 0) > 0) return;
+    if (child.proc.exitCode !== null) throw new Error(`server exited while loading lists:\n${child.stderr()}`);
+    if (Date.now() > until) throw new Error(`lists not loaded after ${timeoutMs} ms: ${JSON.stringify(lists)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function startBare(): Promise<Server> {
@@ -273,9 +294,20 @@ function row(label: string, ms: Measurement[], bareRps: number[]): (string | num
 }
 const HEAD = ['server', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', '× bare', 'redis rt/req', 'redis cmd/req', 'redis CPU µs/req', 'server CPU µs/req', 'loadgen CPU µs/req', 'RSS', 'errors'];
 
+/** Stops what the run started (servers, redis-server), also on Ctrl-C. */
+const cleanups: (() => Promise<void>)[] = [];
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (async () => {
+      for (const c of cleanups.reverse()) await c().catch(() => {});
+      rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    })();
+  });
+}
+
 async function main(): Promise<void> {
   const started = new Date();
-  const cleanups: (() => Promise<void>)[] = [];
   const result: Record<string, unknown> = {
     started: started.toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -479,7 +511,11 @@ async function growth(
       const d = denyNetworks(size, rng(opt.seed + size));
       const path = writeList(`deny-${size}`, d.lines);
       const bodies = makeBodies(smoke ? 1000 : 20_000, { ...pop, denyHits: d.hits }, rand).bodies;
-      denies.push({ size, v: await startVigil(`vigil-deny-${size}`, redis, path, 1), bodies, runs: [] });
+      // Its own key prefix: instances sharing a prefix share list refresh schedules, and each
+      // drops the schedules of lists it does not configure. Its users start unknown (the first
+      // pass of bodies creates them), alike for every size.
+      const v = await startVigil(`vigil-deny-${size}`, redis, path, 1, false, undefined, `vigil-deny-${size}:`);
+      denies.push({ size, v, bodies, runs: [] });
     }
     for (const d of denies) {
       if (opt.warmupSec > 0) await runLoad({ url: d.v.url, path: d.v.path, headers: d.v.headers, bodies: d.bodies, durationSec: opt.warmupSec, connections: opt.growthConnections });
@@ -501,7 +537,7 @@ async function growth(
     runs: d.runs,
   }));
   log('');
-  log(`Growth: deny-list size (the request mix, ${opt.growthConnections} connections, medians of ${opt.growthRounds} × ${opt.growthSec} s; a Vigil per size)`);
+  log(`Growth: deny-list size (the request mix, ${opt.growthConnections} connections, medians of ${opt.growthRounds} × ${opt.growthSec} s; a Vigil per size, own key prefix)`);
   log(table(
     ['networks', 'boot ms', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'RSS'],
     sizes.map((s) => [fmt.int(s.networks), fmt.int(s.bootMs), fmt.int(s.rps), String(s.p50Ms), String(s.p99Ms), fmt.int(s.serverCpuUs), fmt.mb(s.rssBytes)]),
