@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
-import { VigilError } from '../errors.js';
 import type { HistoryPart } from '../history/store.js';
+import { storeCall } from './store-call.js';
 
 /** What an operator may see of a user's risk history: counts and coarse facts, no hashes. */
 export interface UserHistoryView {
@@ -14,16 +14,8 @@ export interface UserHistoryView {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw new VigilError('store_unavailable', 'could not reach the history store; retry', { cause: err });
-  }
-}
-
 export async function viewUserHistory(deps: Deps, userId: string): Promise<UserHistoryView> {
-  const { history } = await guarded(() => deps.store.load(userId, null, deps.now()));
+  const { history } = await storeCall('the history store', () => deps.store.load(userId, null, deps.now()));
   const deviceTimes = [...history.devices.values()];
   return {
     user_id: userId,
@@ -52,9 +44,9 @@ export async function clearUserHistory(
   assessor: 'NewDevice' | 'ImpossibleTravel' | undefined,
 ): Promise<{ user_id: string; cleared: string }> {
   if (assessor === undefined) {
-    await guarded(() => deps.store.eraseUser(userId));
+    await storeCall('the history store', () => deps.store.eraseUser(userId));
     return { user_id: userId, cleared: 'all' };
   }
-  await guarded(() => deps.store.clearHistory(userId, PART_OF[assessor]));
+  await storeCall('the history store', () => deps.store.clearHistory(userId, PART_OF[assessor]));
   return { user_id: userId, cleared: assessor };
 }

@@ -5,6 +5,7 @@ import { describeOrigin } from '../feeds/fetch-source.js';
 import { formatCidr, parseCidr } from '../intel/cidr.js';
 import type { ManualEntry } from '../intel/intel.js';
 import type { IntelCategory } from '../intel/types.js';
+import { storeCall } from './store-call.js';
 
 /**
  * The admin side of the IP lists: what each source holds and how its refreshes go, what the
@@ -13,18 +14,9 @@ import type { IntelCategory } from '../intel/types.js';
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof VigilError) throw err;
-    throw new VigilError('store_unavailable', 'could not reach Redis; retry', { cause: err });
-  }
-}
-
 /** Every source: where it comes from, its shared state in Redis, and the version this instance uses. */
 export async function listSources(deps: Deps) {
-  await guarded(() => deps.feeds.sync.sync());
+  await storeCall('Redis', () => deps.feeds.sync.sync());
   return {
     sources: deps.feeds.sync.report().map(({ name, category, status, loadedVersion, size, state }) => {
       const spec = deps.config.lists.find((s) => s.name === name);
@@ -53,7 +45,7 @@ export async function listSources(deps: Deps) {
  * good version, as a scheduled refresh would.
  */
 export async function refreshSourceNow(deps: Deps, name: string) {
-  const result = await guarded(() => deps.feeds.refresh(name));
+  const result = await storeCall('Redis', () => deps.feeds.refresh(name));
   if (!result) throw new VigilError('not_found', `no configured list source "${name}"`);
   const { outcome, version, error } = result;
   return { name, outcome, version, ...(error === undefined ? {} : { error }) };
@@ -65,7 +57,7 @@ export async function lookupIp(deps: Deps, rawIp: string) {
   if (!parsed) throw new VigilError('invalid_ip_address', `not an IPv4 or IPv6 address: "${rawIp.slice(0, 64)}"`);
   const now = deps.now();
   const t = deps.config.assessors.traffic;
-  const traffic = await guarded(() => deps.store.ipTraffic(parsed.ip, now));
+  const traffic = await storeCall('Redis', () => deps.store.ipTraffic(parsed.ip, now));
   const matches = deps.intel.explain(parsed.ip, parsed.family);
   return {
     ip: parsed.ip,
@@ -117,7 +109,7 @@ const entryView = (e: ManualEntry) => ({
 /** The manual entries in force, soonest to expire first. */
 export async function listManualEntries(deps: Deps) {
   const now = deps.now();
-  const { entries } = await guarded(() => deps.feeds.store.manual());
+  const { entries } = await storeCall('Redis', () => deps.feeds.store.manual());
   return { entries: entries.filter((e) => e.expiresAtMs > now).sort((a, b) => a.expiresAtMs - b.expiresAtMs).map(entryView) };
 }
 
@@ -139,7 +131,7 @@ export async function addManualEntry(
     addedAtMs: now,
     expiresAtMs: now + body.expires_in_hours * 3_600_000,
   };
-  await guarded(async () => {
+  await storeCall('Redis', async () => {
     await deps.feeds.store.addManual(entry, now);
     await deps.feeds.sync.sync();
   });
@@ -149,7 +141,7 @@ export async function addManualEntry(
 /** Remove a manual entry before it expires; 404 when there is none for the network. */
 export async function removeManualEntry(deps: Deps, networkText: string) {
   const network = manualNetwork(networkText);
-  const removed = await guarded(async () => {
+  const removed = await storeCall('Redis', async () => {
     const done = await deps.feeds.store.removeManual(network, deps.now());
     if (done) await deps.feeds.sync.sync();
     return done;

@@ -5,6 +5,7 @@ import type { Caller } from '../../service/caller.js';
 import { generateRecoveryCodes } from '../recovery-code/index.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
 import { factorEnv, openSession } from './session.js';
+import { storeCall } from '../../service/store-call.js';
 
 /** An authenticator as callers see it: never its state (secrets, hashes, keys). */
 export interface AuthenticatorView {
@@ -19,19 +20,10 @@ export function viewOf(a: AuthenticatorRecord): AuthenticatorView {
   return { id: a.id, authenticator_type: a.type, active: a.active, name: a.name, created_at: new Date(a.createdAtMs).toISOString() };
 }
 
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof VigilError) throw err;
-    throw new VigilError('store_unavailable', 'could not reach the MFA store; retry', { cause: err });
-  }
-}
-
 /** `GET /v1/mfa/authenticators`: the token's user's active authenticators. */
 export async function listForToken(deps: Deps, caller: Caller, mfaToken: string): Promise<AuthenticatorView[]> {
   const { record } = await openSession(deps, caller, mfaToken);
-  return guarded(async () => (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active).map(viewOf));
+  return storeCall('the MFA store', async () => (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active).map(viewOf));
 }
 
 /** Replace the recovery codes after a factor was proven with this token; the new set is shown once. */
@@ -39,32 +31,32 @@ export async function regenerateRecoveryCodes(deps: Deps, caller: Caller, mfaTok
   const { record } = await openSession(deps, caller, mfaToken);
   if (!record.factorVerified) throw new VigilError('invalid_grant', 'prove an authenticator with this mfa_token first');
   const env = factorEnv(deps, record);
-  const all = await guarded(() => deps.mfa.store.authenticators(record.userId));
+  const all = await storeCall('the MFA store', () => deps.mfa.store.authenticators(record.userId));
   const generated = generateRecoveryCodes(env);
   const current = all.find((a) => a.type === 'recovery-code');
   const next: AuthenticatorRecord = current
     ? { ...current, active: true, state: generated.state }
     : { id: randomUUID(), type: 'recovery-code', active: true, name: null, createdAtMs: env.nowMs, state: generated.state, version: 0 };
-  const ok = await guarded(() => deps.mfa.store.saveAuthenticator(record.userId, next, current ? current.version : -1));
+  const ok = await storeCall('the MFA store', () => deps.mfa.store.saveAuthenticator(record.userId, next, current ? current.version : -1));
   if (!ok) throw new VigilError('invalid_grant', 'the recovery codes changed meanwhile; try again');
   return { recovery_codes: generated.codes };
 }
 
 /** Admin: every authenticator of a user, active or not. */
 export async function adminList(deps: Deps, userId: string): Promise<AuthenticatorView[]> {
-  return guarded(async () => (await deps.mfa.store.authenticators(userId)).map(viewOf));
+  return storeCall('the MFA store', async () => (await deps.mfa.store.authenticators(userId)).map(viewOf));
 }
 
 /** Admin: remove one authenticator. Unknown ids are a 404 (admins may know that users exist). */
 export async function adminDelete(deps: Deps, userId: string, authenticatorId: string): Promise<{ deleted: string }> {
-  const found = (await guarded(() => deps.mfa.store.authenticators(userId))).find((a) => a.id === authenticatorId);
+  const found = (await storeCall('the MFA store', () => deps.mfa.store.authenticators(userId))).find((a) => a.id === authenticatorId);
   if (!found) throw new VigilError('not_found', `user has no authenticator ${authenticatorId}`);
-  await guarded(() => deps.mfa.store.deleteAuthenticator(userId, found));
+  await storeCall('the MFA store', () => deps.mfa.store.deleteAuthenticator(userId, found));
   return { deleted: authenticatorId };
 }
 
 /** Admin: reset a user's MFA; the next challenge starts with email verification again. */
 export async function adminReset(deps: Deps, userId: string): Promise<{ reset: true }> {
-  await guarded(() => deps.mfa.store.resetUser(userId));
+  await storeCall('the MFA store', () => deps.mfa.store.resetUser(userId));
   return { reset: true };
 }
