@@ -213,7 +213,7 @@ interface Measurement {
   server: string;
   load: LoadResult;
   /** Per request: Redis read events (≈ round trips), commands (incl. inside scripts), CPU µs. */
-  redis: { reads: number; commands: number; cpuUs: number; byCommand: Record<string, number> };
+  redis: { reads: number; commands: number; cpuUs: number; byCommand: Record<string, number>; usecByCommand: Record<string, number> };
   serverCpuUs: number;
   loadGenCpuUs: number;
   rssBytes: number;
@@ -230,7 +230,8 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
   const c1 = cpuSeconds(pids);
   const r1 = await readRedis(redis.client);
   const n = Math.max(load.requests, 1);
-  const byCommand = Object.fromEntries(Object.entries(commandDelta(r0, r1)).map(([k, v]) => [k, v / n]));
+  const perRequest = (d: Record<string, number>) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v / n]));
+  const byCommand = perRequest(commandDelta(r0, r1));
   return {
     server: server.name,
     load,
@@ -239,6 +240,7 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
       commands: Object.values(byCommand).reduce((a, b) => a + b, 0),
       cpuUs: ((r1.cpuSec - r0.cpuSec) * 1e6) / n,
       byCommand,
+      usecByCommand: perRequest(commandDelta(r0, r1, 'usecByCommand')),
     },
     serverCpuUs: ((c1 - c0) * 1e6) / n,
     loadGenCpuUs: ((g1.user + g1.system) / n),

@@ -67,6 +67,8 @@ export interface RedisReading {
   commands: number;
   /** Per command: calls. */
   byCommand: Record<string, number>;
+  /** Per command: microseconds Redis spent in it (a script's include the commands it calls). */
+  usecByCommand: Record<string, number>;
   /** Process CPU (user + sys), seconds. */
   cpuSec: number;
   usedMemory: number;
@@ -85,11 +87,13 @@ function infoFields(text: string): Map<string, string> {
 export async function readRedis(client: Redis): Promise<RedisReading> {
   const info = infoFields(await client.info('all'));
   const byCommand: Record<string, number> = {};
+  const usecByCommand: Record<string, number> = {};
   let commands = 0;
   for (const [k, v] of info) {
     if (!k.startsWith('cmdstat_')) continue;
     const calls = Number(/calls=(\d+)/.exec(v)?.[1] ?? 0);
     byCommand[k.slice('cmdstat_'.length)] = calls;
+    usecByCommand[k.slice('cmdstat_'.length)] = Number(/usec=(\d+)/.exec(v)?.[1] ?? 0);
     commands += calls;
   }
   const db0 = info.get('db0');
@@ -97,18 +101,19 @@ export async function readRedis(client: Redis): Promise<RedisReading> {
     reads: Number(info.get('total_reads_processed') ?? 0),
     commands,
     byCommand,
+    usecByCommand,
     cpuSec: Number(info.get('used_cpu_user') ?? 0) + Number(info.get('used_cpu_sys') ?? 0),
     usedMemory: Number(info.get('used_memory') ?? 0),
     keys: db0 ? Number(/keys=(\d+)/.exec(db0)?.[1] ?? 0) : 0,
   };
 }
 
-/** `b - a` per command, leaving out the bench's own readings (`info`, `memory`, `ping`). */
-export function commandDelta(a: RedisReading, b: RedisReading): Record<string, number> {
+/** `b - a` per command (calls, or with `usec` microseconds), leaving out the bench's own readings (`info`, `memory`, `ping`). */
+export function commandDelta(a: RedisReading, b: RedisReading, field: 'byCommand' | 'usecByCommand' = 'byCommand'): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [cmd, calls] of Object.entries(b.byCommand)) {
+  for (const [cmd, calls] of Object.entries(b[field])) {
     if (cmd === 'info' || cmd === 'memory' || cmd === 'ping' || cmd.startsWith('scan')) continue;
-    const d = calls - (a.byCommand[cmd] ?? 0);
+    const d = calls - (a[field][cmd] ?? 0);
     if (d > 0) out[cmd] = d;
   }
   return out;

@@ -23,9 +23,15 @@ return { redis.call('HGETALL', KEYS[1]), redis.call('HGET', KEYS[2], 'summary') 
  * `k` first login, `l` last login, `loc` last location "lat|lon|acc|at|country|city",
  * `d:<device hash>` and `a:<ua family>` last seen.
  *
- * KEYS[1] user hash. ARGV: at, trustSec, maxDevices, maxUas, ttlSec, deviceHash|'', uaFamily|'', loc|''.
+ * KEYS[1] user hash. ARGV: at, trustSec, maxDevices, maxUas, ttlSec, deviceHash|'', uaFamily|'',
+ * loc|'', trim ('1': trim and cap; '': only when the hash holds more fields than the caps allow).
  * Windows are measured from the user's latest login, not the wall clock, so replays of historic
  * logins (client-set `timestamp`) keep their history.
+ *
+ * The merge is one HMGET and one HSET. The trim reads the whole hash and sorts, which made it
+ * the most expensive command on the assessment path, so it runs only when the caller's snapshot
+ * (loaded just before) shows an entry past the window or a kind at its cap. A stale snapshot
+ * can only delay a trim to a later commit; the field-count check bounds the hash regardless.
  */
 export const COMMIT_LOGIN = `
 local key = KEYS[1]
@@ -35,48 +41,53 @@ local maxD = tonumber(ARGV[3])
 local maxA = tonumber(ARGV[4])
 local ttl = tonumber(ARGV[5])
 
-local function touch(field)
-  local cur = tonumber(redis.call('HGET', key, field) or '0')
-  if at > cur then redis.call('HSET', key, field, at) end
-end
-if ARGV[6] ~= '' then touch('d:' .. ARGV[6]) end
-if ARGV[7] ~= '' then touch('a:' .. ARGV[7]) end
-
-local first = tonumber(redis.call('HGET', key, 'k') or '0')
-if first == 0 or at < first then redis.call('HSET', key, 'k', at) end
-local last = tonumber(redis.call('HGET', key, 'l') or '0')
+local fields = { 'k', 'l' }
+if ARGV[6] ~= '' then fields[#fields + 1] = 'd:' .. ARGV[6] end
+if ARGV[7] ~= '' then fields[#fields + 1] = 'a:' .. ARGV[7] end
+local cur = redis.call('HMGET', key, unpack(fields))
+local set = {}
+local function put(f, v) set[#set + 1] = f; set[#set + 1] = v end
+local first = tonumber(cur[1] or '0')
+if first == 0 or at < first then put('k', at) end
+local last = tonumber(cur[2] or '0')
 if at >= last then
   last = at
-  redis.call('HSET', key, 'l', at)
-  if ARGV[8] ~= '' then redis.call('HSET', key, 'loc', ARGV[8]) end
+  put('l', at)
+  if ARGV[8] ~= '' then put('loc', ARGV[8]) end
 end
+for i = 3, #fields do
+  if at > tonumber(cur[i] or '0') then put(fields[i], at) end
+end
+if #set > 0 then redis.call('HSET', key, unpack(set)) end
 
 -- Trim entries older than the trust window, then cap each kind, oldest first.
-local cutoff = last - trust
-local flat = redis.call('HGETALL', key)
-local devs, uas = {}, {}
-for i = 1, #flat, 2 do
-  local f, v = flat[i], tonumber(flat[i + 1])
-  local kind = string.sub(f, 1, 2)
-  if kind == 'd:' or kind == 'a:' then
-    if v < cutoff then
-      redis.call('HDEL', key, f)
-    elseif kind == 'd:' then
-      devs[#devs + 1] = { f, v }
-    else
-      uas[#uas + 1] = { f, v }
+if ARGV[9] == '1' or redis.call('HLEN', key) > 3 + maxD + maxA then
+  local cutoff = last - trust
+  local flat = redis.call('HGETALL', key)
+  local devs, uas = {}, {}
+  for i = 1, #flat, 2 do
+    local f, v = flat[i], tonumber(flat[i + 1])
+    local kind = string.sub(f, 1, 2)
+    if kind == 'd:' or kind == 'a:' then
+      if v < cutoff then
+        redis.call('HDEL', key, f)
+      elseif kind == 'd:' then
+        devs[#devs + 1] = { f, v }
+      else
+        uas[#uas + 1] = { f, v }
+      end
     end
   end
+  local function cap(list, max)
+    if #list <= max then return end
+    table.sort(list, function(a, b) return a[2] > b[2] end)
+    for i = max + 1, #list do redis.call('HDEL', key, list[i][1]) end
+  end
+  cap(devs, maxD)
+  cap(uas, maxA)
 end
-local function cap(list, max)
-  if #list <= max then return end
-  table.sort(list, function(a, b) return a[2] > b[2] end)
-  for i = max + 1, #list do redis.call('HDEL', key, list[i][1]) end
-end
-cap(devs, maxD)
-cap(uas, maxA)
 redis.call('EXPIRE', key, ttl)
-return #devs
+return 1
 `;
 
 /**
@@ -170,6 +181,9 @@ return { total, failuresUntil, accountFailures, distinct, distinctUntil }
  * failures (0 once its last one left the window)}.
  */
 export const READ_TRAFFIC = `
+-- Most addresses have no failures at all: one EXISTS instead of a read of each key, and above
+-- all no PFCOUNT, which merges its HyperLogLogs into a 16 KB scratch register set to count.
+if redis.call('EXISTS', unpack(KEYS)) == 0 then return { 0, 0, 0 } end
 local hour = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local flat = redis.call('HGETALL', KEYS[1])
@@ -190,22 +204,13 @@ return { total, redis.call('PFCOUNT', unpack(KEYS, 3)), accountFailures }
 `;
 
 /**
- * Save an assessment record with its time to live, in one command. KEYS[1] assessment hash.
- * ARGV: ttl seconds, client id, record JSON, '1' when the login was committed at once (else '').
- * A record committed at once keeps only its client and the committed mark: nothing is left to
- * commit, and `/complete` needs just those two to answer 409 to its client and 404 to others.
- * That is most records, and the JSON was ~600 of their ~720 bytes. The user's history is a
- * different key (and Cluster slot), so its commit stays a script of its own, sent in the same
- * round trip.
+ * Save an assessment record that may be committed later, with its time to live, in one
+ * command. KEYS[1] assessment hash. ARGV: ttl seconds, client id, record JSON. The client is a
+ * field of its own so a claim checks it before decoding anything.
  */
 export const SAVE_ASSESSMENT = `
-local key = KEYS[1]
-if ARGV[4] == '1' then
-  redis.call('HSET', key, 'client', ARGV[2], 'committed', '1')
-else
-  redis.call('HSET', key, 'client', ARGV[2], 'data', ARGV[3])
-end
-redis.call('EXPIRE', key, tonumber(ARGV[1]))
+redis.call('HSET', KEYS[1], 'client', ARGV[2], 'data', ARGV[3])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 return 1
 `;
 

@@ -42,6 +42,13 @@ export interface HistoryLimits {
   accountSecret: string;
 }
 
+/** What an assessment's load saw, for its commit. */
+export interface LoadedForCommit {
+  history: HistorySnapshot;
+  /** This account's failures from the login's IP (0 without an IP). */
+  accountFailures: number;
+}
+
 /** A failed login counted: the IP's counters after it, and until when the IP is flagged (null: it is not). */
 export interface FailureRecorded {
   counts: TrafficCounts;
@@ -66,7 +73,7 @@ interface Scripts {
   /** Returns a promise called on the client, the pipeline when queued on one. */
   vigilReadTraffic(...keysThenArgs: (string | number)[]): Promise<unknown> & ChainableCommander;
   vigilLoadUser(userKey: string, mfaKey: string): Promise<[string[], string | null]>;
-  vigilSave(key: string, ttlSec: number, clientId: string, data: string, committed: '1' | ''): Promise<number>;
+  vigilSave(key: string, ttlSec: number, clientId: string, data: string): Promise<number>;
   vigilClaim(key: string, clientId: string): Promise<string | number>;
   vigilUnclaim(key: string): Promise<number>;
   vigilClearPart(key: string, part: HistoryPart): Promise<number>;
@@ -130,21 +137,29 @@ export class HistoryStore {
   }
 
   /**
-   * Save an assessment record, and commit its login to history when `commit` is set: one round
-   * trip (auto-pipelined, see {@link load}) of one script per key, the record's and the user's.
+   * Store an assessment that may be committed later (`/complete`, or the MFA step) for
+   * {@link ASSESSMENT_TTL_SEC}. One committed at once is not stored: its id is its receipt
+   * (src/service/assessment-id.ts).
    */
-  async saveAssessment(record: AssessmentRecord, commit: boolean): Promise<void> {
-    const key = this.keys.assessment(record.id);
-    // A record committed at once is kept without its JSON (see SAVE_ASSESSMENT).
-    const data = commit ? '' : JSON.stringify(record);
-    const writes: Promise<unknown>[] = [this.redis.vigilSave(key, ASSESSMENT_TTL_SEC, record.clientId, data, commit ? '1' : '')];
-    if (commit) writes.push(this.redis.vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry)));
-    // A success ends brute-force suspicion for this account from this IP (see queueCommit).
-    if (commit && record.ip) writes.push(this.redis.hdel(this.keys.ipAccountFailures(record.ip), this.account(record.userId)));
-    await this.timed('save', () => Promise.all(writes));
+  async savePending(record: AssessmentRecord): Promise<void> {
+    await this.timed('save', () => this.redis.vigilSave(this.keys.assessment(record.id), ASSESSMENT_TTL_SEC, record.clientId, JSON.stringify(record)));
   }
 
-  /** Commit an assessed login to its user's history (atomic merge, trim and cap). */
+  /**
+   * Commit a login just assessed, with what its load saw: the snapshot tells whether the
+   * commit must trim (see COMMIT_LOGIN), and the account's failures from the IP whether there
+   * are any to clear. One round trip (auto-pipelined, see {@link load}); usually one command.
+   */
+  async commitAssessed(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>, seen: LoadedForCommit): Promise<void> {
+    const writes: Promise<unknown>[] = [
+      this.redis.vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry, mayNeedTrim(seen.history, record.entry, this.limits))),
+    ];
+    // A success ends brute-force suspicion for this account from this IP (see queueCommit).
+    if (record.ip && seen.accountFailures > 0) writes.push(this.redis.hdel(this.keys.ipAccountFailures(record.ip), this.account(record.userId)));
+    await this.timed('commit', () => Promise.all(writes));
+  }
+
+  /** Commit a login to its user's history (atomic merge, trim and cap), with nothing loaded before it. */
   async commit(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>): Promise<void> {
     await this.timed('commit', () => execPipeline(this.queueCommit(this.redis.pipeline(), record)));
   }
@@ -155,7 +170,7 @@ export class HistoryStore {
    * leaves the IP's own counters alone, so it cannot whitewash an IP attacking other accounts.
    */
   private queueCommit(pipe: ChainableCommander, record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>): ChainableCommander {
-    (pipe as unknown as Scripts).vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry));
+    (pipe as unknown as Scripts).vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry, true));
     if (record.ip) pipe.hdel(this.keys.ipAccountFailures(record.ip), this.account(record.userId));
     return pipe;
   }
@@ -248,7 +263,7 @@ export class HistoryStore {
     return accountHash(this.limits.accountSecret, userId);
   }
 
-  private commitArgs(e: HistoryEntry): (string | number)[] {
+  private commitArgs(e: HistoryEntry, trim: boolean): (string | number)[] {
     const loc = e.location;
     return [
       Math.floor(e.atMs / SEC),
@@ -259,6 +274,7 @@ export class HistoryStore {
       e.deviceHash ?? '',
       e.uaFamily ?? '',
       loc ? encodeLocation(loc) : '',
+      trim ? '1' : '',
     ];
   }
 
@@ -266,6 +282,25 @@ export class HistoryStore {
     return timed(this.observe, op, fn);
   }
 
+}
+
+/**
+ * Whether committing `entry` over the loaded `history` may leave an entry past the trust
+ * window or a kind over its cap, so COMMIT_LOGIN must trim. Same arithmetic as the script's
+ * (seconds there, ms here): the window ends at the later of the last login and this one.
+ */
+export function mayNeedTrim(
+  history: HistorySnapshot,
+  entry: HistoryEntry,
+  limits: Pick<HistoryLimits, 'deviceTrustDays' | 'maxDevices' | 'maxUserAgents'>,
+): boolean {
+  const cutoffMs = Math.max(history.lastLoginMs ?? 0, entry.atMs) - limits.deviceTrustDays * 86_400 * SEC;
+  const over = (seen: ReadonlyMap<string, number>, key: string | null, max: number) => {
+    if (seen.size + (key !== null && !seen.has(key) ? 1 : 0) > max) return true;
+    for (const at of seen.values()) if (at < cutoffMs) return true;
+    return false;
+  };
+  return over(history.devices, entry.deviceHash, limits.maxDevices) || over(history.userAgents, entry.uaFamily, limits.maxUserAgents);
 }
 
 /** Run a pipeline; the first command error rejects, so callers and metrics see one failure. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { runAssessors, type AssessorRun } from '../assessors/run-assessors.js';
 import type { Assessment, AssessorName, Confidence } from '../assessors/types.js';
 import type { IpSource } from '../context/ip.js';
@@ -12,6 +11,7 @@ import { combine } from '../scoring/combiner.js';
 import { decide, type Decision } from '../scoring/policy.js';
 import type { Caller } from './caller.js';
 import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
+import { committedAssessmentId, storedAssessmentId } from './assessment-id.js';
 import { withDeadline } from './deadline.js';
 import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './login-timestamp.js';
@@ -102,8 +102,8 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
     email: deps.mfa.mailer ? (req.email ?? null) : null,
   });
 
-  const id = randomUUID();
   const commit = decision.action === 'allow' && req.commit !== false;
+  let id = storedAssessmentId();
   let committed = false;
   // Without history Redis is away: nothing to save into, and the answer says so.
   if (history !== null) {
@@ -117,11 +117,18 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
       ip: login.ip,
       createdAtMs: startedMs,
     };
+    const budgetMs = Math.max(deadlineAt - deps.now(), 10);
     try {
-      await withDeadline(deps.store.saveAssessment(record, commit), Math.max(deadlineAt - deps.now(), 10));
-      committed = commit;
+      if (commit) {
+        await withDeadline(deps.store.commitAssessed(record, { history, accountFailures: loaded?.traffic?.accountFailures ?? 0 }), budgetMs);
+        // Nothing is stored for it: the id itself tells `/complete` it was committed.
+        id = committedAssessmentId(config.deviceSecret, caller.client.id, startedMs);
+        committed = true;
+      } else {
+        await withDeadline(deps.store.savePending(record), budgetMs);
+      }
     } catch (err) {
-      caller.log.warn({ err: (err as Error).message, assessment: id }, 'could not save assessment');
+      caller.log.warn({ err: (err as Error).message, assessment: id }, commit ? 'could not commit assessment' : 'could not save assessment');
     }
     if (commit) deps.metrics.commits.inc({ via: 'assess', result: committed ? 'ok' : 'error' });
     if (decision.action === 'challenge' && decision.mfa) {

@@ -1,17 +1,20 @@
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
+import { classifyAssessmentId } from './assessment-id.js';
 
 /**
  * Commit an allowed assessment made with `commit: false`, once. Records of another client are
  * reported as not found, so ids cannot be probed across clients.
  */
 export async function completeAssessment(deps: Deps, id: string, clientId: string): Promise<{ assessment_id: string; committed: true }> {
+  const kind = classifyAssessmentId(deps.config.deviceSecret, id, clientId, deps.now());
+  if (kind === 'unknown') throw notFound(id);
+  if (kind === 'committed') throw alreadyCompleted(id);
   const claim = await deps.store.claimAssessment(id, clientId).catch((err: unknown) => {
     throw new VigilError('store_unavailable', 'could not reach the history store; retry', { cause: err });
   });
   if (!claim.ok) {
-    if (claim.reason === 'missing') throw new VigilError('not_found', `assessment ${id} does not exist or expired (records live 10 minutes)`);
-    throw new VigilError('already_completed', `assessment ${id} was already committed`);
+    throw claim.reason === 'missing' ? notFound(id) : alreadyCompleted(id);
   }
   const { record } = claim;
   if (record.action !== 'allow') {
@@ -28,3 +31,6 @@ export async function completeAssessment(deps: Deps, id: string, clientId: strin
   deps.metrics.commits.inc({ via: 'complete', result: 'ok' });
   return { assessment_id: id, committed: true };
 }
+
+const notFound = (id: string) => new VigilError('not_found', `assessment ${id} does not exist or expired (records live 10 minutes)`);
+const alreadyCompleted = (id: string) => new VigilError('already_completed', `assessment ${id} was already committed`);

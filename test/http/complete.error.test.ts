@@ -40,6 +40,22 @@ describe('POST /v1/assessments/{id}/complete errors', () => {
     expectError(await complete(a.assessment_id), 409, 'already_completed', a.assessment_id);
   });
 
+  it('answers 404 not_found for an assessment committed at once more than 10 minutes ago, as for an expired record', async () => {
+    let nowMs = Date.UTC(2026, 10, 22, 12);
+    const clocked = await makeTestApp({ redisUrl: redis.url, now: () => nowMs });
+    try {
+      const res = await post(clocked.app, '/v1/assess', KEYS.web, { user_id: 'c-err-3', ip: IP.us });
+      const { assessment_id: id, committed } = res.json() as { assessment_id: string; committed: boolean };
+      expect(committed).toBe(true);
+      nowMs += 10 * 60_000;
+      expectError(await post(clocked.app, `/v1/assessments/${id}/complete`, KEYS.web), 409, 'already_completed');
+      nowMs += 1;
+      expectError(await post(clocked.app, `/v1/assessments/${id}/complete`, KEYS.web), 404, 'not_found', id);
+    } finally {
+      await clocked.close();
+    }
+  });
+
   it('answers 404 not_found for an unknown uuid', async () => {
     const id = randomUUID();
     expectError(await complete(id), 404, 'not_found', id);

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/history/keys.js';
 import type { HistoryEntry } from '../../src/history/snapshot.js';
-import { HistoryStore, type AssessmentRecord } from '../../src/history/store.js';
+import { HistoryStore, mayNeedTrim, type AssessmentRecord } from '../../src/history/store.js';
 import { MAX_ACCOUNTS_PER_IP } from '../../src/history/traffic.js';
 import { accountHash } from '../../src/context/account-hash.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -195,7 +195,7 @@ describe('HistoryStore on a real Redis', () => {
     expect(await redis.hkeys(keys.ipAccountFailures('203.0.113.7'))).toEqual([accountHash(limits.accountSecret, 'victim')]);
   });
 
-  it('saves an assessment with a 10-minute TTL and lets it be claimed exactly once', async () => {
+  it('saves a pending assessment with a 10-minute TTL and lets it be claimed exactly once', async () => {
     const record: AssessmentRecord = {
       id: 'a1',
       userId: 'u1',
@@ -206,7 +206,7 @@ describe('HistoryStore on a real Redis', () => {
       ip: null,
       createdAtMs: T0,
     };
-    await store.saveAssessment(record, false);
+    await store.savePending(record);
     const ttl = await redis.ttl(keys.assessment('a1'));
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(600);
@@ -220,40 +220,38 @@ describe('HistoryStore on a real Redis', () => {
     expect(await store.claimAssessment('missing', 'web')).toEqual({ ok: false, reason: 'missing' });
   });
 
-  it('commits in the same round trip as saving when asked to', async () => {
-    const record: AssessmentRecord = {
-      id: 'a2',
-      userId: 'u2',
-      application: 'default',
-      clientId: 'web',
-      action: 'allow',
-      entry: entry({ deviceHash: 'dz' }),
-      ip: '198.51.100.20',
-      createdAtMs: T0,
-    };
-    await store.recordFailure('198.51.100.20', 'u2', T0);
-    await store.saveAssessment(record, true);
-    const { history, traffic: counts } = await store.load('u2', '198.51.100.20', T0);
+  it('commits an assessed login and clears the account\'s failures from its IP when the load saw some', async () => {
+    const ip = '198.51.100.20';
+    await store.recordFailure(ip, 'u2', T0);
+    await store.recordFailure(ip, 'other', T0);
+    const loaded = await store.load('u2', ip, T0);
+    expect(loaded.traffic?.accountFailures).toBe(1);
+    await store.commitAssessed({ userId: 'u2', entry: entry({ deviceHash: 'dz' }), ip }, { history: loaded.history, accountFailures: 1 });
+    const { history, traffic: counts } = await store.load('u2', ip, T0);
     expect(history.devices.has('dz')).toBe(true);
-    expect(counts?.accountFailures).toBe(0);
-    expect(await store.claimAssessment('a2', 'web')).toEqual({ ok: false, reason: 'already_committed' });
-    expect(await store.claimAssessment('a2', 'ropg')).toEqual({ ok: false, reason: 'missing' });
+    expect(counts).toEqual({ failedLogins: 2, distinctAccounts: 2, accountFailures: 0 });
+    expect((await store.load('other', ip, T0)).traffic?.accountFailures).toBe(1);
+    // No record is stored for an assessment committed at once (its id is its receipt).
+    expect(await redis.keys(`${keys.assessment('*')}`)).toEqual([]);
   });
 
-  it('keeps a record committed at once without its JSON: client and mark only', async () => {
-    const record: AssessmentRecord = {
-      id: 'a3',
-      ip: null,
-      userId: 'u3',
-      application: 'default',
-      clientId: 'web',
-      action: 'allow',
-      entry: entry(),
-      createdAtMs: T0,
-    };
-    await store.saveAssessment(record, true);
-    expect(await redis.hgetall(keys.assessment('a3'))).toEqual({ client: 'web', committed: '1' });
-    expect(await redis.ttl(keys.assessment('a3'))).toBeGreaterThan(590);
+  it('trims at an assessed commit when the loaded snapshot shows an entry past the trust window', async () => {
+    await store.commit({ userId: 'u3', entry: entry({ deviceHash: 'old', atMs: T0 - 40 * DAY }), ip: null });
+    const { history } = await store.load('u3', null, T0);
+    expect(mayNeedTrim(history, entry({ deviceHash: 'new' }), limits)).toBe(true);
+    await store.commitAssessed({ userId: 'u3', entry: entry({ deviceHash: 'new' }), ip: null }, { history, accountFailures: 0 });
+    expect([...(await store.load('u3', null, T0)).history.devices.keys()]).toEqual(['new']);
+  });
+
+  it('bounds a user\'s hash by its field count even when a stale snapshot said no trim was needed', async () => {
+    const empty = (await store.load('u4', null, T0)).history;
+    // 5 devices and 3 user agents allowed: 3 + 5 + 3 fields at most before a trim is forced.
+    for (let i = 0; i < 12; i++) {
+      await store.commitAssessed({ userId: 'u4', entry: entry({ deviceHash: `d${i}`, atMs: T0 + i * 1000 }), ip: null }, { history: empty, accountFailures: 0 });
+    }
+    expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
+    const { history } = await store.load('u4', null, T0);
+    expect([...history.devices.keys()]).toContain('d11');
   });
 
   it('still claims a record saved before records carried their client', async () => {

@@ -1,0 +1,64 @@
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { ASSESSMENT_TTL_SEC } from '../history/store.js';
+
+/**
+ * Assessment ids. An assessment that may still be committed later (`commit: false`, a
+ * challenge, a deny) is stored for 10 minutes under a random v4 UUID. One committed at once —
+ * most of them — is not stored at all: its id is a v8 UUID (RFC 9562 §5.8) that proves itself.
+ * `/complete` needs to tell its client "already committed" (409) and everyone else "not found"
+ * (404) for 10 minutes; the id carries exactly that:
+ *
+ * - bytes 0–5: creation time, Unix ms (as in v7, so ids sort by time);
+ * - byte 6 high nibble: version 8; byte 8 top bits: variant `10`; 34 more bits random;
+ * - bytes 11–15: 40 bits of SHA-256 over the secret, a domain tag, the client id and bytes 0–10.
+ *
+ * Another client's id, or a made-up one, fails the check and reads as not found, as a stored
+ * record of another client does. This saves a Redis write and ~160 bytes of Redis memory per
+ * committed assessment for its 10 minutes. 40 bits are ample: a forged id buys only a 409.
+ */
+
+/** How long an assessment can be completed, stored or not. */
+export const ASSESSMENT_TTL_MS = ASSESSMENT_TTL_SEC * 1000;
+/** Clock difference between instances tolerated for ids dated in the future. */
+const SKEW_MS = 60_000;
+const MAC_BYTES = 5;
+const BODY_BYTES = 16 - MAC_BYTES;
+
+/** A fresh id for an assessment whose record is stored. */
+export function storedAssessmentId(): string {
+  return randomUUID();
+}
+
+/** The id of an assessment committed at once by `clientId` at `nowMs`: a receipt, nothing stored. */
+export function committedAssessmentId(secret: string, clientId: string, nowMs: number): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(nowMs, 0, 6);
+  b[6] = 0x80 | (b[6]! & 0x0f);
+  b[8] = 0x80 | (b[8]! & 0x3f);
+  mac(secret, clientId, b).copy(b, BODY_BYTES);
+  return formatUuid(b);
+}
+
+/**
+ * What an id presented by `clientId` at `nowMs` stands for: `stored` (look it up), `committed`
+ * (a valid receipt of this client, within its 10 minutes), or `unknown` (answer not found).
+ */
+export function classifyAssessmentId(secret: string, id: string, clientId: string, nowMs: number): 'stored' | 'committed' | 'unknown' {
+  const b = Buffer.from(id.replaceAll('-', ''), 'hex');
+  if (b.length !== 16) return 'unknown';
+  if (b[6]! >> 4 !== 8) return 'stored';
+  const at = b.readUIntBE(0, 6);
+  if (at > nowMs + SKEW_MS || nowMs - at > ASSESSMENT_TTL_MS) return 'unknown';
+  return timingSafeEqual(mac(secret, clientId, b), b.subarray(BODY_BYTES)) ? 'committed' : 'unknown';
+}
+
+function mac(secret: string, clientId: string, id: Buffer): Buffer {
+  // A keyed prefix over fixed-length data, as in accountHash: one one-shot hash per id.
+  const body = id.toString('hex', 0, BODY_BYTES);
+  return hash('sha256', `${secret}\u0000vigil-assessment-id\u0000${clientId}\u0000${body}`, 'buffer').subarray(0, MAC_BYTES);
+}
+
+function formatUuid(b: Buffer): string {
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
