@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
@@ -238,5 +238,52 @@ describe('createEmailDelivery', () => {
     const d = delivery();
     await Promise.all([d.close(), d.close()]);
     await d.close();
+  });
+
+  // BullMQ 5 rejected a connection's setup with the refused connect once the client ended, after
+  // its close() had dropped the listener: unhandled ECONNREFUSED in the Redis outage test.
+  it('closed before Redis ever answered, leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    // A port that first refuses, then accepts and never answers: both connections have seen
+    // ECONNREFUSED and sit mid-handshake when the delivery closes.
+    const server = createServer();
+    const sockets: Socket[] = [];
+    let twoConnected!: () => void;
+    const connected = new Promise<void>((resolve) => (twoConnected = resolve));
+    server.on('connection', (s) => {
+      s.resume(); // read and drop what the client sends, so its end is seen
+      if (sockets.push(s) === 2) twoConnected();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    try {
+      const refused = new Set<string>();
+      let bothRefused!: () => void;
+      const seen = new Promise<void>((resolve) => (bothRefused = resolve));
+      const logger = {
+        ...silent,
+        warn: (obj: object) => {
+          const role = (obj as { role?: string }).role;
+          if (role && refused.add(role).size === 2) bothRefused();
+        },
+      };
+      const d = createEmailDelivery({ connection: `redis://127.0.0.1:${port}`, transport: 'log', from: 'x@vigil.test', logger });
+      await seen;
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      await connected;
+      const ended = sockets.map((s) => new Promise((resolve) => s.once('close', resolve)));
+      await d.close();
+      await Promise.all(ended);
+      // The clients end as they see the server's end; a rejection would follow within a moment.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
   });
 });

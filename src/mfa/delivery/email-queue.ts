@@ -111,17 +111,32 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
   const queueRedis = connect(opts.connection, { maxRetriesPerRequest: 1 }, logger, 'queue');
   const workerRedis = connect(opts.connection, { maxRetriesPerRequest: null }, logger, 'worker');
 
-  const queue = new Queue<EmailMessage>(EMAIL_QUEUE, {
-    connection: queueRedis,
-    prefix,
-    defaultJobOptions: {
-      attempts: opts.attempts ?? 5,
-      backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 },
-      removeOnComplete: true,
-      removeOnFail: KEEP_FAILED,
-    },
+  // BullMQ 5 sets each connection up in the background (wait for `ready`, read the version).
+  // When the client ends first, as on a close while Redis never answered, that setup rejects
+  // with the last connect error, which BullMQ re-emits as `error` after its close() removed
+  // every listener: an unhandled ECONNREFUSED. So the queue and the worker (with the blocking
+  // connection it duplicates) are made once their connection has answered; a delivery closed
+  // before that leaves BullMQ nothing half set up.
+  let closed = false;
+  let queue: Queue<EmailMessage> | null = null;
+  let worker: Worker<EmailMessage> | null = null;
+  const queueMade = new Promise<Queue<EmailMessage>>((resolve) => {
+    queueRedis.once('ready', () => {
+      if (closed) return;
+      queue = new Queue<EmailMessage>(EMAIL_QUEUE, {
+        connection: queueRedis,
+        prefix,
+        defaultJobOptions: {
+          attempts: opts.attempts ?? 5,
+          backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 },
+          removeOnComplete: true,
+          removeOnFail: KEEP_FAILED,
+        },
+      });
+      queue.on('error', (err) => logger.warn({ err: err.message }, 'email queue error'));
+      resolve(queue);
+    });
   });
-  queue.on('error', (err) => logger.warn({ err: err.message }, 'email queue error'));
 
   const send = async (job: Job<EmailMessage>): Promise<void> => {
     const { to, subject, text, html } = job.data;
@@ -137,42 +152,49 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
     }
   };
 
-  const worker = new Worker<EmailMessage>(EMAIL_QUEUE, send, { connection: workerRedis, prefix, concurrency: opts.concurrency ?? 4 });
-  worker.on('error', (err) => logger.warn({ err: err.message }, 'email worker error'));
-  worker.on('completed', () => hooks.sent?.());
-  worker.on('failed', (job, err) => {
-    // BullMQ emits `failed` for every failed attempt; `finishedOn` is set only on the last.
-    const final = !job || typeof job.finishedOn === 'number';
-    const info = { jobId: job?.id, attempt: job?.attemptsMade, err: err.message };
-    if (final) {
-      logger.error(info, 'email delivery failed');
-      hooks.failed?.();
-    } else {
-      logger.warn(info, 'email delivery failed, will retry');
-      hooks.retried?.();
-    }
+  workerRedis.once('ready', () => {
+    if (closed) return;
+    const w = new Worker<EmailMessage>(EMAIL_QUEUE, send, { connection: workerRedis, prefix, concurrency: opts.concurrency ?? 4 });
+    w.on('error', (err) => logger.warn({ err: err.message }, 'email worker error'));
+    w.on('completed', () => hooks.sent?.());
+    w.on('failed', (job, err) => {
+      // BullMQ emits `failed` for every failed attempt; `finishedOn` is set only on the last.
+      const final = !job || typeof job.finishedOn === 'number';
+      const info = { jobId: job?.id, attempt: job?.attemptsMade, err: err.message };
+      if (final) {
+        logger.error(info, 'email delivery failed');
+        hooks.failed?.();
+      } else {
+        logger.warn(info, 'email delivery failed, will retry');
+        hooks.retried?.();
+      }
+    });
+    worker = w;
   });
 
   let closing: Promise<void> | null = null;
   return {
     async enqueue(msg) {
+      // Until Redis first answers this waits for it, as BullMQ's own connection setup would.
+      const q = await queueMade;
       // Random ids: BullMQ's default counter would tell anyone who sees one how many codes were sent.
-      await queue.add('code', { to: msg.to, subject: msg.subject, text: msg.text, html: msg.html }, { jobId: randomUUID() });
+      await q.add('code', { to: msg.to, subject: msg.subject, text: msg.text, html: msg.html }, { jobId: randomUUID() });
       hooks.queued?.();
     },
     async counts() {
       // BullMQ reads counts with MULTI, and while Redis is away ioredis rejects the queued parts
       // of a MULTI where nobody awaits them (unhandled ECONNREFUSED): ask only when connected.
-      if (queueRedis.status !== 'ready') throw new Error('email queue: Redis is not connected');
+      if (queueRedis.status !== 'ready' || !queue) throw new Error('email queue: Redis is not connected');
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
       return { waiting: c['waiting'] ?? 0, active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
     },
     close() {
       closing ??= (async () => {
+        closed = true;
         // With Redis away, BullMQ's close waits for it for ever; shutdown must not.
         const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, CLOSE_TIMEOUT_MS).unref())]);
-        await bounded(worker.close());
-        await bounded(queue.close());
+        if (worker) await bounded(worker.close());
+        if (queue) await bounded(queue.close());
         // BullMQ leaves connections it was handed open; they are ours to end.
         queueRedis.disconnect();
         workerRedis.disconnect();
