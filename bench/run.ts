@@ -19,6 +19,7 @@ import { openGeoLocator } from '../src/geo/geo-locator.js';
 import { hashApiKey } from '../src/http/auth.js';
 import { IpIntel } from '../src/intel/intel.js';
 import { runLoad, type LoadResult } from './support/load.js';
+import { runPaced } from './support/paced.js';
 import { DEFAULT_MIX, denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
 import { cpuSeconds, loadAverage, nodeArgs, processTree, rssBytes, startNode, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
@@ -41,13 +42,17 @@ const HELP = `npm run bench -- [flags]
   --growth-rounds N      rounds over the growth points; the curves show medians (default 3)
   --growth-connections N connections for growth points (default 10)
   --no-growth            skip the growth curves
-  --compare DIRS         also measure other Vigil builds (comma-separated trees with a built dist/src/main.js), same rounds
+  --compare DIRS         also measure other Vigil builds (comma-separated trees with a built dist/src/main.js,
+                         each optionally DIR#--node-flags to run it with), same rounds
   --profile              write a V8 CPU profile of the one-process Vigil (--cpu-prof) into the output folder
   --out DIR              where the JSON (and profiles) go (default bench/results)
   --seed N               population seed (default 42)
   --ua-file PATH         user-agent strings, one a line (default: ../shared/data/ua/uap-core-user-agents.txt when present, else built in)
   --smoke                a few seconds on a small population: checks the bench runs, not speed
 `;
+
+/** Paced loads, as shares of the one-process throughput measured in the rounds. */
+const PACED_SHARES = [0.25, 0.5, 0.75];
 
 const { values: flags } = parseArgs({
   options: {
@@ -100,7 +105,11 @@ const opt = {
   growthConnections: smoke ? 4 : num('growth-connections', 1),
   growth: !flags['no-growth'],
   profile: flags.profile,
-  compare: String(flags.compare).split(',').filter(Boolean).map((d) => resolve(d)),
+  // `DIR` or `DIR#--node-flag --other`: a build, and the node flags to run it with instead of npm start's.
+  compare: String(flags.compare).split(',').filter(Boolean).map((spec) => {
+    const [dir = '.', nodeFlags] = spec.split('#');
+    return { dir: resolve(dir), nodeFlags: nodeFlags === undefined ? VIGIL_NODE_FLAGS : nodeFlags.split(' ').filter(Boolean) };
+  }),
   out: resolve(flags.out),
   seed: num('seed', 0),
 };
@@ -225,7 +234,8 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
   const r0 = await readRedis(redis.client);
   const c0 = cpuSeconds(pids);
   const g0 = process.cpuUsage();
-  const load = await runLoad({ url: server.url, path: server.path, headers: server.headers, bodies, durationSec, connections, ...(rate ? { rate } : {}) });
+  const o = { url: server.url, path: server.path, headers: server.headers, bodies, durationSec, connections };
+  const load = rate ? await runPaced({ ...o, rate }) : await runLoad(o);
   const g1 = process.cpuUsage(g0);
   const c1 = cpuSeconds(pids);
   const r1 = await readRedis(redis.client);
@@ -361,8 +371,9 @@ async function main(): Promise<void> {
       cleanups.push(() => cluster!.stop());
       targets.push(cluster);
     }
-    for (const dir of opt.compare) {
-      const other = await startVigil(`vigil@${basename(dir)}`, redis, denyPath, 1, false, [...VIGIL_NODE_FLAGS, join(dir, 'dist/src/main.js')]);
+    for (const { dir, nodeFlags } of opt.compare) {
+      const name = `vigil@${basename(dir)}${nodeFlags === VIGIL_NODE_FLAGS ? '' : ` ${nodeFlags.join(' ')}`}`;
+      const other = await startVigil(name, redis, denyPath, 1, false, [...nodeFlags, join(dir, 'dist/src/main.js')]);
       cleanups.push(() => other.stop());
       targets.push(other);
     }
@@ -382,22 +393,35 @@ async function main(): Promise<void> {
     }
     const bareRps = runs.get(bare.name)!.map((m) => m.load.rps);
     // Latency below saturation: closed-loop latency at N connections is N / throughput by
-    // Little's law, so p99 is also measured at an offered half of the measured throughput.
-    const halfRate = Math.max(1, Math.round(median(runs.get(vigil.name)!.map((m) => m.load.rps)) / 2));
-    const atHalf = await measure(vigil, redis, bodies, opt.durationSec, opt.connections, halfRate);
+    // Little's law, so p99 is also measured under a steady, paced load at fractions of the
+    // measured throughput (open loop, over the same number of connections).
+    const vigilRps = median(runs.get(vigil.name)!.map((m) => m.load.rps));
+    const paced: { server: string; share: number; rate: number; m: Measurement }[] = [];
+    for (const share of PACED_SHARES) {
+      const rate = Math.max(1, Math.round(vigilRps * share));
+      for (const s of targets) {
+        if (s !== bare) paced.push({ server: s.name, share, rate, m: await measure(s, redis, bodies, opt.durationSec, opt.connections, rate) });
+      }
+    }
     const counters = await scrape(vigil);
 
     // What the load left in Redis: assessment records (10-minute TTL) beside the users.
     const recordKeys = await scanKeys(redis.client, `${config.redis.keyPrefix}{a:*`, 500);
     const perRecord = await meanMemoryUsage(redis.client, recordKeys);
     const perUserAfter = await meanMemoryUsage(redis.client, sample);
-    const vigilRps = median(runs.get(vigil.name)!.map((m) => m.load.rps));
 
     log('');
     log(`POST /v1/assess, ${opt.connections} connections, medians of ${opt.rounds} × ${opt.durationSec} s (ratio: per round, to the bare route of that round)`);
     log(table(HEAD, targets.map((s) => row(s.name, runs.get(s.name)!, bareRps))));
-    log(`vigil at an offered ${fmt.int(halfRate)} req/s (half its throughput), ${opt.connections} connections: ` +
-      `p50 ${atHalf.load.latencyMs.p50} ms, p99 ${atHalf.load.latencyMs.p99} ms, p99.9 ${atHalf.load.latencyMs.p99_9} ms, ${fmt.int(atHalf.serverCpuUs)} server CPU µs/req`);
+    log('');
+    log(`Under a paced (open-loop) load at shares of one process's throughput, ${opt.connections} connections, ${opt.durationSec} s each; latency from when each request was due`);
+    log(table(
+      ['server', 'offered', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'server CPU µs/req', 'errors'],
+      paced.map(({ server, share, rate, m }) => [
+        server, `${Math.round(share * 100)}%`, fmt.int(rate), String(m.load.latencyMs.p50), String(m.load.latencyMs.p99), String(m.load.latencyMs.p99_9),
+        fmt.int(m.serverCpuUs), String(m.load.non2xx + m.load.errors + m.load.timeouts),
+      ]),
+    ));
     log('');
     const total = Object.values(counters.action ?? {}).reduce((a, b) => a + b, 0);
     const share = (o: Record<string, number> | undefined) =>
@@ -405,8 +429,11 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${((100 * v) / Math.max(total, 1)).toFixed(1)}%`)
         .join(', ');
     log(`answers (one process): ${share(counters.action)}; confidence ${share(counters.confidence)}; commits ${JSON.stringify(counters.commits ?? {})}; history unavailable ${JSON.stringify(counters.history_unavailable ?? {})}`);
+    // Only assessments not committed at once store a record (src/service/assessment-id.ts).
+    const storedShare = total > 0 ? 1 - (counters.commits?.ok ?? 0) / total : 0;
     log(`Redis memory: ${fmt.int(perUser.mean)} B per seeded user, ${fmt.int(perUserAfter.mean)} B after the load (MEMORY USAGE over ${perUser.n} users); ` +
-      `${fmt.int(perRecord.mean)} B per assessment record (kept 10 min: at ${fmt.int(vigilRps)} assessments/s that is ${fmt.mb(vigilRps * 600 * perRecord.mean)} live)`);
+      `${fmt.int(perRecord.mean)} B per stored assessment record, stored for ${(100 * storedShare).toFixed(1)}% of assessments ` +
+      `(kept 10 min: at ${fmt.int(vigilRps)} assessments/s that is ${fmt.mb(vigilRps * storedShare * 600 * perRecord.mean)} live)`);
     result.main = {
       runs: Object.fromEntries(runs),
       medians: Object.fromEntries(
@@ -427,9 +454,9 @@ async function main(): Promise<void> {
           }];
         }),
       ),
-      atHalfThroughput: { rate: halfRate, ...atHalf },
+      paced: paced.map(({ server, share, rate, m }) => ({ ...m, server, share, rate })),
       counters,
-      memory: { bytesPerUserSeeded: perUser.mean, bytesPerUserAfterLoad: perUserAfter.mean, usedMemoryPerUserSeeded: (mem1.usedMemory - mem0.usedMemory) / users.length, sampledUsers: perUser.n, bytesPerAssessmentRecord: perRecord.mean, assessmentRecordTtlSec: 600 },
+      memory: { bytesPerUserSeeded: perUser.mean, bytesPerUserAfterLoad: perUserAfter.mean, usedMemoryPerUserSeeded: (mem1.usedMemory - mem0.usedMemory) / users.length, sampledUsers: perUser.n, bytesPerAssessmentRecord: perRecord.mean, storedRecordShare: storedShare, assessmentRecordTtlSec: 600 },
       boot: { vigilMs: vigil.bootMs, clusterMs: cluster?.bootMs ?? null },
     };
     if (cluster) {
