@@ -48,6 +48,14 @@ describe('bench --smoke', () => {
     expect(json.main.medians['vigil ×2'].rps).toBeGreaterThan(0);
     expect(json.main.memory.bytesPerUserSeeded).toBeGreaterThan(50);
     expect(json.main.memory.bytesPerAssessmentRecord).toBeGreaterThan(50);
+    // Paced loads: every Vigil target at each share, every request answered and timed.
+    const paced = json.main.paced as { server: string; share: number; rate: number; load: { requests: number; non2xx: number; errors: number; timeouts: number; latencyMs: { p50: number; p99: number } } }[];
+    expect(paced.map((p) => `${p.server} ${p.share}`)).toEqual(['vigil 0.25', 'vigil ×2 0.25', 'vigil 0.5', 'vigil ×2 0.5', 'vigil 0.75', 'vigil ×2 0.75']);
+    for (const p of paced) {
+      expect(p.load.requests).toBeGreaterThan(0);
+      expect(p.load.non2xx + p.load.errors + p.load.timeouts).toBe(0);
+      expect(p.load.latencyMs.p99).toBeGreaterThanOrEqual(p.load.latencyMs.p50);
+    }
     // Every answer was a 200: a body the service refuses would show here first.
     for (const runs of Object.values(json.main.runs) as { load: { non2xx: number; errors: number } }[][]) {
       for (const r of runs) expect(r.load.non2xx + r.load.errors).toBe(0);
