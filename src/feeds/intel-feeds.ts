@@ -73,6 +73,7 @@ export function createIntelFeeds(o: {
     queue?.start().then(
       () => logger.debug('IP list refresh scheduled'),
       (err: unknown) => {
+        if (closed) return; // closed before Redis answered: nothing left to schedule
         logger.warn({ err: (err as Error).message }, 'cannot schedule IP list refreshes yet; retrying');
         retry = setTimeout(schedule, config.intel.syncIntervalMs);
         retry.unref();

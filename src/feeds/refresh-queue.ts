@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ListSourceConfig } from '../config.js';
+import { onFirstReady, type OnFirstReady } from '../on-first-ready.js';
 import type { RefreshResult } from './refresh-source.js';
 
 const QUEUE = 'intel-refresh';
@@ -42,16 +43,19 @@ export function createRefreshQueue(o: {
     return redis;
   };
   const queueConnection = connect();
-  const queue = new Queue(QUEUE, { connection: queueConnection, prefix });
-  let worker: Worker | null = null;
+  // Made once its connection has answered (see onFirstReady), as is the worker.
+  const queue = onFirstReady(queueConnection, () => new Queue(QUEUE, { connection: queueConnection, prefix }));
+  let worker: OnFirstReady<Worker> | null = null;
   let workerConnection: Redis | null = null;
   let closed: Promise<void> | null = null;
 
   return {
     async start() {
+      // Until Redis first answers this waits for it, as BullMQ's own connection setup would.
+      const q = await queue.made;
       const wanted = new Set(o.sources.map((s) => SCHEDULER + s.name));
       for (const s of o.sources) {
-        await queue.upsertJobScheduler(
+        await q.upsertJobScheduler(
           SCHEDULER + s.name,
           { every: s.refreshMinutes * 60_000 },
           {
@@ -61,22 +65,25 @@ export function createRefreshQueue(o: {
           },
         );
       }
-      for (const scheduler of await queue.getJobSchedulers()) {
-        if (!wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
+      for (const scheduler of await q.getJobSchedulers()) {
+        if (!wanted.has(scheduler.key)) await q.removeJobScheduler(scheduler.key);
       }
       if (o.runWorker && worker === null) {
-        workerConnection = connect();
-        worker = new Worker<{ source: string }>(
-          QUEUE,
-          async (job) => {
-            // A job of a source no longer configured (its scheduler was just removed) does nothing.
-            const result = await o.refresh(job.data.source);
-            if (result?.outcome === 'failed') throw new Error(result.error);
-            return result;
-          },
-          { connection: workerConnection, prefix, concurrency: 1 },
-        );
-        worker.on('error', (err) => o.logger.warn({ err: err.message }, 'IP list refresh worker error'));
+        const connection = (workerConnection = connect());
+        worker = onFirstReady(connection, () => {
+          const w = new Worker<{ source: string }>(
+            QUEUE,
+            async (job) => {
+              // A job of a source no longer configured (its scheduler was just removed) does nothing.
+              const result = await o.refresh(job.data.source);
+              if (result?.outcome === 'failed') throw new Error(result.error);
+              return result;
+            },
+            { connection, prefix, concurrency: 1 },
+          );
+          w.on('error', (err) => o.logger.warn({ err: err.message }, 'IP list refresh worker error'));
+          return w;
+        });
       }
     },
     close() {

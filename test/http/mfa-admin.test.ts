@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { MfaClient, TEST_DEADLINES, ORIGIN, fakeClock, type AssessInput, type FakeClock } from '../support/mfa.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { describe, expect, it } from 'vitest';
+import { KEYS, bearer, testFileConfig } from '../support/app.js';
+import { ORIGIN, useMfaApp, type AssessInput } from '../support/mfa.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { expectError } from './helpers.js';
 
@@ -21,27 +19,7 @@ const BROWSERS = {
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 describe('/v1/admin/users/{userId}/authenticators and /mfa', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
-
-  beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: { ...TEST_DEADLINES, SMTP_URL: smtp.url },
-      now: clock.now,
-      file: testFileConfig({ applications: { default: {}, strict: { mfaPolicy: 'always' } } }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
-  });
+  const { t, clock, mfa } = useMfaApp({ file: testFileConfig({ applications: { default: {}, strict: { mfaPolicy: 'always' } } }) });
 
   const strictUser = (name: string): AssessInput & { email: string } => ({ user_id: name, email: `${name}@example.com`, application: 'strict' });
   const admin = (method: 'GET' | 'DELETE', path: string, key: string | null = KEYS.admin) =>

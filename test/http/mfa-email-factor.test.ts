@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { MfaClient, TEST_DEADLINES, fakeClock, type AssessInput, type FakeClock } from '../support/mfa.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useMfaApp, type AssessInput } from '../support/mfa.js';
 import { expectError, metricValue } from './helpers.js';
 
 /**
@@ -13,27 +10,7 @@ import { expectError, metricValue } from './helpers.js';
 const FIVE_MINUTES = 5 * 60_000;
 
 describe('MFA email factor', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
-
-  beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: { ...TEST_DEADLINES, SMTP_URL: smtp.url },
-      now: clock.now,
-      file: testFileConfig({ applications: { default: { mfaPolicy: 'always' } } }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
-  });
+  const { t, clock, mfa } = useMfaApp();
 
   const user = (name: string): AssessInput & { email: string } => ({ user_id: name, email: `${name}@example.com` });
   const metric = (name: string, labels: Record<string, string>) => metricValue(t.app, name, labels);

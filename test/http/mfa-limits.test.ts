@@ -1,10 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { MfaClient, TEST_DEADLINES, ORIGIN, fakeClock, statusCounts, type FakeClock } from '../support/mfa.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { testFileConfig } from '../support/app.js';
+import { ORIGIN, statusCounts, useMfaApp } from '../support/mfa.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { expectError, metricValue } from './helpers.js';
 
@@ -19,29 +17,11 @@ import { expectError, metricValue } from './helpers.js';
 const ATTEMPTS = 30;
 
 describe('MFA limits', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
-
-  beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: { ...TEST_DEADLINES, SMTP_URL: smtp.url },
-      now: clock.now,
-      file: testFileConfig({
-        applications: { default: { mfaPolicy: 'always' } },
-        mfa: { limits: { emailsSent: { burst: 3, refillSeconds: 60 }, webauthnFailures: { burst: 4, refillSeconds: 4 } } },
-      }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
+  const { t, clock, mfa } = useMfaApp({
+    file: testFileConfig({
+      applications: { default: { mfaPolicy: 'always' } },
+      mfa: { limits: { emailsSent: { burst: 3, refillSeconds: 60 }, webauthnFailures: { burst: 4, refillSeconds: 4 } } },
+    }),
   });
 
   const verifyOtp = (token: string, otp: string) => mfa.post('/v1/mfa/verify', { mfa_token: token, otp });
@@ -213,32 +193,14 @@ describe('MFA limits', () => {
 });
 
 describe('MFA per-IP limit beside the per-user one', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
+  const { t, clock, mfa } = useMfaApp({
+    file: testFileConfig({
+      applications: { default: { mfaPolicy: 'always' } },
+      mfa: { limits: { ipVerifyFailures: { burst: 5, refillSeconds: 36 } } },
+    }),
+  });
   const SHARED_IP = '198.51.100.20';
   const OTHER_IP = '198.51.100.21';
-
-  beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: { ...TEST_DEADLINES, SMTP_URL: smtp.url },
-      now: clock.now,
-      file: testFileConfig({
-        applications: { default: { mfaPolicy: 'always' } },
-        mfa: { limits: { ipVerifyFailures: { burst: 5, refillSeconds: 36 } } },
-      }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
-  });
 
   const verifyOtp = (token: string, otp: string) => mfa.post('/v1/mfa/verify', { mfa_token: token, otp });
 

@@ -2,10 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../src/mfa/delivery/phone-provider.js';
-import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { MfaClient, TEST_DEADLINES, fakeClock, type AssessInput, type FakeClock } from '../support/mfa.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { KEYS, bearer } from '../support/app.js';
+import { useMfaApp, type AssessInput } from '../support/mfa.js';
 import { dumpRedis, expectError, metricValue } from './helpers.js';
 
 /**
@@ -22,16 +20,11 @@ interface Received {
 }
 
 describe('MFA phone factors with a webhook', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
   let gateway: Server;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
   const received: Received[] = [];
 
+  // Registered first: the gateway is up before the app that calls it, and closed after it.
   beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
     gateway = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -42,25 +35,16 @@ describe('MFA phone factors with a webhook', () => {
       });
     });
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: {
-        ...TEST_DEADLINES,
-        SMTP_URL: smtp.url,
-        VIGIL_PHONE_WEBHOOK_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`,
-        VIGIL_PHONE_WEBHOOK_SECRET: SECRET,
-      },
-      now: clock.now,
-      file: testFileConfig({ applications: { default: { mfaPolicy: 'always' } } }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
   });
   afterAll(async () => {
-    await t?.close();
     gateway?.closeAllConnections();
     await new Promise((resolve) => gateway?.close(resolve));
-    await Promise.all([redis?.stop(), smtp?.close()]);
+  });
+  const { redis, t, mfa } = useMfaApp({
+    env: () => ({
+      VIGIL_PHONE_WEBHOOK_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`,
+      VIGIL_PHONE_WEBHOOK_SECRET: SECRET,
+    }),
   });
 
   const user = (name: string): AssessInput & { email: string } => ({ user_id: name, email: `${name}@example.com` });
@@ -176,20 +160,7 @@ describe('MFA phone factors with a webhook', () => {
 });
 
 describe('MFA phone factors without a webhook', () => {
-  let redis: TestRedis;
-  let t: TestApp;
-  let mfa: MfaClient;
-
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    const clock = fakeClock();
-    t = await makeTestApp({ redisUrl: redis.url, env: TEST_DEADLINES, now: clock.now, file: testFileConfig({ applications: { default: { mfaPolicy: 'always' } } }) });
-    mfa = new MfaClient(t, clock);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await redis?.stop();
-  });
+  const { mfa } = useMfaApp({ smtp: false });
 
   it('does not offer sms or voice: associate answers 400 unsupported_authenticator_type', async () => {
     const token = await mfa.token({ user_id: 'ph-none', email: 'ph-none@example.com' });

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { MfaClient, TEST_DEADLINES, fakeClock, statusCounts, type AssessInput, type FakeClock } from '../support/mfa.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { describe, expect, it } from 'vitest';
+import { KEYS, bearer } from '../support/app.js';
+import { statusCounts, useMfaApp, type AssessInput } from '../support/mfa.js';
 import { expectError, metricValue } from './helpers.js';
 
 /**
@@ -13,27 +11,7 @@ import { expectError, metricValue } from './helpers.js';
 const CODE_FORMAT = /^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/;
 
 describe('MFA recovery codes', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
-
-  beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: { ...TEST_DEADLINES, SMTP_URL: smtp.url },
-      now: clock.now,
-      file: testFileConfig({ applications: { default: { mfaPolicy: 'always' } } }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
-  });
+  const { t, clock, mfa } = useMfaApp();
 
   const user = (name: string): AssessInput & { email: string } => ({ user_id: name, email: `${name}@example.com` });
   const regenerate = (token: string, key: string = KEYS.web) => mfa.post('/v1/mfa/recovery-codes/regenerate', { mfa_token: token }, key);

@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { MfaClient, TEST_DEADLINES, fakeClock, type FakeClock } from '../support/mfa.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { describe, expect, it } from 'vitest';
+import { useMfaApp } from '../support/mfa.js';
 import { expectError } from './helpers.js';
 
 /**
@@ -12,27 +9,7 @@ import { expectError } from './helpers.js';
  * hash with a string, so every command on it gets a WRONGTYPE error reply.
  */
 describe('MFA routes when Redis fails mid-request', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
-
-  beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: { ...TEST_DEADLINES, SMTP_URL: smtp.url },
-      now: clock.now,
-      file: testFileConfig({ applications: { default: { mfaPolicy: 'always' } } }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
-  });
+  const { redis, clock, mfa } = useMfaApp();
 
   // Regression: only some store calls were wrapped, so verify, challenge, associate and the
   // email step answered 500 internal_error (logged as a bug) when Redis failed after the token.

@@ -1,10 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/mfa/crypto/codes.js';
-import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { MfaClient, TEST_DEADLINES, fakeClock, type FakeClock } from '../support/mfa.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { KEYS, bearer } from '../support/app.js';
+import { useMfaApp, type MfaClient } from '../support/mfa.js';
 import { dumpRedis, expectError } from './helpers.js';
 
 /**
@@ -34,27 +32,7 @@ const ROUTES: { name: string; call: (mfa: MfaClient, token: string, key?: string
 ];
 
 describe('mfa_token', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
-
-  beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: { ...TEST_DEADLINES, SMTP_URL: smtp.url },
-      now: clock.now,
-      file: testFileConfig({ applications: { default: { mfaPolicy: 'always' } } }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
-  });
+  const { redis, t, clock, mfa } = useMfaApp();
 
   const verifyOtp = (token: string, otp: string, key?: string) => mfa.post('/v1/mfa/verify', { mfa_token: token, otp }, key);
 

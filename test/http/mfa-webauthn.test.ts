@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { MfaClient, TEST_DEADLINES, ORIGIN, fakeClock, type AssessInput, type FakeClock } from '../support/mfa.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { describe, expect, it } from 'vitest';
+import { testFileConfig } from '../support/app.js';
+import { ORIGIN, useMfaApp, type AssessInput } from '../support/mfa.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { expectError, metricValue } from './helpers.js';
 
@@ -21,30 +19,12 @@ const BROWSERS = {
 } as const;
 
 describe('MFA WebAuthn', () => {
-  let redis: TestRedis;
-  let smtp: SmtpSink;
-  let t: TestApp;
-  let clock: FakeClock;
-  let mfa: MfaClient;
-
-  beforeAll(async () => {
-    [redis, smtp] = await Promise.all([startTestRedis(), startSmtpSink()]);
-    clock = fakeClock();
-    t = await makeTestApp({
-      redisUrl: redis.url,
-      env: { ...TEST_DEADLINES, SMTP_URL: smtp.url },
-      now: clock.now,
-      file: testFileConfig({
-        // `default` challenges on risk; `strict` challenges every login, for the shorter tests.
-        applications: { default: { enrollment: 'required' }, strict: { mfaPolicy: 'always' } },
-        mfa: { webauthn: { rpId: 'localhost', origins: [ORIGIN] } },
-      }),
-    });
-    mfa = new MfaClient(t, clock, smtp);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([redis?.stop(), smtp?.close()]);
+  const { t, clock, mfa } = useMfaApp({
+    file: testFileConfig({
+      // `default` challenges on risk; `strict` challenges every login, for the shorter tests.
+      applications: { default: { enrollment: 'required' }, strict: { mfaPolicy: 'always' } },
+      mfa: { webauthn: { rpId: 'localhost', origins: [ORIGIN] } },
+    }),
   });
 
   const strictUser = (name: string): AssessInput & { email: string } => ({ user_id: name, email: `${name}@example.com`, application: 'strict' });

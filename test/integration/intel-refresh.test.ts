@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -171,6 +172,56 @@ describe('IP list refresh', () => {
     } finally {
       await queue.close();
       await stale.close();
+    }
+  });
+
+  // BullMQ 5 rejected a connection's setup with the last connect error once the client ended,
+  // after its close() had dropped the listener: an unhandled rejection (as in the email queue).
+  it('closed before Redis ever answered, leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    // A port that resets the first connection, then accepts and never answers: the queue's
+    // connection has seen an error and sits mid-handshake when the refresh queue closes.
+    const sockets: Socket[] = [];
+    let wasReset!: () => void;
+    const reset = new Promise<void>((resolve) => (wasReset = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    let resets = 0;
+    const server = createServer((s) => {
+      if (resets++ === 0) {
+        s.resetAndDestroy();
+        wasReset();
+        return;
+      }
+      s.resume(); // read and drop what the client sends, so its end is seen
+      sockets.push(s);
+      held();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const queue = createRefreshQueue({
+        redisUrl: `redis://127.0.0.1:${port}`,
+        keyPrefix: 't:',
+        sources: [source({ url: feed.url('/never.txt') })],
+        runWorker: true,
+        refresh: async () => null,
+        logger: pino({ level: 'silent' }),
+      });
+      await reset;
+      await holding;
+      const ended = sockets.map((s) => new Promise((resolve) => s.once('close', resolve)));
+      await queue.close();
+      await Promise.all(ended);
+      // A rejection would follow the client's end within a moment.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+      for (const s of sockets) s.destroy();
+      server.close();
     }
   });
 });

@@ -1,18 +1,20 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { TOTP_DRIFT_STEPS, codeAtStep, timeStep } from '../../src/mfa/otp/totp.js';
-import { KEYS, bearer, type TestApp } from './app.js';
-import { codeOf, type SmtpSink } from './smtp-sink.js';
+import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from './app.js';
+import { startTestRedis, type TestRedis } from './redis-server.js';
+import { codeOf, startSmtpSink, type SmtpSink } from './smtp-sink.js';
 import type { SoftAuthenticator } from './soft-authenticator.js';
 
 /** The WebAuthn origin the default config accepts (`mfa.webauthn.origins`). */
 export const ORIGIN = 'http://localhost:3000';
 
 /**
- * Shared steps of the MFA HTTP tests (test/http/mfa-*.test.ts): a hand-moved clock, TOTP codes
- * at that clock, and the flows every file needs before it can test its own thing (a challenged
- * assessment, the email verification step, a TOTP enrollment), all through `app.inject()`.
+ * Shared steps of the MFA HTTP tests (test/http/mfa-*.test.ts): their setup (`useMfaApp`), a
+ * hand-moved clock, TOTP codes at that clock, and the flows every file needs before it can test
+ * its own thing (a challenged assessment, the email verification step, a TOTP enrollment), all
+ * through `app.inject()`.
  */
 
 /**
@@ -202,4 +204,77 @@ export function statusCounts(responses: readonly LightMyRequestResponse[]): Reco
   const counts: Record<number, number> = {};
   for (const r of responses) counts[r.statusCode] = (counts[r.statusCode] ?? 0) + 1;
   return counts;
+}
+
+/** What {@link useMfaApp} sets up for the tests of one `describe`. */
+export interface MfaApp {
+  redis: TestRedis;
+  /** Receives the code emails; not there with `smtp: false`. */
+  smtp: SmtpSink;
+  t: TestApp;
+  clock: FakeClock;
+  mfa: MfaClient;
+}
+
+export interface MfaAppOptions {
+  /** The config file; default: the test clients, and every login of `default` challenged. */
+  file?: Record<string, unknown>;
+  /**
+   * Environment on top of {@link TEST_DEADLINES} and `SMTP_URL`. A function is called in the
+   * `beforeAll`, after the hooks registered before `useMfaApp`: for values known only then.
+   */
+  env?: Record<string, string> | (() => Record<string, string>);
+  /** Start an SMTP sink and send code emails to it (default true). */
+  smtp?: boolean;
+}
+
+/**
+ * The setup of the MFA HTTP tests, as hooks of the calling `describe`: before all, a test
+ * redis-server and an SMTP sink, a fake clock, the app on them and an {@link MfaClient}; after
+ * all, everything closed again. What it returns can be destructured at once and used from the
+ * first test on: each is a stand-in for what the `beforeAll` makes.
+ */
+export function useMfaApp(opts: MfaAppOptions = {}): MfaApp {
+  let redis: TestRedis | null = null;
+  let smtp: SmtpSink | null = null;
+  let t: TestApp | null = null;
+  let clock: FakeClock | null = null;
+  let mfa: MfaClient | null = null;
+
+  beforeAll(async () => {
+    [redis, smtp] = await Promise.all([startTestRedis(), opts.smtp === false ? null : startSmtpSink()]);
+    clock = fakeClock();
+    const env = typeof opts.env === 'function' ? opts.env() : opts.env;
+    t = await makeTestApp({
+      redisUrl: redis.url,
+      env: { ...TEST_DEADLINES, ...(smtp ? { SMTP_URL: smtp.url } : {}), ...env },
+      now: clock.now,
+      file: opts.file ?? testFileConfig({ applications: { default: { mfaPolicy: 'always' } } }),
+    });
+    mfa = new MfaClient(t, clock, smtp);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all([redis?.stop(), smtp?.close()]);
+  });
+
+  return {
+    redis: standIn('redis', () => redis),
+    smtp: standIn('smtp', () => smtp),
+    t: standIn('t', () => t),
+    clock: standIn('clock', () => clock),
+    mfa: standIn('mfa', () => mfa),
+  };
+}
+
+/** An object that forwards to what `current` returns, once there is something. */
+function standIn<T extends object>(name: string, current: () => T | null): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const target = current();
+      if (!target) throw new Error(`useMfaApp: no ${name} (before its beforeAll, or not set up)`);
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Transporter } from 'nodemailer';
+import { onFirstReady } from '../../on-first-ready.js';
 
 /** One email, rendered (see `renderCodeEmail`) and addressed. */
 export interface EmailMessage {
@@ -111,31 +112,21 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
   const queueRedis = connect(opts.connection, { maxRetriesPerRequest: 1 }, logger, 'queue');
   const workerRedis = connect(opts.connection, { maxRetriesPerRequest: null }, logger, 'worker');
 
-  // BullMQ 5 sets each connection up in the background (wait for `ready`, read the version).
-  // When the client ends first, as on a close while Redis never answered, that setup rejects
-  // with the last connect error, which BullMQ re-emits as `error` after its close() removed
-  // every listener: an unhandled ECONNREFUSED. So the queue and the worker (with the blocking
-  // connection it duplicates) are made once their connection has answered; a delivery closed
-  // before that leaves BullMQ nothing half set up.
-  let closed = false;
-  let queue: Queue<EmailMessage> | null = null;
-  let worker: Worker<EmailMessage> | null = null;
-  const queueMade = new Promise<Queue<EmailMessage>>((resolve) => {
-    queueRedis.once('ready', () => {
-      if (closed) return;
-      queue = new Queue<EmailMessage>(EMAIL_QUEUE, {
-        connection: queueRedis,
-        prefix,
-        defaultJobOptions: {
-          attempts: opts.attempts ?? 5,
-          backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 },
-          removeOnComplete: true,
-          removeOnFail: KEEP_FAILED,
-        },
-      });
-      queue.on('error', (err) => logger.warn({ err: err.message }, 'email queue error'));
-      resolve(queue);
+  // Made once their connection has answered (see onFirstReady): the worker duplicates its
+  // connection for blocking reads, so a delivery closed before then leaves BullMQ nothing to set up.
+  const queue = onFirstReady(queueRedis, () => {
+    const q = new Queue<EmailMessage>(EMAIL_QUEUE, {
+      connection: queueRedis,
+      prefix,
+      defaultJobOptions: {
+        attempts: opts.attempts ?? 5,
+        backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 },
+        removeOnComplete: true,
+        removeOnFail: KEEP_FAILED,
+      },
     });
+    q.on('error', (err) => logger.warn({ err: err.message }, 'email queue error'));
+    return q;
   });
 
   const send = async (job: Job<EmailMessage>): Promise<void> => {
@@ -152,8 +143,7 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
     }
   };
 
-  workerRedis.once('ready', () => {
-    if (closed) return;
+  const worker = onFirstReady(workerRedis, () => {
     const w = new Worker<EmailMessage>(EMAIL_QUEUE, send, { connection: workerRedis, prefix, concurrency: opts.concurrency ?? 4 });
     w.on('error', (err) => logger.warn({ err: err.message }, 'email worker error'));
     w.on('completed', () => hooks.sent?.());
@@ -169,14 +159,14 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
         hooks.retried?.();
       }
     });
-    worker = w;
+    return w;
   });
 
   let closing: Promise<void> | null = null;
   return {
     async enqueue(msg) {
       // Until Redis first answers this waits for it, as BullMQ's own connection setup would.
-      const q = await queueMade;
+      const q = await queue.made;
       // Random ids: BullMQ's default counter would tell anyone who sees one how many codes were sent.
       await q.add('code', { to: msg.to, subject: msg.subject, text: msg.text, html: msg.html }, { jobId: randomUUID() });
       hooks.queued?.();
@@ -184,17 +174,17 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
     async counts() {
       // BullMQ reads counts with MULTI, and while Redis is away ioredis rejects the queued parts
       // of a MULTI where nobody awaits them (unhandled ECONNREFUSED): ask only when connected.
-      if (queueRedis.status !== 'ready' || !queue) throw new Error('email queue: Redis is not connected');
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+      const q = queue.current();
+      if (queueRedis.status !== 'ready' || !q) throw new Error('email queue: Redis is not connected');
+      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
       return { waiting: c['waiting'] ?? 0, active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
     },
     close() {
       closing ??= (async () => {
-        closed = true;
         // With Redis away, BullMQ's close waits for it for ever; shutdown must not.
         const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, CLOSE_TIMEOUT_MS).unref())]);
-        if (worker) await bounded(worker.close());
-        if (queue) await bounded(queue.close());
+        await bounded(worker.close());
+        await bounded(queue.close());
         // BullMQ leaves connections it was handed open; they are ours to end.
         queueRedis.disconnect();
         workerRedis.disconnect();
