@@ -227,10 +227,14 @@ interface Measurement {
   loadGenCpuUs: number;
   rssBytes: number;
   loadAvg: number[];
+  /** Vigil only: event-loop delay during the run, GC pauses in it (one worker's view with workers). */
+  runtime?: Runtime;
 }
 
 async function measure(server: Server, redis: BenchRedis, bodies: readonly string[], durationSec: number, connections: number, rate?: number): Promise<Measurement> {
   const pids = processTree(server.pid);
+  const isVigil = server.name !== 'bare fastify';
+  const rt0 = isVigil ? await runtime(server) : null;
   const r0 = await readRedis(redis.client);
   const c0 = cpuSeconds(pids);
   const g0 = process.cpuUsage();
@@ -239,6 +243,7 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
   const g1 = process.cpuUsage(g0);
   const c1 = cpuSeconds(pids);
   const r1 = await readRedis(redis.client);
+  const rt1 = rt0 ? await runtime(server) : null;
   const n = Math.max(load.requests, 1);
   const perRequest = (d: Record<string, number>) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v / n]));
   const byCommand = perRequest(commandDelta(r0, r1));
@@ -256,7 +261,38 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
     loadGenCpuUs: ((g1.user + g1.system) / n),
     rssBytes: rssBytes(pids),
     loadAvg: loadAverage(),
+    ...(rt0 && rt1
+      ? { runtime: { ...rt1, gcCount: rt1.gcCount - rt0.gcCount, gcMs: rt1.gcMs - rt0.gcMs, gcOver10Ms: rt1.gcOver10Ms - rt0.gcOver10Ms } }
+      : {}),
   };
+}
+
+/** Vigil's own view of its event loop and garbage collector, from prom-client's default metrics. */
+interface Runtime {
+  /** Event-loop delay since the previous scrape (prom-client resets it on every scrape), ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** GC pauses so far, all kinds: count, total ms, and how many took over 10 ms. */
+  gcCount: number;
+  gcMs: number;
+  gcOver10Ms: number;
+}
+
+async function runtime(server: Server): Promise<Runtime> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const r: Runtime = { loopDelayP99Ms: 0, loopDelayMaxMs: 0, gcCount: 0, gcMs: 0, gcOver10Ms: 0 };
+  for (const line of text.split('\n')) {
+    const m = /^vigil_nodejs_(eventloop_lag_p99_seconds|eventloop_lag_max_seconds|gc_duration_seconds_(?:count|sum|bucket))(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m) continue;
+    const v = Number(m[3]);
+    if (m[1] === 'eventloop_lag_p99_seconds') r.loopDelayP99Ms = v * 1000;
+    else if (m[1] === 'eventloop_lag_max_seconds') r.loopDelayMaxMs = v * 1000;
+    else if (m[1] === 'gc_duration_seconds_count') r.gcCount += v;
+    else if (m[1] === 'gc_duration_seconds_sum') r.gcMs += v * 1000;
+    else if (m[2]?.includes('le="0.01"')) r.gcOver10Ms -= v;
+  }
+  r.gcOver10Ms += r.gcCount;
+  return r;
 }
 
 /** Counters from Vigil's /metrics, summed over the labels named. */
@@ -416,10 +452,14 @@ async function main(): Promise<void> {
     log('');
     log(`Under a paced (open-loop) load at shares of one process's throughput, ${opt.connections} connections, ${opt.durationSec} s each; latency from when each request was due`);
     log(table(
-      ['server', 'offered', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'server CPU µs/req', 'errors'],
+      ['server', 'offered', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'server CPU µs/req', 'loop delay p99/max ms', 'GC ms/s', 'GC > 10 ms', 'errors'],
       paced.map(({ server, share, rate, m }) => [
         server, `${Math.round(share * 100)}%`, fmt.int(rate), String(m.load.latencyMs.p50), String(m.load.latencyMs.p99), String(m.load.latencyMs.p99_9),
-        fmt.int(m.serverCpuUs), String(m.load.non2xx + m.load.errors + m.load.timeouts),
+        fmt.int(m.serverCpuUs),
+        m.runtime ? `${m.runtime.loopDelayP99Ms.toFixed(1)} / ${m.runtime.loopDelayMaxMs.toFixed(1)}` : '',
+        m.runtime ? (m.runtime.gcMs / m.load.durationSec).toFixed(1) : '',
+        m.runtime ? String(m.runtime.gcOver10Ms) : '',
+        String(m.load.non2xx + m.load.errors + m.load.timeouts),
       ]),
     ));
     log('');
