@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { boundedClose } from '../bounded-close.js';
 import type { ListSourceConfig } from '../config.js';
 import { onFirstReady, type OnFirstReady } from '../on-first-ready.js';
 import type { RefreshResult } from './refresh-source.js';
@@ -16,7 +17,10 @@ export interface RefreshQueue {
    * runs one. Idempotent: every instance calls it at boot.
    */
   start(): Promise<void>;
-  /** Stop the worker (letting a running refresh finish) and drop the connections. Idempotent. */
+  /**
+   * Stop the worker (letting a running refresh finish) and drop the connections, waiting for
+   * BullMQ at most `CLOSE_TIMEOUT_MS` (see `boundedClose`) each. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -88,8 +92,9 @@ export function createRefreshQueue(o: {
     },
     close() {
       closed ??= (async () => {
-        await worker?.close();
-        await queue.close();
+        // With Redis away, BullMQ's close waits for it for ever; shutdown must not.
+        if (worker) await boundedClose(worker.close());
+        await boundedClose(queue.close());
         queueConnection.disconnect();
         workerConnection?.disconnect();
       })();

@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CLOSE_TIMEOUT_MS } from '../../src/bounded-close.js';
 import type { ListSourceConfig } from '../../src/config.js';
 import { IntelStore } from '../../src/feeds/intel-store.js';
 import { createRefreshQueue } from '../../src/feeds/refresh-queue.js';
@@ -172,6 +173,30 @@ describe('IP list refresh', () => {
     } finally {
       await queue.close();
       await stale.close();
+    }
+  });
+
+  // BullMQ's close waits for Redis for ever once it has answered, so SIGTERM with Redis down hung.
+  it('close returns while Redis is down after it had answered', async () => {
+    const gone = await startTestRedis();
+    const queue = createRefreshQueue({
+      redisUrl: gone.url,
+      keyPrefix: 't:',
+      sources: [source({ url: feed.url('/never.txt') })],
+      runWorker: true,
+      refresh: async () => null,
+      logger: pino({ level: 'silent' }),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await queue.start();
+      await gone.stop();
+      // Worker and queue get CLOSE_TIMEOUT_MS each; unbounded, close never returned.
+      const limit = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 3 * CLOSE_TIMEOUT_MS)));
+      expect(await Promise.race([queue.close().then(() => 'closed' as const), limit])).toBe('closed');
+    } finally {
+      clearTimeout(timer);
+      await gone.stop();
     }
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Transporter } from 'nodemailer';
+import { boundedClose } from '../../bounded-close.js';
 import { onFirstReady } from '../../on-first-ready.js';
 
 /** One email, rendered (see `renderCodeEmail`) and addressed. */
@@ -81,8 +82,6 @@ export const EMAIL_QUEUE = 'vigil-email';
 const DEFAULT_PREFIX = 'vigil:{bull}';
 /** Failed jobs kept for inspection; completed ones are removed at once (they hold codes). */
 const KEEP_FAILED = { count: 1000, age: 7 * 24 * 3600 };
-/** How long `close()` waits for BullMQ before dropping the connections anyway. */
-const CLOSE_TIMEOUT_MS = 2000;
 
 function connect(connection: string | RedisOptions, extra: RedisOptions, logger: EmailLogger, role: string): Redis {
   const redis = typeof connection === 'string' ? new Redis(connection, extra) : new Redis({ ...connection, ...extra });
@@ -182,9 +181,8 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
     close() {
       closing ??= (async () => {
         // With Redis away, BullMQ's close waits for it for ever; shutdown must not.
-        const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, CLOSE_TIMEOUT_MS).unref())]);
-        await bounded(worker.close());
-        await bounded(queue.close());
+        await boundedClose(worker.close());
+        await boundedClose(queue.close());
         // BullMQ leaves connections it was handed open; they are ours to end.
         queueRedis.disconnect();
         workerRedis.disconnect();
