@@ -48,7 +48,12 @@ export function createRefreshQueue(o: {
   };
   const queueConnection = connect();
   // Made once its connection has answered (see onFirstReady), as is the worker.
-  const queue = onFirstReady(queueConnection, () => new Queue(QUEUE, { connection: queueConnection, prefix }));
+  const queue = onFirstReady(queueConnection, () => {
+    const q = new Queue(QUEUE, { connection: queueConnection, prefix });
+    // Without a listener BullMQ writes its scheduler's errors to stderr with console.error.
+    q.on('error', (err) => o.logger.warn({ err: err.message }, 'IP list refresh queue error'));
+    return q;
+  });
   let worker: OnFirstReady<Worker> | null = null;
   let workerConnection: Redis | null = null;
   let closed: Promise<void> | null = null;
