@@ -112,11 +112,8 @@ export class HistoryStore {
    * The user's history, active MFA factor types and the IP's traffic counters (this account's
    * failures from the IP among them) at `atMs`, in one round trip. `traffic` is null without an IP.
    *
-   * Plain commands, not an explicit pipeline: issued in the same tick, ioredis auto-pipelining
-   * sends them in one write together with the commands of every other request handled in this
-   * turn of the event loop, and holds later ones while a batch is in flight. An explicit
-   * `pipeline()` bypasses that and costs a write (a syscall, and a read on the Redis side) per
-   * request and phase.
+   * Both commands are written before either answer is awaited, so the load costs one round
+   * trip of latency (two scripts, as the user's keys and the IP's sit in different Cluster slots).
    */
   async load(
     userId: string,
@@ -148,7 +145,7 @@ export class HistoryStore {
   /**
    * Commit a login just assessed, with what its load saw: the snapshot tells whether the
    * commit must trim (see COMMIT_LOGIN), and the account's failures from the IP whether there
-   * are any to clear. One round trip (auto-pipelined, see {@link load}); usually one command.
+   * are any to clear. One round trip, usually of one command.
    */
   async commitAssessed(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>, seen: LoadedForCommit): Promise<void> {
     const writes: Promise<unknown>[] = [
@@ -226,7 +223,7 @@ export class HistoryStore {
     return { keys: [this.keys.ipFailures(ip), this.keys.ipAccountFailures(ip), ...buckets.map((b) => this.keys.ipAccounts(ip, b))], buckets, bucketSec };
   }
 
-  /** Read an IP's counters (and `account`'s from it) at `atMs`, auto-pipelined. */
+  /** Read an IP's counters (and `account`'s from it) at `atMs`. */
   private readTraffic(ip: string, account: string, atMs: number): Promise<unknown> {
     const { keys } = this.trafficKeys(ip, atMs);
     return this.redis.vigilReadTraffic(keys.length, ...keys, hourOf(atMs), this.limits.traffic.windowHours, account);
