@@ -7,6 +7,7 @@ import { createEmailDelivery, EMAIL_QUEUE, type EmailDelivery, type EmailDeliver
 import { renderCodeEmail } from '../../src/mfa/delivery/templates.js';
 import { checkEmailCode, issueEmailCode } from '../../src/mfa/email/code.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { closeAndAwaitEnds, unhandledRejectionsDuring } from '../support/unhandled.js';
 import { factorEnv } from '../unit/factor-env-fixture.js';
 
 interface Received {
@@ -243,9 +244,6 @@ describe('createEmailDelivery', () => {
   // BullMQ 5 rejected a connection's setup with the refused connect once the client ended, after
   // its close() had dropped the listener: unhandled ECONNREFUSED in the Redis outage test.
   it('closed before Redis ever answered, leaves no unhandled rejection', async () => {
-    const unhandled: unknown[] = [];
-    const record = (reason: unknown) => void unhandled.push(reason);
-    process.on('unhandledRejection', record);
     // A port that first refuses, then accepts and never answers: both connections have seen
     // ECONNREFUSED and sit mid-handshake when the delivery closes.
     const server = createServer();
@@ -260,28 +258,25 @@ describe('createEmailDelivery', () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     try {
-      const refused = new Set<string>();
-      let bothRefused!: () => void;
-      const seen = new Promise<void>((resolve) => (bothRefused = resolve));
-      const logger = {
-        ...silent,
-        warn: (obj: object) => {
-          const role = (obj as { role?: string }).role;
-          if (role && refused.add(role).size === 2) bothRefused();
-        },
-      };
-      const d = createEmailDelivery({ connection: `redis://127.0.0.1:${port}`, transport: 'log', from: 'x@vigil.test', logger });
-      await seen;
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-      await connected;
-      const ended = sockets.map((s) => new Promise((resolve) => s.once('close', resolve)));
-      await d.close();
-      await Promise.all(ended);
-      // The clients end as they see the server's end; a rejection would follow within a moment.
-      await new Promise((r) => setTimeout(r, 50));
+      const unhandled = await unhandledRejectionsDuring(async () => {
+        const refused = new Set<string>();
+        let bothRefused!: () => void;
+        const seen = new Promise<void>((resolve) => (bothRefused = resolve));
+        const logger = {
+          ...silent,
+          warn: (obj: object) => {
+            const role = (obj as { role?: string }).role;
+            if (role && refused.add(role).size === 2) bothRefused();
+          },
+        };
+        const d = createEmailDelivery({ connection: `redis://127.0.0.1:${port}`, transport: 'log', from: 'x@vigil.test', logger });
+        await seen;
+        await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+        await connected;
+        await closeAndAwaitEnds(() => d.close(), sockets);
+      });
       expect(unhandled).toEqual([]);
     } finally {
-      process.off('unhandledRejection', record);
       for (const s of sockets) s.destroy();
       server.close();
     }

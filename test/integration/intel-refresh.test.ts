@@ -16,6 +16,7 @@ import { createKeys } from '../../src/history/keys.js';
 import { IpSet } from '../../src/intel/ip-set.js';
 import { eventually, startListServer, type ListServer } from '../support/list-server.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { closeAndAwaitEnds, unhandledRejectionsDuring } from '../support/unhandled.js';
 
 /** The refresh job against a real Redis and a local HTTP server standing in for a feed. */
 
@@ -203,9 +204,6 @@ describe('IP list refresh', () => {
   // BullMQ 5 rejected a connection's setup with the last connect error once the client ended,
   // after its close() had dropped the listener: an unhandled rejection (as in the email queue).
   it('closed before Redis ever answered, leaves no unhandled rejection', async () => {
-    const unhandled: unknown[] = [];
-    const record = (reason: unknown) => void unhandled.push(reason);
-    process.on('unhandledRejection', record);
     // A port that resets the first connection, then accepts and never answers: the queue's
     // connection has seen an error and sits mid-handshake when the refresh queue closes.
     const sockets: Socket[] = [];
@@ -227,24 +225,21 @@ describe('IP list refresh', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      const queue = createRefreshQueue({
-        redisUrl: `redis://127.0.0.1:${port}`,
-        keyPrefix: 't:',
-        sources: [source({ url: feed.url('/never.txt') })],
-        runWorker: true,
-        refresh: async () => null,
-        logger: pino({ level: 'silent' }),
+      const unhandled = await unhandledRejectionsDuring(async () => {
+        const queue = createRefreshQueue({
+          redisUrl: `redis://127.0.0.1:${port}`,
+          keyPrefix: 't:',
+          sources: [source({ url: feed.url('/never.txt') })],
+          runWorker: true,
+          refresh: async () => null,
+          logger: pino({ level: 'silent' }),
+        });
+        await reset;
+        await holding;
+        await closeAndAwaitEnds(() => queue.close(), sockets);
       });
-      await reset;
-      await holding;
-      const ended = sockets.map((s) => new Promise((resolve) => s.once('close', resolve)));
-      await queue.close();
-      await Promise.all(ended);
-      // A rejection would follow the client's end within a moment.
-      await new Promise((r) => setTimeout(r, 50));
       expect(unhandled).toEqual([]);
     } finally {
-      process.off('unhandledRejection', record);
       for (const s of sockets) s.destroy();
       server.close();
     }
