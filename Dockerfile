@@ -1,4 +1,4 @@
-# Mirrors the README: `npm install` then build, then `node --max-semi-space-size=64 dist/src/main.js` (as npm start).
+# Mirrors the README: `npm install` then build, then `node --max-semi-space-size=16 dist/src/main.js` (as npm start).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -18,4 +18,4 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--max-semi-space-size=64", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=16", "dist/src/main.js"]
