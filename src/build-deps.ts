@@ -6,7 +6,7 @@ import { cachedGeoLocator } from './geo/cached-geo-locator.js';
 import { openGeoLocator } from './geo/geo-locator.js';
 import { createKeys } from './history/keys.js';
 import { createRedis } from './history/redis.js';
-import { HistoryStore } from './history/store.js';
+import { HistoryStore, type HistoryLimits } from './history/store.js';
 import { createIntelFeeds } from './feeds/intel-feeds.js';
 import { IpIntel } from './intel/intel.js';
 import { createMetrics } from './metrics.js';
@@ -41,19 +41,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     metrics.redisDuration.observe({ op }, seconds);
     if (!ok) metrics.redisErrors.inc({ op });
   };
-  const store = new HistoryStore(
-    redis,
-    keys,
-    {
-      deviceTrustDays: config.assessors.deviceTrustDays,
-      historyRetentionDays: config.assessors.historyRetentionDays,
-      maxDevices: config.assessors.maxDevices,
-      maxUserAgents: config.assessors.maxUserAgents,
-      traffic: config.assessors.traffic,
-      accountSecret: config.deviceSecret,
-    },
-    observe,
-  );
+  const store = new HistoryStore(redis, keys, historyLimits(config), observe);
   const mfa = await buildMfa({ config, redis, keys, logger, metrics, observe });
   const ua = createUaParser(config.uaCacheSize);
   const intel = new IpIntel(config.lists);
@@ -76,4 +64,16 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     throw err;
   }
   return { config, logger, redis, store, geo, intel, feeds, uaFamily: (s) => ua.family(s), metrics, mfa, now, close };
+}
+
+/** The history store's limits, from config: the store the service and the bench seed build. */
+export function historyLimits(config: Config): HistoryLimits {
+  return {
+    deviceTrustDays: config.assessors.deviceTrustDays,
+    historyRetentionDays: config.assessors.historyRetentionDays,
+    maxDevices: config.assessors.maxDevices,
+    maxUserAgents: config.assessors.maxUserAgents,
+    traffic: config.assessors.traffic,
+    accountSecret: config.deviceSecret,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { historyLimits } from '../../src/build-deps.js';
 import type { Config } from '../../src/config.js';
 import { deviceHash } from '../../src/context/device.js';
 import { createUaParser } from '../../src/context/user-agent.js';
@@ -12,14 +13,7 @@ const DAY_MS = 86_400_000;
 /** A store over the bench's own Redis client with Vigil's limits, so seeded hashes are exactly what Vigil writes. */
 export function benchStore(redis: Redis, config: Config): { store: HistoryStore; keys: Keys } {
   const keys = createKeys(config.redis.keyPrefix);
-  const store = new HistoryStore(redis, keys, {
-    deviceTrustDays: config.assessors.deviceTrustDays,
-    historyRetentionDays: config.assessors.historyRetentionDays,
-    maxDevices: config.assessors.maxDevices,
-    maxUserAgents: config.assessors.maxUserAgents,
-    traffic: config.assessors.traffic,
-    accountSecret: config.deviceSecret,
-  });
+  const store = new HistoryStore(redis, keys, historyLimits(config));
   return { store, keys };
 }
 
