@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, bearer, makeTestApp, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { IP } from '../support/logins.js';
 
-const LONDON = '81.2.69.142';
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+const { london: LONDON } = IP;
 
 describe('/v1/admin/users/{userId}/history', () => {
   let redis: TestRedis;

@@ -2,20 +2,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { bearer } from '../support/app.js';
+import { BROWSERS } from '../support/logins.js';
 
 /** Shared bits of the HTTP tests: requests through `app.inject()` and the error-body contract. */
 
-/** Public IPs with known DB-IP Lite records, and bogons (built-in `unroutable` list). */
-export const IP = {
-  london: '81.2.69.142',
-  tokyo: '1.0.16.1',
-  us: '8.8.8.8',
-  private: '10.0.0.1',
-  testNet3: '203.0.113.7',
-} as const;
+export { IP } from '../support/logins.js';
 
-export const CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+export const CHROME = BROWSERS.d1;
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -3,20 +3,15 @@ import { KEYS, bearer, testFileConfig } from '../support/app.js';
 import { ORIGIN, useMfaApp, type AssessInput } from '../support/mfa.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { expectError } from './helpers.js';
+import { BROWSERS, IP } from '../support/logins.js';
 
 /**
  * Admin routes for a user's authenticators: list (active or not, never their secrets), remove
  * one, reset all. Admin keys only; API client keys are refused like no key at all.
  */
-const LONDON = '81.2.69.142';
-const TOKYO = '1.0.16.1';
-const US = '8.8.8.8';
-const BROWSERS = {
-  d1: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
-  d2: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:132.0) Gecko/20100101 Firefox/132.0',
-  d3: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-} as const;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+const { london: LONDON, tokyo: TOKYO, us: US } = IP;
 
 describe('/v1/admin/users/{userId}/authenticators and /mfa', () => {
   const { t, clock, mfa } = useMfaApp({ file: testFileConfig({ applications: { default: {}, strict: { mfaPolicy: 'always' } } }) });

@@ -3,20 +3,15 @@ import { testFileConfig } from '../support/app.js';
 import { ORIGIN, useMfaApp, type AssessInput } from '../support/mfa.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { expectError, metricValue } from './helpers.js';
+import { BROWSERS, IP } from '../support/logins.js';
 
 /**
  * WebAuthn over HTTP with a software authenticator: registration and login ceremonies with the
  * relying party from config (`mfa.webauthn`), and what must be refused: clones, other origins,
  * other relying parties, stale or foreign challenges.
  */
-const LONDON = '81.2.69.142';
-const TOKYO = '1.0.16.1';
-const US = '8.8.8.8';
-const BROWSERS = {
-  d1: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
-  d2: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:132.0) Gecko/20100101 Firefox/132.0',
-  d3: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-} as const;
+
+const { london: LONDON, tokyo: TOKYO, us: US } = IP;
 
 describe('MFA WebAuthn', () => {
   const { t, clock, mfa } = useMfaApp({

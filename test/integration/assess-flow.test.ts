@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, bearer, makeTestApp, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { BROWSERS, IP } from '../support/logins.js';
 
 /**
  * The whole path on the default GeoIP database (DB-IP Lite from the npm package) and a real
  * Redis: first login → same device (`match`) → Tokyo one hour after London.
  */
-const LONDON = '81.2.69.142';
-const TOKYO = '1.0.16.1';
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+const CHROME = BROWSERS.d1;
 const CHROME_NEXT = CHROME.replace('Chrome/130', 'Chrome/131');
-const FIREFOX_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:132.0) Gecko/20100101 Firefox/132.0';
+const FIREFOX_MAC = BROWSERS.d2;
+
+const { london: LONDON, tokyo: TOKYO } = IP;
 
 describe('POST /v1/assess end to end', () => {
   let redis: TestRedis;

@@ -4,24 +4,16 @@ import { codeAtStep, timeStep } from '../../src/mfa/otp/totp.js';
 import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { codeOf, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { BROWSERS, IP } from '../support/logins.js';
 
 /**
  * The issue's whole flow over HTTP, with a real Redis and a real SMTP server:
  * assess (low, unenrolled) → email verification → TOTP enrollment with recovery codes →
  * next risky login challenged → verified → JWT checked against the JWKS endpoint.
  */
-const LONDON = '81.2.69.142';
-const TOKYO = '1.0.16.1';
-const US = '8.8.8.8';
 const EMAIL = 'alice@example.com';
-/** One browser family per device, so a new device is new in both respects. */
-const BROWSERS = {
-  d1: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
-  d2: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:132.0) Gecko/20100101 Firefox/132.0',
-  d3: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-  d4: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0',
-  d5: 'Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0',
-} as const;
+
+const { london: LONDON, tokyo: TOKYO, us: US } = IP;
 
 describe('MFA flow end to end', () => {
   let redis: TestRedis;

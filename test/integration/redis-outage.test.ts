@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, bearer, makeTestApp, waitForRedis, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { IP } from '../support/logins.js';
 
-const LONDON = '81.2.69.142';
 const PRODUCTION_DEADLINES = { VIGIL_REDIS_TIMEOUT_MS: '200', VIGIL_ASSESS_DEADLINE_MS: '250', VIGIL_ASSESSOR_DEADLINE_MS: '50' };
+
+const { london: LONDON } = IP;
 
 describe('Redis stopped mid-run and restarted', () => {
   let redis: TestRedis;
