@@ -1,6 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/history/keys.js';
+import { createRedis } from '../../src/history/redis.js';
 import type { HistoryEntry } from '../../src/history/snapshot.js';
 import { HistoryStore, mayNeedTrim, type AssessmentRecord } from '../../src/history/store.js';
 import { MAX_ACCOUNTS_PER_IP } from '../../src/history/traffic.js';
@@ -31,7 +33,9 @@ describe('HistoryStore on a real Redis', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = new Redis(server.url, { enableAutoPipelining: true });
+    // The service's own request connection (coalesced writes), as the store runs in production.
+    redis = createRedis({ url: server.url, timeoutMs: 2000, logger: pino({ level: 'silent' }) });
+    if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
     store = new HistoryStore(redis, keys, limits);
   });
   afterAll(async () => {
