@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.js';
 import { createAdminAuthHook, createAuthHook } from './auth.js';
+import { lazyChildLogger } from './lazy-logger.js';
 import { installErrorHandling } from './error-handler.js';
 import { adminHistoryRoutes } from './routes/admin-history.js';
 import { adminMfaRoutes } from './routes/admin-mfa.js';
@@ -22,6 +23,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     // User ids may be 256 characters (the /v1/assess schema), up to 3× that percent-encoded in
     // an admin route's path; fastify's default of 100 answered 414 for longer ones.
