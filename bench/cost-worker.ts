@@ -47,7 +47,7 @@ try {
 const deps = await buildDeps(config);
 const app = await buildApp(deps);
 await app.ready();
-while (deps.redis.status !== 'ready') await new Promise((r) => setTimeout(r, 10));
+while (deps.redis.status !== 'ready' || (deps.historyRedis && deps.historyRedis.status !== 'ready')) await new Promise((r) => setTimeout(r, 10));
 
 const bodies = JSON.parse(readFileSync(job.bodiesPath, 'utf8')) as string[];
 const headers = { authorization: `Bearer ${job.apiKey}`, 'content-type': 'application/json' };

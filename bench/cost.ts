@@ -69,7 +69,9 @@ try {
   const uas = loadUserAgents();
   const { places } = publicPlaces(Number(flags.users) + 2000, geo, new IpIntel([]), rand);
   const users = makeUsers(Number(flags.users), places, uas.browsers, rand);
-  await seedUsers(benchStore(redis.client, config).store, config, users, Date.now(), rand);
+  const seed = await benchStore(redis.url, config);
+  await seedUsers(seed.store, config, users, Date.now(), rand);
+  seed.close();
   const bodiesPath = join(work, 'bodies.json');
   writeFileSync(bodiesPath, JSON.stringify(makeBodies(50_000, { users, places, uas: uas.browsers, denyHits: deny.hits }, rand).bodies));
 

@@ -386,9 +386,10 @@ async function main(): Promise<void> {
 
     t = performance.now();
     const mem0 = await readRedis(redis.client);
-    const { store, keys } = benchStore(redis.client, config);
+    const { store, keys, close: closeSeed } = await benchStore(redis.url, config);
     const nowMs = Date.now();
     const commits = await seedUsers(store, config, users, nowMs, rand);
+    closeSeed();
     const mem1 = await readRedis(redis.client);
     const sample = users.filter((_, i) => i % Math.max(1, Math.floor(users.length / 1000)) === 0).map((u) => keys.user(u.id));
     const perUser = await meanMemoryUsage(redis.client, sample);
@@ -531,7 +532,8 @@ async function growth(
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const rand = rng(opt.seed + 1);
-  const { store, keys } = benchStore(redis.client, config);
+  const { store, keys, close: closeSeed } = await benchStore(redis.url, config);
+  cleanups.push(async () => closeSeed());
 
   const med = (ms: Measurement[], f: (m: Measurement) => number) => median(ms.map(f));
 

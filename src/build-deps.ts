@@ -6,6 +6,7 @@ import { cachedGeoLocator } from './geo/cached-geo-locator.js';
 import { openGeoLocator } from './geo/geo-locator.js';
 import { createKeys } from './history/keys.js';
 import { createRedis } from './history/redis.js';
+import { RespConnection } from './history/resp-connection.js';
 import { HistoryStore, type HistoryLimits } from './history/store.js';
 import { createIntelFeeds } from './feeds/intel-feeds.js';
 import { IpIntel } from './intel/intel.js';
@@ -41,7 +42,8 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     metrics.redisDuration.observe({ op }, seconds);
     if (!ok) metrics.redisErrors.inc({ op });
   };
-  const store = new HistoryStore(redis, keys, historyLimits(config), observe);
+  const historyRedis = new RespConnection({ url: config.redis.url, timeoutMs: config.redis.timeoutMs, logger, name: 'history' });
+  const store = new HistoryStore(historyRedis, keys, historyLimits(config), observe);
   const mfa = await buildMfa({ config, redis, keys, logger, metrics, observe });
   const ua = createUaParser(config.uaCacheSize);
   const intel = new IpIntel(config.lists);
@@ -53,6 +55,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
       await feeds.close();
       await mfa.close();
       redis.disconnect();
+      historyRedis.close();
       await geo.close();
     })();
     return closed;
@@ -63,7 +66,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     await close();
     throw err;
   }
-  return { config, logger, redis, store, geo, intel, feeds, uaFamily: (s) => ua.family(s), metrics, mfa, now, close };
+  return { config, logger, redis, historyRedis, store, geo, intel, feeds, uaFamily: (s) => ua.family(s), metrics, mfa, now, close };
 }
 
 /** The history store's limits, from config: the store the service and the bench seed build. */

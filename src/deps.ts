@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { IntelFeeds } from './feeds/intel-feeds.js';
 import type { GeoLocator } from './geo/geo-locator.js';
+import type { RespConnection } from './history/resp-connection.js';
 import type { HistoryStore } from './history/store.js';
 import type { IpIntel } from './intel/intel.js';
 import type { Metrics } from './metrics.js';
@@ -15,7 +16,10 @@ import type { MfaRuntime } from './mfa/runtime.js';
 export interface Deps {
   config: Config;
   logger: Logger;
+  /** MFA, IP lists and the rest of the Redis work but the history store's. */
   redis: Redis;
+  /** The history store's own connection (logins, traffic counters, pending assessments). */
+  historyRedis: RespConnection;
   store: HistoryStore;
   geo: GeoLocator;
   intel: IpIntel;

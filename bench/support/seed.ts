@@ -1,20 +1,25 @@
-import type { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { historyLimits } from '../../src/build-deps.js';
 import type { Config } from '../../src/config.js';
 import { deviceHash } from '../../src/context/device.js';
 import { createUaParser } from '../../src/context/user-agent.js';
 import { createKeys, type Keys } from '../../src/history/keys.js';
+import { RespConnection } from '../../src/history/resp-connection.js';
 import type { HistoryEntry } from '../../src/history/snapshot.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { BenchUser, Place, Rand } from './population.js';
 
 const DAY_MS = 86_400_000;
 
-/** A store over the bench's own Redis client with Vigil's limits, so seeded hashes are exactly what Vigil writes. */
-export function benchStore(redis: Redis, config: Config): { store: HistoryStore; keys: Keys } {
+/**
+ * A history store of the bench's own on the Redis at `url`, with Vigil's limits and connection
+ * kind, so seeded hashes are exactly what Vigil writes. `close()` ends its connection.
+ */
+export async function benchStore(url: string, config: Config): Promise<{ store: HistoryStore; keys: Keys; close(): void }> {
   const keys = createKeys(config.redis.keyPrefix);
-  const store = new HistoryStore(redis, keys, historyLimits(config));
-  return { store, keys };
+  const redis = new RespConnection({ url, timeoutMs: 10_000, logger: pino({ level: 'silent' }), name: 'bench-seed' });
+  await redis.ready();
+  return { store: new HistoryStore(redis, keys, historyLimits(config)), keys, close: () => redis.close() };
 }
 
 function entry(config: Config, ua: ReturnType<typeof createUaParser>, user: string, deviceId: string, userAgent: string, home: Place, atMs: number): HistoryEntry {

@@ -1,15 +1,14 @@
-import type { ChainableCommander, Redis } from 'ioredis';
 import type { TrafficConfig } from '../config.js';
 import { accountHash } from '../context/account-hash.js';
 import type { TrafficCounts } from '../intel/types.js';
 import type { HistoryEntry, HistorySnapshot, LastLocation } from './snapshot.js';
 import type { Keys } from './keys.js';
+import { RespScript, type RespArg, type RespConnection, type RespReply } from './resp-connection.js';
 import { timed, type OpObserver } from './timed.js';
 import {
   CLAIM_ASSESSMENT,
   CLEAR_USER_PART,
   COMMIT_LOGIN,
-  LOAD_USER,
   READ_TRAFFIC,
   RECORD_FAILURE,
   SAVE_ASSESSMENT,
@@ -67,17 +66,15 @@ export interface IpTraffic {
 /** Assessment records live this long (DESIGN §4: kept 10 minutes for the MFA step). */
 export const ASSESSMENT_TTL_SEC = 600;
 
-interface Scripts {
-  vigilCommit(key: string, ...args: (string | number)[]): Promise<number>;
-  vigilFailure(...keysThenArgs: (string | number)[]): Promise<[number, number, number, number, number]>;
-  /** Returns a promise called on the client, the pipeline when queued on one. */
-  vigilReadTraffic(...keysThenArgs: (string | number)[]): Promise<unknown> & ChainableCommander;
-  vigilLoadUser(userKey: string, mfaKey: string): Promise<[string[], string | null]>;
-  vigilSave(key: string, ttlSec: number, clientId: string, data: string): Promise<number>;
-  vigilClaim(key: string, clientId: string): Promise<string | number>;
-  vigilUnclaim(key: string): Promise<number>;
-  vigilClearPart(key: string, part: HistoryPart): Promise<number>;
-}
+const SCRIPTS = {
+  commit: new RespScript(COMMIT_LOGIN),
+  failure: new RespScript(RECORD_FAILURE),
+  readTraffic: new RespScript(READ_TRAFFIC),
+  save: new RespScript(SAVE_ASSESSMENT),
+  claim: new RespScript(CLAIM_ASSESSMENT),
+  unclaim: new RespScript(UNCLAIM_ASSESSMENT),
+  clearPart: new RespScript(CLEAR_USER_PART),
+};
 
 /** The parts of a user's history an admin can clear separately. */
 export type HistoryPart = 'devices' | 'location';
@@ -85,51 +82,44 @@ export type HistoryPart = 'devices' | 'location';
 const SEC = 1000;
 
 /**
- * Users' login history, IP failure counters and pending assessments in Redis.
- * Each operation is one round trip; multi-field updates are Lua scripts on one key.
+ * Users' login history, IP failure counters and pending assessments in Redis, over the history
+ * store's own connection (`RespConnection`). An assessment's load and commit are plain
+ * commands, one round trip each in the common case; multi-step updates are Lua scripts on one
+ * key, so each is atomic and Cluster-safe.
  */
 export class HistoryStore {
-  private readonly redis: Redis & Scripts;
-
   constructor(
-    redis: Redis,
+    private readonly redis: RespConnection,
     private readonly keys: Keys,
     private readonly limits: HistoryLimits,
     private readonly observe: OpObserver = () => {},
-  ) {
-    redis.defineCommand('vigilCommit', { numberOfKeys: 1, lua: COMMIT_LOGIN });
-    redis.defineCommand('vigilFailure', { lua: RECORD_FAILURE });
-    redis.defineCommand('vigilReadTraffic', { lua: READ_TRAFFIC });
-    redis.defineCommand('vigilLoadUser', { numberOfKeys: 2, lua: LOAD_USER, readOnly: true });
-    redis.defineCommand('vigilSave', { numberOfKeys: 1, lua: SAVE_ASSESSMENT });
-    redis.defineCommand('vigilClaim', { numberOfKeys: 1, lua: CLAIM_ASSESSMENT });
-    redis.defineCommand('vigilUnclaim', { numberOfKeys: 1, lua: UNCLAIM_ASSESSMENT });
-    redis.defineCommand('vigilClearPart', { numberOfKeys: 1, lua: CLEAR_USER_PART });
-    this.redis = redis as Redis & Scripts;
-  }
+  ) {}
 
   /**
    * The user's history, active MFA factor types and the IP's traffic counters (this account's
-   * failures from the IP among them) at `atMs`, in one round trip. `traffic` is null without an IP.
+   * failures from the IP among them) at `atMs`. `traffic` is null without an IP.
    *
-   * Both commands are written before either answer is awaited, so the load costs one round
-   * trip of latency (two scripts, as the user's keys and the IP's sit in different Cluster slots).
+   * One round trip of three plain commands: the user hash, the MFA summary, and whether the IP
+   * has any counters at all. Most addresses have none; for one that has, the counters are read
+   * by READ_TRAFFIC in a second round trip. (The user's keys and the IP's sit in different
+   * Cluster slots, so they cannot share a script.)
    */
   async load(
     userId: string,
     ip: string | null,
     atMs: number,
   ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; traffic: TrafficCounts | null }> {
-    const [[userHash, mfaSummary], traffic] = await this.timed('load', () =>
+    const [userHash, mfaSummary, traffic] = await this.timed('load', () =>
       Promise.all([
-        this.redis.vigilLoadUser(this.keys.user(userId), this.keys.mfa(userId)),
-        ip ? this.readTraffic(ip, this.account(userId), atMs) : null,
+        this.redis.send(['HGETALL', this.keys.user(userId)]),
+        this.redis.send(['HGET', this.keys.mfa(userId), 'summary']),
+        ip ? this.readTraffic(ip, userId, atMs) : null,
       ]),
     );
     return {
-      history: parseUserHash(userHash),
+      history: parseUserHash(userHash as string[]),
       mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
-      traffic: ip ? trafficCounts(traffic) : null,
+      traffic,
     };
   }
 
@@ -139,37 +129,47 @@ export class HistoryStore {
    * (src/service/assessment-id.ts).
    */
   async savePending(record: AssessmentRecord): Promise<void> {
-    await this.timed('save', () => this.redis.vigilSave(this.keys.assessment(record.id), ASSESSMENT_TTL_SEC, record.clientId, JSON.stringify(record)));
+    await this.timed('save', () =>
+      this.redis.eval(SCRIPTS.save, [this.keys.assessment(record.id)], [ASSESSMENT_TTL_SEC, record.clientId, JSON.stringify(record)]),
+    );
   }
 
   /**
-   * Commit a login just assessed, with what its load saw: the snapshot tells whether the
-   * commit must trim (see COMMIT_LOGIN), and the account's failures from the IP whether there
-   * are any to clear. One round trip, usually of one command.
+   * Commit a login just assessed, with what its load saw. When the snapshot shows the login is
+   * the user's latest and nothing is due for trimming — nearly always — the merge is a plain
+   * HSET (with EXPIRE, and HLEN to bound the hash whatever the snapshot said); otherwise
+   * COMMIT_LOGIN merges, trims and caps. The account's failures from the IP are cleared when
+   * the load saw some.
    */
   async commitAssessed(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>, seen: LoadedForCommit): Promise<void> {
-    const writes: Promise<unknown>[] = [
-      this.redis.vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry, mayNeedTrim(seen.history, record.entry, this.limits))),
-    ];
-    // A success ends brute-force suspicion for this account from this IP (see queueCommit).
-    if (record.ip && seen.accountFailures > 0) writes.push(this.redis.hdel(this.keys.ipAccountFailures(record.ip), this.account(record.userId)));
-    await this.timed('commit', () => Promise.all(writes));
-  }
-
-  /** Commit a login to its user's history (atomic merge, trim and cap), with nothing loaded before it. */
-  async commit(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>): Promise<void> {
-    await this.timed('commit', () => execPipeline(this.queueCommit(this.redis.pipeline(), record)));
+    await this.timed('commit', async () => {
+      const key = this.keys.user(record.userId);
+      const clear = record.ip && seen.accountFailures > 0 ? this.clearAccountFailures(record.ip, record.userId) : null;
+      if (mayNeedTrim(seen.history, record.entry, this.limits) || !isLatest(seen.history, record.entry)) {
+        await Promise.all([this.commitScript(key, record.entry, true), clear]);
+        return;
+      }
+      const [, , fields] = await Promise.all([
+        this.redis.send(['HSET', key, ...mergeFields(seen.history, record.entry)]),
+        this.redis.send(['EXPIRE', key, this.limits.historyRetentionDays * 86_400]),
+        this.redis.send(['HLEN', key]),
+        clear,
+      ]);
+      // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
+      if ((fields as number) > 3 + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, record.entry, true);
+    });
   }
 
   /**
-   * The commit of a login, and the reset of the account's failures from its IP: a success
-   * ends brute-force suspicion for that account and address (as Auth0's protection does), and
-   * leaves the IP's own counters alone, so it cannot whitewash an IP attacking other accounts.
+   * Commit a login to its user's history (atomic merge, trim and cap), with nothing loaded
+   * before it, and reset the account's failures from its IP: a success ends brute-force
+   * suspicion for that account and address (as Auth0's protection does), and leaves the IP's
+   * own counters alone, so it cannot whitewash an IP attacking other accounts.
    */
-  private queueCommit(pipe: ChainableCommander, record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>): ChainableCommander {
-    (pipe as unknown as Scripts).vigilCommit(this.keys.user(record.userId), ...this.commitArgs(record.entry, true));
-    if (record.ip) pipe.hdel(this.keys.ipAccountFailures(record.ip), this.account(record.userId));
-    return pipe;
+  async commit(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>): Promise<void> {
+    await this.timed('commit', () =>
+      Promise.all([this.commitScript(this.keys.user(record.userId), record.entry, true), record.ip ? this.clearAccountFailures(record.ip, record.userId) : null]),
+    );
   }
 
   /**
@@ -177,7 +177,7 @@ export class HistoryStore {
    * Another client's assessment is `missing`, whether or not it was claimed.
    */
   async claimAssessment(id: string, clientId: string): Promise<ClaimResult> {
-    const res = await this.timed('claim', () => this.redis.vigilClaim(this.keys.assessment(id), clientId));
+    const res = await this.timed('claim', () => this.redis.eval(SCRIPTS.claim, [this.keys.assessment(id)], [clientId]));
     if (res === -1) return { ok: false, reason: 'missing' };
     if (res === 0) return { ok: false, reason: 'already_committed' };
     return { ok: true, record: JSON.parse(String(res)) as AssessmentRecord };
@@ -185,7 +185,7 @@ export class HistoryStore {
 
   /** Release a claim after a failed commit so the caller may retry. */
   async unclaimAssessment(id: string): Promise<void> {
-    await this.timed('unclaim', () => this.redis.vigilUnclaim(this.keys.assessment(id)));
+    await this.timed('unclaim', () => this.redis.eval(SCRIPTS.unclaim, [this.keys.assessment(id)], []));
   }
 
   /**
@@ -197,24 +197,27 @@ export class HistoryStore {
     const t = this.limits.traffic;
     const { keys, buckets, bucketSec } = this.trafficKeys(ip, atMs);
     const args = [hourOf(atMs), t.windowHours, account === null ? '' : this.account(account), MAX_ACCOUNTS_PER_IP, t.failedLoginsThreshold, t.distinctAccountsThreshold, buckets[0]!, bucketSec];
-    const [failedLogins, failuresUntil, accountFailures, distinctAccounts, distinctUntil] = await this.timed('event', () =>
-      this.redis.vigilFailure(keys.length, ...keys, ...args),
-    );
+    const [failedLogins, failuresUntil, accountFailures, distinctAccounts, distinctUntil] = (await this.timed('event', () =>
+      this.redis.eval(SCRIPTS.failure, keys, args),
+    )) as [number, number, number, number, number];
     const untilSec = Math.max(failuresUntil, distinctUntil);
     const flaggedUntilMs = untilSec > 0 ? untilSec * SEC : null;
-    if (flaggedUntilMs !== null) await this.timed('event', () => this.redis.zadd(this.keys.intelFlagged, 'GT', flaggedUntilMs, ip));
+    if (flaggedUntilMs !== null) await this.timed('event', () => this.redis.send(['ZADD', this.keys.intelFlagged, 'GT', flaggedUntilMs, ip]));
     return { counts: { failedLogins, distinctAccounts, accountFailures }, flaggedUntilMs };
   }
 
   /** An IP's traffic counters at `atMs`, for the admin lookup. */
   async ipTraffic(ip: string, atMs: number): Promise<IpTraffic> {
-    const pipe = this.queueReadTraffic(this.redis.pipeline(), ip, '', atMs)
-      .hlen(this.keys.ipAccountFailures(ip))
-      .zscore(this.keys.intelFlagged, ip);
-    const [traffic, accounts, until] = await this.timed('admin', () => execPipeline(pipe));
-    const { failedLogins, distinctAccounts } = trafficCounts(traffic);
+    const [traffic, accounts, until] = await this.timed('admin', () =>
+      Promise.all([this.readTraffic(ip, null, atMs), this.redis.send(['HLEN', this.keys.ipAccountFailures(ip)]), this.redis.send(['ZSCORE', this.keys.intelFlagged, ip])]),
+    );
     const untilMs = until === null ? null : Number(until);
-    return { failedLogins, distinctAccounts, accountsWithFailures: accounts as number, flaggedUntilMs: untilMs !== null && untilMs > atMs ? untilMs : null };
+    return {
+      failedLogins: traffic.failedLogins,
+      distinctAccounts: traffic.distinctAccounts,
+      accountsWithFailures: accounts as number,
+      flaggedUntilMs: untilMs !== null && untilMs > atMs ? untilMs : null,
+    };
   }
 
   /** The keys of an IP's traffic counters in the window ending at `atMs`, as the scripts take them. */
@@ -223,62 +226,95 @@ export class HistoryStore {
     return { keys: [this.keys.ipFailures(ip), this.keys.ipAccountFailures(ip), ...buckets.map((b) => this.keys.ipAccounts(ip, b))], buckets, bucketSec };
   }
 
-  /** Read an IP's counters (and `account`'s from it) at `atMs`. */
-  private readTraffic(ip: string, account: string, atMs: number): Promise<unknown> {
+  /**
+   * An IP's counters at `atMs`, and `userId`'s failures from it: one EXISTS over its keys, and
+   * READ_TRAFFIC only when one exists (its PFCOUNT merges 16 KB of registers even over nothing).
+   */
+  private async readTraffic(ip: string, userId: string | null, atMs: number): Promise<TrafficCounts> {
     const { keys } = this.trafficKeys(ip, atMs);
-    return this.redis.vigilReadTraffic(keys.length, ...keys, hourOf(atMs), this.limits.traffic.windowHours, account);
-  }
-
-  /** Queue the read of an IP's counters (and `account`'s from it; '' for none) at `atMs`. */
-  private queueReadTraffic(pipe: ChainableCommander, ip: string, account: string, atMs: number): ChainableCommander {
-    const { keys } = this.trafficKeys(ip, atMs);
-    return (pipe as unknown as Scripts & ChainableCommander).vigilReadTraffic(keys.length, ...keys, hourOf(atMs), this.limits.traffic.windowHours, account);
+    if ((await this.redis.send(['EXISTS', ...keys])) === 0) return { failedLogins: 0, distinctAccounts: 0, accountFailures: 0 };
+    const reply = await this.redis.eval(SCRIPTS.readTraffic, keys, [hourOf(atMs), this.limits.traffic.windowHours, userId === null ? '' : this.account(userId)]);
+    const [failedLogins = 0, distinctAccounts = 0, accountFailures = 0] = reply as number[];
+    return { failedLogins, distinctAccounts, accountFailures };
   }
 
   /** IPs whose traffic flag has not lapsed at `nowMs`; lapsed ones are dropped from the set. */
   async countFlagged(nowMs: number): Promise<number> {
-    const pipe = this.redis.pipeline().zremrangebyscore(this.keys.intelFlagged, '-inf', nowMs).zcard(this.keys.intelFlagged);
-    const [, count] = await this.timed('intel', () => execPipeline(pipe));
+    const [, count] = await this.timed('intel', () =>
+      Promise.all([this.redis.send(['ZREMRANGEBYSCORE', this.keys.intelFlagged, '-inf', nowMs]), this.redis.send(['ZCARD', this.keys.intelFlagged])]),
+    );
     return count as number;
   }
 
   /** Forget one part of a user's history; returns how many entries went. */
   async clearHistory(userId: string, part: HistoryPart): Promise<number> {
-    return this.timed('admin', () => this.redis.vigilClearPart(this.keys.user(userId), part));
+    return (await this.timed('admin', () => this.redis.eval(SCRIPTS.clearPart, [this.keys.user(userId)], [part]))) as number;
   }
 
   /** Erase everything stored about a user's logins. Returns whether there was anything. */
   async eraseUser(userId: string): Promise<boolean> {
-    return (await this.timed('admin', () => this.redis.del(this.keys.user(userId)))) > 0;
+    return ((await this.timed('admin', () => this.redis.send(['DEL', this.keys.user(userId)]))) as number) > 0;
   }
 
   async ping(): Promise<void> {
-    await this.timed('ping', () => this.redis.ping());
+    await this.timed('ping', () => this.redis.send(['PING']));
   }
 
   private account(userId: string): string {
     return accountHash(this.limits.accountSecret, userId);
   }
 
-  private commitArgs(e: HistoryEntry, trim: boolean): (string | number)[] {
+  private clearAccountFailures(ip: string, userId: string): Promise<RespReply> {
+    return this.redis.send(['HDEL', this.keys.ipAccountFailures(ip), this.account(userId)]);
+  }
+
+  private commitScript(key: string, e: HistoryEntry, trim: boolean): Promise<RespReply> {
     const loc = e.location;
-    return [
-      Math.floor(e.atMs / SEC),
-      this.limits.deviceTrustDays * 86_400,
-      this.limits.maxDevices,
-      this.limits.maxUserAgents,
-      this.limits.historyRetentionDays * 86_400,
-      e.deviceHash ?? '',
-      e.uaFamily ?? '',
-      loc ? encodeLocation(loc) : '',
-      trim ? '1' : '',
-    ];
+    return this.redis.eval(
+      SCRIPTS.commit,
+      [key],
+      [
+        Math.floor(e.atMs / SEC),
+        this.limits.deviceTrustDays * 86_400,
+        this.limits.maxDevices,
+        this.limits.maxUserAgents,
+        this.limits.historyRetentionDays * 86_400,
+        e.deviceHash ?? '',
+        e.uaFamily ?? '',
+        loc ? encodeLocation(loc) : '',
+        trim ? '1' : '',
+      ],
+    );
   }
 
   private timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
     return timed(this.observe, op, fn);
   }
+}
 
+/**
+ * Whether `entry` is at least as late as everything the snapshot holds, so that writing its
+ * fields as they are merges it as COMMIT_LOGIN would (which keeps the later of two times).
+ * Logins arrive in time order except for back-fills with a client-set timestamp; those take
+ * the script. Two commits racing for one user can still both pass on the same snapshot: the
+ * later write wins, and the times they leave differ by the race, milliseconds.
+ */
+export function isLatest(history: HistorySnapshot, entry: HistoryEntry): boolean {
+  const atMs = Math.floor(entry.atMs / SEC) * SEC;
+  if (history.lastLoginMs !== null && atMs < history.lastLoginMs) return false;
+  const device = entry.deviceHash === null ? undefined : history.devices.get(entry.deviceHash);
+  const ua = entry.uaFamily === null ? undefined : history.userAgents.get(entry.uaFamily);
+  return (device === undefined || atMs >= device) && (ua === undefined || atMs >= ua);
+}
+
+/** The HSET field/value pairs that merge `entry` into a hash the snapshot showed; see COMMIT_LOGIN for the fields. */
+function mergeFields(history: HistorySnapshot, e: HistoryEntry): RespArg[] {
+  const at = Math.floor(e.atMs / SEC);
+  const fields: RespArg[] = history.known ? ['l', at] : ['k', at, 'l', at];
+  if (e.location) fields.push('loc', encodeLocation(e.location));
+  if (e.deviceHash !== null) fields.push(`d:${e.deviceHash}`, at);
+  if (e.uaFamily !== null) fields.push(`a:${e.uaFamily}`, at);
+  return fields;
 }
 
 /**
@@ -298,15 +334,6 @@ export function mayNeedTrim(
     return false;
   };
   return over(history.devices, entry.deviceHash, limits.maxDevices) || over(history.userAgents, entry.uaFamily, limits.maxUserAgents);
-}
-
-/** Run a pipeline; the first command error rejects, so callers and metrics see one failure. */
-async function execPipeline(pipe: ChainableCommander): Promise<unknown[]> {
-  const results = (await pipe.exec()) ?? [];
-  return results.map(([err, value]) => {
-    if (err) throw err;
-    return value;
-  });
 }
 
 /** `lat|lon|acc|at|country|city`; `|` is stripped from names so the format cannot break. */
@@ -364,10 +391,4 @@ export function parseUserHash(flat: readonly string[]): HistorySnapshot {
     lastLocation: decodeLocation(loc),
     lastLoginMs: last ? Number(last) * SEC : null,
   };
-}
-
-/** READ_TRAFFIC's answer as counts. */
-function trafficCounts(reply: unknown): TrafficCounts {
-  const [failedLogins = 0, distinctAccounts = 0, accountFailures = 0] = reply as number[];
-  return { failedLogins, distinctAccounts, accountFailures };
 }

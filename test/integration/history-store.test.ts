@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/history/keys.js';
-import { createRedis } from '../../src/history/redis.js';
+import { RespConnection } from '../../src/history/resp-connection.js';
 import type { HistoryEntry } from '../../src/history/snapshot.js';
 import { HistoryStore, mayNeedTrim, type AssessmentRecord } from '../../src/history/store.js';
 import { MAX_ACCOUNTS_PER_IP } from '../../src/history/traffic.js';
@@ -28,18 +28,20 @@ function entry(over: Partial<HistoryEntry> = {}): HistoryEntry {
 
 describe('HistoryStore on a real Redis', () => {
   let server: TestRedis;
+  let conn: RespConnection;
   let redis: Redis;
   let store: HistoryStore;
 
   beforeAll(async () => {
     server = await startTestRedis();
-    // The service's own request connection (coalesced writes), as the store runs in production.
-    redis = createRedis({ url: server.url, timeoutMs: 2000, logger: pino({ level: 'silent' }) });
-    if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
-    store = new HistoryStore(redis, keys, limits);
+    // The store's own connection kind, as it runs in production; an ioredis client to look.
+    conn = new RespConnection({ url: server.url, timeoutMs: 2000, logger: pino({ level: 'silent' }), name: 'test' });
+    await conn.ready();
+    redis = server.client();
+    store = new HistoryStore(conn, keys, limits);
   });
   afterAll(async () => {
-    redis.disconnect();
+    conn.close();
     await server.stop();
   });
   beforeEach(async () => {
@@ -100,7 +102,7 @@ describe('HistoryStore on a real Redis', () => {
   });
 
   it('loses nothing when 50 commits for one user run in parallel', async () => {
-    const wide = new HistoryStore(redis, keys, { ...limits, maxDevices: 100 });
+    const wide = new HistoryStore(conn, keys, { ...limits, maxDevices: 100 });
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => wide.commit({ userId: 'u1', entry: entry({ deviceHash: `p${i}`, atMs: T0 + i * 1000 }), ip: null })),
     );
@@ -256,6 +258,35 @@ describe('HistoryStore on a real Redis', () => {
     expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
     const { history } = await store.load('u4', null, T0);
     expect([...history.devices.keys()]).toContain('d11');
+  });
+
+  it('merges an assessed latest login with plain commands, into the very hash the commit script makes', async () => {
+    const location = { lat: 51.5, lon: -0.12, accuracyKm: 20, atMs: T0, country: 'GB', city: 'London' };
+    for (const user of ['plain', 'scripted']) {
+      await store.commit({ userId: user, entry: entry({ deviceHash: 'd1', uaFamily: 'Firefox/Linux', atMs: T0 - DAY }), ip: null });
+    }
+    const { history } = await store.load('plain', null, T0);
+    const next = entry({ deviceHash: 'd2', location });
+    await redis.config('RESETSTAT');
+    await store.commitAssessed({ userId: 'plain', entry: next, ip: null }, { history, accountFailures: 0 });
+    const stats = await redis.info('commandstats');
+    expect(stats).not.toMatch(/cmdstat_evalsha|cmdstat_eval:/);
+    expect(stats).toMatch(/cmdstat_hset:calls=1,/);
+    await store.commit({ userId: 'scripted', entry: next, ip: null });
+    expect(await redis.hgetall(keys.user('plain'))).toEqual(await redis.hgetall(keys.user('scripted')));
+    expect(await redis.ttl(keys.user('plain'))).toBeGreaterThan(364 * 86_400);
+  });
+
+  it('merges a back-filled login through the script, so it cannot take the place of the later one', async () => {
+    const newer = { lat: 35.68, lon: 139.69, accuracyKm: 50, atMs: T0, country: 'JP', city: 'Tokyo' };
+    const older = { lat: 51.5, lon: -0.12, accuracyKm: 20, atMs: T0 - DAY, country: 'GB', city: 'London' };
+    await store.commit({ userId: 'u5', entry: entry({ deviceHash: 'd1', location: newer }), ip: null });
+    const { history } = await store.load('u5', null, T0);
+    await store.commitAssessed({ userId: 'u5', entry: entry({ deviceHash: 'd1', location: older, atMs: T0 - DAY }), ip: null }, { history, accountFailures: 0 });
+    const after = (await store.load('u5', null, T0)).history;
+    expect(after.lastLocation?.city).toBe('Tokyo');
+    expect(after.lastLoginMs).toBe(T0);
+    expect(after.devices.get('d1')).toBe(T0);
   });
 
   it('still claims a record saved before records carried their client', async () => {

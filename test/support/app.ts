@@ -70,11 +70,11 @@ export async function makeTestApp(opts: {
   };
 }
 
-/** Wait until the app's Redis client is connected (commands fail fast while it is not). */
+/** Wait until the app's Redis connections are up (commands fail fast while they are not). */
 export async function waitForRedis(deps: BuiltDeps, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (deps.redis.status !== 'ready') {
-    if (Date.now() > until) throw new Error(`redis not ready: ${deps.redis.status}`);
+  while (deps.redis.status !== 'ready' || deps.historyRedis.status !== 'ready') {
+    if (Date.now() > until) throw new Error(`redis not ready: ${deps.redis.status}, history ${deps.historyRedis.status}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
