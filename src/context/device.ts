@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * The stored form of a device cookie: HMAC-SHA256 under the device secret over
@@ -11,11 +11,12 @@ import { createHmac } from 'node:crypto';
  * containing NUL are not expected from a login service.
  */
 export function deviceHash(secret: string, userId: string, deviceId: string): string {
-  return createHmac('sha256', secret)
-    .update(userId)
-    .update('\u0000')
-    .update(deviceId)
-    .digest()
-    .subarray(0, 16)
-    .toString('base64url');
+  return createHmac('sha256', keyOf(secret)).update(`${userId}\u0000${deviceId}`).digest().subarray(0, 16).toString('base64url');
+}
+
+// The secret as a KeyObject, made once: a string key is encoded again by every createHmac.
+let cached: { secret: string; key: KeyObject } | null = null;
+function keyOf(secret: string): KeyObject {
+  if (cached?.secret !== secret) cached = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+  return cached.key;
 }
