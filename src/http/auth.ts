@@ -1,5 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientConfig } from '../config.js';
 import { VigilError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -47,19 +47,21 @@ export function createKeyAuthHook<T extends Keyed>(
   assign: (request: FastifyRequest, holder: T) => void,
 ) {
   const table = holders.map((holder) => ({ holder, digest: Buffer.from(holder.keyHash.slice('sha256:'.length), 'hex') }));
-  return async (request: FastifyRequest): Promise<void> => {
+  // A callback hook: fastify awaits nothing for the (synchronous) check.
+  return (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => {
     const header = request.headers.authorization;
     if (!header) {
       metrics.authFailures.inc({ reason: 'missing' });
-      throw new VigilError('unauthorized', 'missing "Authorization: Bearer <api key>" header');
+      return done(new VigilError('unauthorized', 'missing "Authorization: Bearer <api key>" header'));
     }
     const match = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header);
     const holder = match?.[1] ? findByKey(table, match[1]) : null;
     if (!holder) {
       metrics.authFailures.inc({ reason: match ? 'unknown_key' : 'malformed' });
-      throw new VigilError('unauthorized', 'invalid API key');
+      return done(new VigilError('unauthorized', 'invalid API key'));
     }
     assign(request, holder);
+    done();
   };
 }
 
