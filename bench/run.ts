@@ -433,12 +433,12 @@ async function main(): Promise<void> {
     // Little's law, so p99 is also measured under a steady, paced load at fractions of the
     // measured throughput (open loop, over the same number of connections).
     const vigilRps = median(runs.get(vigil.name)!.map((m) => m.load.rps));
+    // The bare route too, at the same rates: the tail that this machine and the load
+    // generator alone give, below which no server's can go.
     const paced: { server: string; share: number; rate: number; m: Measurement }[] = [];
     for (const share of PACED_SHARES) {
       const rate = Math.max(1, Math.round(vigilRps * share));
-      for (const s of targets) {
-        if (s !== bare) paced.push({ server: s.name, share, rate, m: await measure(s, redis, bodies, opt.durationSec, opt.connections, rate) });
-      }
+      for (const s of targets) paced.push({ server: s.name, share, rate, m: await measure(s, redis, bodies, opt.durationSec, opt.connections, rate) });
     }
     const counters = await scrape(vigil);
 
@@ -451,7 +451,7 @@ async function main(): Promise<void> {
     log(`POST /v1/assess, ${opt.connections} connections, medians of ${opt.rounds} × ${opt.durationSec} s (ratio: per round, to the bare route of that round)`);
     log(table(HEAD, targets.map((s) => row(s.name, runs.get(s.name)!, bareRps))));
     log('');
-    log(`Under a paced (open-loop) load at shares of one process's throughput, ${opt.connections} connections, ${opt.durationSec} s each; latency from when each request was due`);
+    log(`Under a paced (open-loop) load at shares of one process's throughput, ${opt.connections} connections, ${opt.durationSec} s each; latency from when each request was due; the bare route at the same rates is the machine's floor`);
     log(table(
       ['server', 'offered', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'server CPU µs/req', 'loop delay p99/max ms', 'GC ms/s', 'GC > 10 ms', 'errors'],
       paced.map(({ server, share, rate, m }) => [

@@ -49,9 +49,13 @@ describe('bench --smoke', () => {
     expect(json.main.medians['vigil ×2'].rps).toBeGreaterThan(0);
     expect(json.main.memory.bytesPerUserSeeded).toBeGreaterThan(50);
     expect(json.main.memory.bytesPerAssessmentRecord).toBeGreaterThan(50);
-    // Paced loads: every Vigil target at each share, every request answered and timed.
+    // Paced loads: every target at each share, the bare route as the floor, every request answered and timed.
     const paced = json.main.paced as { server: string; share: number; rate: number; load: { requests: number; non2xx: number; errors: number; timeouts: number; latencyMs: { p50: number; p99: number } } }[];
-    expect(paced.map((p) => `${p.server} ${p.share}`)).toEqual(['vigil 0.25', 'vigil ×2 0.25', 'vigil 0.5', 'vigil ×2 0.5', 'vigil 0.75', 'vigil ×2 0.75']);
+    expect(paced.map((p) => `${p.server} ${p.share}`)).toEqual([
+      'bare fastify 0.25', 'vigil 0.25', 'vigil ×2 0.25',
+      'bare fastify 0.5', 'vigil 0.5', 'vigil ×2 0.5',
+      'bare fastify 0.75', 'vigil 0.75', 'vigil ×2 0.75',
+    ]);
     for (const p of paced) {
       expect(p.load.requests).toBeGreaterThan(0);
       expect(p.load.non2xx + p.load.errors + p.load.timeouts).toBe(0);
