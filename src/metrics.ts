@@ -1,8 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HotCounter, HotHistogram } from './hot-metrics.js';
 
 /**
  * Every Prometheus metric Vigil exports, built once per app on its own registry.
- * Names follow Prometheus conventions: `_total` counters, `_seconds` histograms.
+ * Names follow Prometheus conventions: `_total` counters, `_seconds` histograms. The ones each
+ * assessment updates are `HotCounter`/`HotHistogram` (src/hot-metrics.ts), the same to a scraper.
  */
 export function createMetrics() {
   const registry = new Registry();
@@ -12,26 +14,26 @@ export function createMetrics() {
 
   return {
     registry,
-    httpDuration: new Histogram({
+    httpDuration: new HotHistogram({
       name: 'vigil_http_request_duration_seconds',
       help: 'HTTP request latency by route template, method and status code',
       labelNames: ['route', 'method', 'status'] as const,
       buckets: fastBuckets,
       registers,
     }),
-    assessments: new Counter({
+    assessments: new HotCounter({
       name: 'vigil_assessments_total',
       help: 'Assessments by application, overall confidence and decided action',
       labelNames: ['application', 'confidence', 'action'] as const,
       registers,
     }),
-    assessorResults: new Counter({
+    assessorResults: new HotCounter({
       name: 'vigil_assessor_results_total',
       help: 'Per-assessor results by code (after overrides) and confidence',
       labelNames: ['assessor', 'code', 'confidence'] as const,
       registers,
     }),
-    assessorDuration: new Histogram({
+    assessorDuration: new HotHistogram({
       name: 'vigil_assessor_duration_seconds',
       help: 'Time each assessor took',
       labelNames: ['assessor'] as const,
@@ -44,7 +46,7 @@ export function createMetrics() {
       labelNames: ['assessor', 'reason'] as const,
       registers,
     }),
-    redisDuration: new Histogram({
+    redisDuration: new HotHistogram({
       name: 'vigil_redis_duration_seconds',
       help: 'Redis round-trip latency by operation',
       labelNames: ['op'] as const,
@@ -63,7 +65,7 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
-    commits: new Counter({
+    commits: new HotCounter({
       name: 'vigil_commits_total',
       help: 'Logins committed to history, by how (assess, complete) and result',
       labelNames: ['via', 'result'] as const,
