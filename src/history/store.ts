@@ -223,7 +223,9 @@ export class HistoryStore {
   /** The keys of an IP's traffic counters in the window ending at `atMs`, as the scripts take them. */
   private trafficKeys(ip: string, atMs: number): { keys: string[]; buckets: number[]; bucketSec: number } {
     const { buckets, bucketSec } = accountBuckets(atMs, this.limits.traffic);
-    return { keys: [this.keys.ipFailures(ip), this.keys.ipAccountFailures(ip), ...buckets.map((b) => this.keys.ipAccounts(ip, b))], buckets, bucketSec };
+    const keys = [this.keys.ipFailures(ip), this.keys.ipAccountFailures(ip)];
+    for (const b of buckets) keys.push(this.keys.ipAccounts(ip, b));
+    return { keys, buckets, bucketSec };
   }
 
   /**

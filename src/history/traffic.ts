@@ -25,5 +25,7 @@ export function hourOf(atMs: number): number {
 export function accountBuckets(atMs: number, t: Pick<TrafficConfig, 'distinctAccountsWindowMinutes'>): { buckets: number[]; bucketSec: number } {
   const bucketSec = (t.distinctAccountsWindowMinutes * 60) / ACCOUNT_BUCKETS;
   const current = Math.floor(atMs / 1000 / bucketSec);
-  return { buckets: Array.from({ length: ACCOUNT_BUCKETS }, (_, i) => current - ACCOUNT_BUCKETS + 1 + i), bucketSec };
+  const buckets: number[] = [];
+  for (let b = current - ACCOUNT_BUCKETS + 1; b <= current; b++) buckets.push(b);
+  return { buckets, bucketSec };
 }
