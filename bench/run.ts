@@ -162,7 +162,8 @@ async function startVigil(
   keyPrefix = 'vigil:',
 ): Promise<Server & { bootMs: number }> {
   const port = await freePort();
-  const cfgPath = join(work, `${name}.json`);
+  // The name may carry node flags with paths in them (--compare DIR#--flag=/x): not a file name.
+  const cfgPath = join(work, `${name.replace(/[^\w.@×-]+/g, '_')}.json`);
   writeFileSync(cfgPath, JSON.stringify(fileConfig(listPath)));
   const t0 = performance.now();
   const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.out}`, `--cpu-prof-name=vigil-${stamp}.cpuprofile`] : []), ...entry];
