@@ -90,7 +90,8 @@ return 1
  * failed-logins threshold, distinct-accounts threshold, first bucket number, bucket seconds.
  *
  * Returns {failures in window, their flag's end (epoch s, 0 if none), account failures,
- * distinct accounts, their flag's end}. A flag ends when, with no new failures, the oldest
+ * distinct accounts, their flag's end}. KEYS[1] lives at least as long as the others, which is
+ * what lets an assessment ask `EXISTS KEYS[1]` alone whether the IP has counters. A flag ends when, with no new failures, the oldest
  * buckets leaving the window take the count under its threshold.
  */
 export const RECORD_FAILURE = `
@@ -116,7 +117,9 @@ for i = 1, #flat, 2 do
     total = total + n
   end
 end
-redis.call('EXPIRE', KEYS[1], ttl)
+-- The failures hash outlives every other counter of the IP (the account HyperLogLogs may be
+-- kept longer than the failures window), so its existence alone tells whether the IP has any.
+redis.call('EXPIRE', KEYS[1], math.max(ttl, (#KEYS - 1) * bucketSec))
 local failuresUntil = 0
 if total >= failuresAt then
   table.sort(hours, function(a, b) return a[1] < b[1] end)
@@ -165,7 +168,7 @@ return { total, failuresUntil, accountFailures, distinct, distinctUntil }
 
 /**
  * An IP's traffic counters at one hour, for an assessment whose IP has any (the store asks
- * EXISTS first: most addresses have none). KEYS as {@link RECORD_FAILURE}'s. ARGV: hour,
+ * EXISTS of the failures hash first: most addresses have none). KEYS as {@link RECORD_FAILURE}'s. ARGV: hour,
  * windowHours, account|''. Returns {failures in the window, distinct accounts, the account's
  * failures (0 once its last one left the window)}.
  */

@@ -100,7 +100,7 @@ export class HistoryStore {
    * failures from the IP among them) at `atMs`. `traffic` is null without an IP.
    *
    * One round trip of three plain commands: the user hash, the MFA summary, and whether the IP
-   * has any counters at all. Most addresses have none; for one that has, the counters are read
+   * has any counters at all (EXISTS of its failures hash). Most addresses have none; for one that has, the counters are read
    * by READ_TRAFFIC in a second round trip. (The user's keys and the IP's sit in different
    * Cluster slots, so they cannot share a script.)
    */
@@ -229,12 +229,13 @@ export class HistoryStore {
   }
 
   /**
-   * An IP's counters at `atMs`, and `userId`'s failures from it: one EXISTS over its keys, and
-   * READ_TRAFFIC only when one exists (its PFCOUNT merges 16 KB of registers even over nothing).
+   * An IP's counters at `atMs`, and `userId`'s failures from it: EXISTS of its failures hash,
+   * which outlives the IP's other counters (RECORD_FAILURE), and READ_TRAFFIC only when it
+   * exists (its PFCOUNT merges 16 KB of registers even over nothing).
    */
   private async readTraffic(ip: string, userId: string | null, atMs: number): Promise<TrafficCounts> {
+    if ((await this.redis.send(['EXISTS', this.keys.ipFailures(ip)])) === 0) return { failedLogins: 0, distinctAccounts: 0, accountFailures: 0 };
     const { keys } = this.trafficKeys(ip, atMs);
-    if ((await this.redis.send(['EXISTS', ...keys])) === 0) return { failedLogins: 0, distinctAccounts: 0, accountFailures: 0 };
     const reply = await this.redis.eval(SCRIPTS.readTraffic, keys, [hourOf(atMs), this.limits.traffic.windowHours, userId === null ? '' : this.account(userId)]);
     const [failedLogins = 0, distinctAccounts = 0, accountFailures = 0] = reply as number[];
     return { failedLogins, distinctAccounts, accountFailures };

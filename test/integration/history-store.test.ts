@@ -158,6 +158,18 @@ describe('HistoryStore on a real Redis', () => {
     expect(await redis.ttl(hll)).toBeLessThanOrEqual(70 * 60);
   });
 
+  it('keeps an IP\'s failures hash at least as long as its account counters, so its existence tells the load whether to read them', async () => {
+    // A distinct-accounts window (a day) far longer than the failures window (an hour).
+    const skewed = new HistoryStore(conn, keys, { ...limits, traffic: { ...traffic, windowHours: 1, distinctAccountsWindowMinutes: 1440 } });
+    const ip = '198.51.100.33';
+    await skewed.recordFailure(ip, 'alice', T0);
+    const [failuresTtl, hllTtl] = await Promise.all([redis.ttl(keys.ipFailures(ip)), redis.ttl(keys.ipAccounts(ip, Math.floor(T0 / 1000 / (1440 * 10))))]);
+    expect(hllTtl).toBeGreaterThan(2 * 3600);
+    expect(failuresTtl).toBeGreaterThanOrEqual(hllTtl);
+    expect(await redis.ttl(keys.ipAccountFailures(ip))).toBeLessThanOrEqual(failuresTtl);
+    expect((await skewed.load('bob', ip, T0)).traffic).toEqual({ failedLogins: 1, distinctAccounts: 1, accountFailures: 0 });
+  });
+
   it('counts failures per account and IP, resets them on a committed login, and never touches the IP counters then', async () => {
     const ip = '198.51.100.10';
     for (let i = 0; i < 3; i++) await store.recordFailure(ip, 'alice', T0 + i * 60_000);
