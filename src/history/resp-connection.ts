@@ -50,11 +50,53 @@ export class RespScript {
   }
 }
 
+/** What waits for the replies of one `send` or `batch`, in the order the commands went out. */
 interface Waiter {
-  resolve(reply: RespReply): void;
-  reject(err: Error): void;
-  /** `performance.now()` when the command was queued, for the stall check. */
-  atMs: number;
+  /** `performance.now()` when the commands were queued, for the stall check. */
+  readonly atMs: number;
+  settle(err: Error | null, reply: RespReply): void;
+}
+
+class One implements Waiter {
+  readonly atMs = performance.now();
+  constructor(
+    private readonly resolve: (reply: RespReply) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
+
+  settle(err: Error | null, reply: RespReply): void {
+    if (err) this.reject(err);
+    else this.resolve(reply);
+  }
+}
+
+/** The replies of a batch, in order; the first error reply rejects it once every reply is in. */
+class Batch implements Waiter {
+  readonly atMs = performance.now();
+  readonly #replies: RespReply[] = [];
+  #error: Error | null = null;
+
+  constructor(
+    private readonly size: number,
+    private readonly resolve: (replies: RespReply[]) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
+
+  settle(err: Error | null, reply: RespReply): void {
+    if (err) this.#error ??= err;
+    this.#replies.push(reply);
+    if (this.#replies.length < this.size) return;
+    if (this.#error) this.reject(this.#error);
+    else this.resolve(this.#replies);
+  }
+
+  /** The connection failed before every reply came: once, whatever is still owed. */
+  fail(err: Error): void {
+    if (this.#replies.length < this.size) {
+      this.#replies.length = this.size;
+      this.reject(err);
+    }
+  }
 }
 
 export interface RespConnectionOptions {
@@ -123,8 +165,22 @@ export class RespConnection {
    * reply, or with {@link RedisUnavailableError} when the connection is down or fails first.
    */
   send(args: readonly RespArg[]): Promise<RespReply> {
-    if (this.#status !== 'ready') return Promise.reject(new RedisUnavailableError(`Redis connection "${this.#opts.name}" is ${this.#status}`));
-    return new Promise((resolve, reject) => this.#queue(args, { resolve, reject, atMs: performance.now() }));
+    if (this.#status !== 'ready') return Promise.reject(this.#unavailable());
+    return new Promise((resolve, reject) => this.#queue(args, new One(resolve, reject)));
+  }
+
+  /**
+   * Send several commands, written together; resolves with their replies in order, or rejects
+   * with the first error reply (once all replies are in) or {@link RedisUnavailableError}.
+   * One promise for them all, where a `send` each and `Promise.all` cost one per command more.
+   */
+  batch(commands: readonly (readonly RespArg[])[]): Promise<RespReply[]> {
+    if (this.#status !== 'ready') return Promise.reject(this.#unavailable());
+    if (commands.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const waiter = new Batch(commands.length, resolve, reject);
+      for (const args of commands) this.#queue(args, waiter);
+    });
   }
 
   /** Run `script` over `keys` and `args`: EVALSHA, then EVAL once if Redis does not hold it. */
@@ -198,7 +254,7 @@ export class RespConnection {
     if (password !== null) steps.push(username !== null ? ['AUTH', username, password] : ['AUTH', password]);
     if (db !== 0) steps.push(['SELECT', db]);
     const socket = this.#socket;
-    Promise.all(steps.map((args) => new Promise<RespReply>((resolve, reject) => this.#queue(args, { resolve, reject, atMs: performance.now() })))).then(
+    Promise.all(steps.map((args) => new Promise<RespReply>((resolve, reject) => this.#queue(args, new One(resolve, reject))))).then(
       () => {
         if (this.#socket !== socket || this.#status === 'closed') return;
         if (this.#down) this.#opts.logger.info({ connection: this.#opts.name }, 'redis connection restored');
@@ -232,8 +288,7 @@ export class RespConnection {
       this.#waiting = this.#waiting.slice(this.#head);
       this.#head = 0;
     }
-    if (err) waiter.reject(err);
-    else waiter.resolve(reply);
+    waiter.settle(err, reply);
   }
 
   #checkStall(): void {
@@ -262,6 +317,14 @@ export class RespConnection {
     const head = this.#head;
     this.#waiting = [];
     this.#head = 0;
-    for (let i = head; i < waiting.length; i++) waiting[i]?.reject(err);
+    for (let i = head; i < waiting.length; i++) {
+      const w = waiting[i];
+      if (w instanceof Batch) w.fail(err);
+      else w?.settle(err, null);
+    }
+  }
+
+  #unavailable(): RedisUnavailableError {
+    return new RedisUnavailableError(`Redis connection "${this.#opts.name}" is ${this.#status}`);
   }
 }

@@ -81,6 +81,8 @@ export type HistoryPart = 'devices' | 'location';
 
 const SEC = 1000;
 
+const NO_TRAFFIC: Readonly<TrafficCounts> = { failedLogins: 0, distinctAccounts: 0, accountFailures: 0 };
+
 /**
  * Users' login history, IP failure counters and pending assessments in Redis, over the history
  * store's own connection (`RespConnection`). An assessment's load and commit are plain
@@ -109,18 +111,18 @@ export class HistoryStore {
     ip: string | null,
     atMs: number,
   ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; traffic: TrafficCounts | null }> {
-    const [userHash, mfaSummary, traffic] = await this.timed('load', () =>
-      Promise.all([
-        this.redis.send(['HGETALL', this.keys.user(userId)]),
-        this.redis.send(['HGET', this.keys.mfa(userId), 'summary']),
-        ip ? this.readTraffic(ip, userId, atMs) : null,
-      ]),
-    );
-    return {
-      history: parseUserHash(userHash as string[]),
-      mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
-      traffic,
-    };
+    return this.timed('load', async () => {
+      const user: RespArg[][] = [
+        ['HGETALL', this.keys.user(userId)],
+        ['HGET', this.keys.mfa(userId), 'summary'],
+      ];
+      const [userHash, mfaSummary, counted] = await this.redis.batch(ip ? [...user, ['EXISTS', this.keys.ipFailures(ip)]] : user);
+      return {
+        history: parseUserHash(userHash as string[]),
+        mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
+        traffic: ip === null ? null : counted === 0 ? NO_TRAFFIC : await this.readCounters(ip, userId, atMs),
+      };
+    });
   }
 
   /**
@@ -149,10 +151,12 @@ export class HistoryStore {
         await Promise.all([this.commitScript(key, record.entry, true), clear]);
         return;
       }
-      const [, , fields] = await Promise.all([
-        this.redis.send(['HSET', key, ...mergeFields(seen.history, record.entry)]),
-        this.redis.send(['EXPIRE', key, this.limits.historyRetentionDays * 86_400]),
-        this.redis.send(['HLEN', key]),
+      const [[, , fields]] = await Promise.all([
+        this.redis.batch([
+          ['HSET', key, ...mergeFields(seen.history, record.entry)],
+          ['EXPIRE', key, this.limits.historyRetentionDays * 86_400],
+          ['HLEN', key],
+        ]),
         clear,
       ]);
       // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
@@ -209,7 +213,7 @@ export class HistoryStore {
   /** An IP's traffic counters at `atMs`, for the admin lookup. */
   async ipTraffic(ip: string, atMs: number): Promise<IpTraffic> {
     const [traffic, accounts, until] = await this.timed('admin', () =>
-      Promise.all([this.readTraffic(ip, null, atMs), this.redis.send(['HLEN', this.keys.ipAccountFailures(ip)]), this.redis.send(['ZSCORE', this.keys.intelFlagged, ip])]),
+      Promise.all([this.readCounters(ip, null, atMs), this.redis.send(['HLEN', this.keys.ipAccountFailures(ip)]), this.redis.send(['ZSCORE', this.keys.intelFlagged, ip])]),
     );
     const untilMs = until === null ? null : Number(until);
     return {
@@ -229,12 +233,12 @@ export class HistoryStore {
   }
 
   /**
-   * An IP's counters at `atMs`, and `userId`'s failures from it: EXISTS of its failures hash,
-   * which outlives the IP's other counters (RECORD_FAILURE), and READ_TRAFFIC only when it
-   * exists (its PFCOUNT merges 16 KB of registers even over nothing).
+   * An IP's counters at `atMs`, and `userId`'s failures from it, by READ_TRAFFIC. The load asks
+   * first whether the IP has any (EXISTS of its failures hash, which outlives its other
+   * counters: RECORD_FAILURE), since the script's PFCOUNT merges 16 KB of registers even over
+   * nothing.
    */
-  private async readTraffic(ip: string, userId: string | null, atMs: number): Promise<TrafficCounts> {
-    if ((await this.redis.send(['EXISTS', this.keys.ipFailures(ip)])) === 0) return { failedLogins: 0, distinctAccounts: 0, accountFailures: 0 };
+  private async readCounters(ip: string, userId: string | null, atMs: number): Promise<TrafficCounts> {
     const { keys } = this.trafficKeys(ip, atMs);
     const reply = await this.redis.eval(SCRIPTS.readTraffic, keys, [hourOf(atMs), this.limits.traffic.windowHours, userId === null ? '' : this.account(userId)]);
     const [failedLogins = 0, distinctAccounts = 0, accountFailures = 0] = reply as number[];

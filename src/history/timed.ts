@@ -2,14 +2,16 @@
 export type OpObserver = (op: string, seconds: number, ok: boolean) => void;
 
 /** Run one Redis operation and report its duration and outcome to `observe`. */
-export async function timed<T>(observe: OpObserver, op: string, fn: () => Promise<T>): Promise<T> {
+export function timed<T>(observe: OpObserver, op: string, fn: () => Promise<T>): Promise<T> {
   const start = performance.now();
-  try {
-    const out = await fn();
-    observe(op, (performance.now() - start) / 1000, true);
-    return out;
-  } catch (err) {
-    observe(op, (performance.now() - start) / 1000, false);
-    throw err;
-  }
+  return fn().then(
+    (out) => {
+      observe(op, (performance.now() - start) / 1000, true);
+      return out;
+    },
+    (err: unknown) => {
+      observe(op, (performance.now() - start) / 1000, false);
+      throw err;
+    },
+  );
 }

@@ -66,6 +66,27 @@ describe('RespConnection on a real Redis', () => {
     expect(good).toEqual({ status: 'fulfilled', value: 'x' });
   });
 
+  it('sends a batch together and answers it in order; an error reply rejects it without putting later replies out of step', async () => {
+    const c = await connect();
+    await c.send(['SET', 'str', 'v']);
+    const before = await reads();
+    expect(await c.batch([['SET', 'b1', '1'], ['INCR', 'b1'], ['GET', 'b1'], ['GET', 'none']])).toEqual(['OK', 2, '2', null]);
+    expect((await reads()) - before - 1).toBe(1);
+    await expect(c.batch([['INCR', 'b1'], ['HGET', 'str', 'f'], ['INCR', 'b1']])).rejects.toThrow(/^WRONGTYPE/);
+    // Both INCRs ran, and the next command gets its own reply.
+    expect(await c.send(['GET', 'b1'])).toBe('4');
+    expect(await c.batch([])).toEqual([]);
+  });
+
+  it('rejects a batch once when the connection fails before its replies', async () => {
+    const c = await connect(server.url, 100);
+    const settled = await Promise.allSettled([c.batch([['DEBUG', 'SLEEP', '0.4'], ['PING'], ['PING']])]);
+    expect(settled).toEqual([{ status: 'rejected', reason: expect.any(RedisUnavailableError) }]);
+    await new Promise((r) => setTimeout(r, 400));
+    await c.ready();
+    expect(await c.batch([['PING']])).toEqual(['PONG']);
+  });
+
   it('runs a script by its SHA-1, loading it once when Redis does not know it', async () => {
     const c = await connect();
     const script = new RespScript("return redis.call('INCRBY', KEYS[1], ARGV[1])");
