@@ -31,13 +31,12 @@ export function storedAssessmentId(): string {
 
 /** The id of an assessment committed at once by `clientId` at `nowMs`: a receipt, nothing stored. */
 export function committedAssessmentId(secret: string, clientId: string, nowMs: number): string {
-  const b = Buffer.allocUnsafe(16);
-  randomBits(b);
+  const b = randomBytes16();
   b.writeUIntBE(nowMs, 0, 6);
   b[6] = 0x80 | (b[6]! & 0x0f);
   b[8] = 0x80 | (b[8]! & 0x3f);
-  mac(secret, clientId, b).copy(b, BODY_BYTES);
-  return formatUuid(b);
+  const body = b.toString('hex', 0, BODY_BYTES);
+  return formatUuid(body + hash('sha256', macInput(secret, clientId, body), 'hex').slice(0, 2 * MAC_BYTES));
 }
 
 /**
@@ -50,29 +49,29 @@ export function classifyAssessmentId(secret: string, id: string, clientId: strin
   if (b[6]! >> 4 !== 8) return 'stored';
   const at = b.readUIntBE(0, 6);
   if (at > nowMs + SKEW_MS || nowMs - at > ASSESSMENT_TTL_MS) return 'unknown';
-  return timingSafeEqual(mac(secret, clientId, b), b.subarray(BODY_BYTES)) ? 'committed' : 'unknown';
+  const mac = hash('sha256', macInput(secret, clientId, b.toString('hex', 0, BODY_BYTES)), 'buffer').subarray(0, MAC_BYTES);
+  return timingSafeEqual(mac, b.subarray(BODY_BYTES)) ? 'committed' : 'unknown';
 }
 
 // Random bytes drawn from a pool filled 256 ids at a time, as randomUUID does: a
 // randomBytes(16) call per id was ~4% of an assessment's CPU under load.
+// Each 16 bytes are handed out once, as a view of the pool.
 const pool = Buffer.alloc(16 * 256);
 let poolOffset = pool.length;
-function randomBits(into: Buffer): void {
+function randomBytes16(): Buffer {
   if (poolOffset === pool.length) {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  pool.copy(into, 0, poolOffset, poolOffset + 16);
   poolOffset += 16;
+  return pool.subarray(poolOffset - 16, poolOffset);
 }
 
-function mac(secret: string, clientId: string, id: Buffer): Buffer {
-  // A keyed prefix over fixed-length data, as in accountHash: one one-shot hash per id.
-  const body = id.toString('hex', 0, BODY_BYTES);
-  return hash('sha256', `${secret}\u0000vigil-assessment-id\u0000${clientId}\u0000${body}`, 'buffer').subarray(0, MAC_BYTES);
+/** What the id's MAC is the hash of: a keyed prefix over fixed-length data, as in accountHash. */
+function macInput(secret: string, clientId: string, bodyHex: string): string {
+  return `${secret}\u0000vigil-assessment-id\u0000${clientId}\u0000${bodyHex}`;
 }
 
-function formatUuid(b: Buffer): string {
-  const h = b.toString('hex');
+function formatUuid(h: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
