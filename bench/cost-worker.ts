@@ -47,6 +47,7 @@ try {
 const deps = await buildDeps(config);
 const app = await buildApp(deps);
 await app.ready();
+// Builds from before the history store had its own connection have no historyRedis.
 while (deps.redis.status !== 'ready' || (deps.historyRedis && deps.historyRedis.status !== 'ready')) await new Promise((r) => setTimeout(r, 10));
 
 const bodies = JSON.parse(readFileSync(job.bodiesPath, 'utf8')) as string[];

@@ -102,9 +102,9 @@ export class HistoryStore {
    * failures from the IP among them) at `atMs`. `traffic` is null without an IP.
    *
    * One round trip of three plain commands: the user hash, the MFA summary, and whether the IP
-   * has any counters at all (EXISTS of its failures hash). Most addresses have none; for one that has, the counters are read
-   * by READ_TRAFFIC in a second round trip. (The user's keys and the IP's sit in different
-   * Cluster slots, so they cannot share a script.)
+   * has any counters at all (EXISTS of its failures hash). Most addresses have none; for one
+   * that has, READ_TRAFFIC reads them in a second round trip. (The user's keys and the IP's sit
+   * in different Cluster slots, so they cannot share a script.)
    */
   async load(
     userId: string,
@@ -147,8 +147,9 @@ export class HistoryStore {
     await this.timed('commit', async () => {
       const key = this.keys.user(record.userId);
       const clear = record.ip && seen.accountFailures > 0 ? this.clearAccountFailures(record.ip, record.userId) : null;
-      if (mayNeedTrim(seen.history, record.entry, this.limits) || !isLatest(seen.history, record.entry)) {
-        await Promise.all([this.commitScript(key, record.entry, true), clear]);
+      const trim = mayNeedTrim(seen.history, record.entry, this.limits);
+      if (trim || !isLatest(seen.history, record.entry)) {
+        await Promise.all([this.commitScript(key, record.entry, trim), clear]);
         return;
       }
       const [[, , fields]] = await Promise.all([
