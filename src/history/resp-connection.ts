@@ -154,7 +154,7 @@ export class RespConnection {
     return this.#status;
   }
 
-  /** Resolves once the connection is (again) ready; for boot and tests. */
+  /** Resolves once the connection is (again) ready, or closed; for boot and tests. */
   ready(): Promise<void> {
     if (this.#status === 'ready') return Promise.resolve();
     return new Promise((resolve) => this.#readyWaiters.push(resolve));

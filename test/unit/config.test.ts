@@ -54,6 +54,11 @@ describe('loadConfig', () => {
     expect(msg).toContain('VIGIL_ASSESS_DEADLINE_MS');
   });
 
+  it('takes redis:// and rediss:// URLs for REDIS_URL, and nothing else', () => {
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380/2' }).redis.url).toBe('rediss://user:pw@cache.example:6380/2');
+    expect(configError(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' }))).toMatch(/REDIS_URL.*redis:\/\/ or rediss:\/\//);
+  });
+
   it('rejects unknown override codes and names the known ones', () => {
     const msg = configError(() => loadConfig({}, { overrides: { NewDevice: { no_such_code: 'low' } } }));
     expect(msg).toContain('overrides.NewDevice.no_such_code');
