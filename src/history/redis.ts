@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { reconnectDelayMs } from './resp-connection.js';
 
 /**
  * An ioredis client, for the Redis work beside the history store's (which has its own lean
@@ -19,7 +20,7 @@ export function createRedis(opts: { url: string; timeoutMs: number; logger: Logg
     // generation under load, and scavenges took 15-25 ms every few hundred ms: the p99 tail
     // (README "What each optimisation moved").
     enableAutoPipelining: false,
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    retryStrategy: reconnectDelayMs,
     // Fail the commands of a connection that stalls, rather than wait on a dead socket.
     reconnectOnError: () => false,
   });

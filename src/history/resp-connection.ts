@@ -55,6 +55,8 @@ interface Waiter {
   /** `performance.now()` when the commands were queued, for the stall check. */
   readonly atMs: number;
   settle(err: Error | null, reply: RespReply): void;
+  /** The connection failed before the reply (called for each of a batch's commands left). */
+  fail(err: Error): void;
 }
 
 class One implements Waiter {
@@ -67,6 +69,10 @@ class One implements Waiter {
   settle(err: Error | null, reply: RespReply): void {
     if (err) this.reject(err);
     else this.resolve(reply);
+  }
+
+  fail(err: Error): void {
+    this.reject(err);
   }
 }
 
@@ -90,7 +96,7 @@ class Batch implements Waiter {
     else this.resolve(this.#replies);
   }
 
-  /** The connection failed before every reply came: once, whatever is still owed. */
+  /** Rejects once, however many of its commands are left. */
   fail(err: Error): void {
     if (this.#replies.length < this.size) {
       this.#replies.length = this.size;
@@ -108,7 +114,8 @@ export interface RespConnectionOptions {
   name: string;
 }
 
-const RETRY_MS = (attempt: number) => Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
+/** Wait before reconnect attempt `n`: 50 ms doubling to 2 s, for this and the ioredis clients alike. */
+export const reconnectDelayMs = (n: number): number => Math.min(50 * 2 ** Math.min(n, 6), 2000);
 
 /**
  * A Redis connection for the history store: the assessment path's load and commit, and the
@@ -176,6 +183,10 @@ export class RespConnection {
    */
   batch(commands: readonly (readonly RespArg[])[]): Promise<RespReply[]> {
     if (this.#status !== 'ready') return Promise.reject(this.#unavailable());
+    return this.#batch(commands);
+  }
+
+  #batch(commands: readonly (readonly RespArg[])[]): Promise<RespReply[]> {
     if (commands.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       const waiter = new Batch(commands.length, resolve, reject);
@@ -254,7 +265,7 @@ export class RespConnection {
     if (password !== null) steps.push(username !== null ? ['AUTH', username, password] : ['AUTH', password]);
     if (db !== 0) steps.push(['SELECT', db]);
     const socket = this.#socket;
-    Promise.all(steps.map((args) => new Promise<RespReply>((resolve, reject) => this.#queue(args, new One(resolve, reject))))).then(
+    this.#batch(steps).then(
       () => {
         if (this.#socket !== socket || this.#status === 'closed') return;
         if (this.#down) this.#opts.logger.info({ connection: this.#opts.name }, 'redis connection restored');
@@ -309,7 +320,7 @@ export class RespConnection {
     this.#retry = setTimeout(() => {
       this.#retry = null;
       this.#connect();
-    }, RETRY_MS(this.#attempt++));
+    }, reconnectDelayMs(this.#attempt++));
   }
 
   #failAll(err: Error): void {
@@ -317,11 +328,7 @@ export class RespConnection {
     const head = this.#head;
     this.#waiting = [];
     this.#head = 0;
-    for (let i = head; i < waiting.length; i++) {
-      const w = waiting[i];
-      if (w instanceof Batch) w.fail(err);
-      else w?.settle(err, null);
-    }
+    for (let i = head; i < waiting.length; i++) waiting[i]?.fail(err);
   }
 
   #unavailable(): RedisUnavailableError {

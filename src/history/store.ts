@@ -112,11 +112,12 @@ export class HistoryStore {
     atMs: number,
   ): Promise<{ history: HistorySnapshot; mfaFactors: string[]; traffic: TrafficCounts | null }> {
     return this.timed('load', async () => {
-      const user: RespArg[][] = [
+      const commands: RespArg[][] = [
         ['HGETALL', this.keys.user(userId)],
         ['HGET', this.keys.mfa(userId), 'summary'],
       ];
-      const [userHash, mfaSummary, counted] = await this.redis.batch(ip ? [...user, ['EXISTS', this.keys.ipFailures(ip)]] : user);
+      if (ip) commands.push(['EXISTS', this.keys.ipFailures(ip)]);
+      const [userHash, mfaSummary, counted] = await this.redis.batch(commands);
       return {
         history: parseUserHash(userHash as string[]),
         mfaFactors: typeof mfaSummary === 'string' && mfaSummary ? mfaSummary.split(',') : [],
