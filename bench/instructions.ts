@@ -101,6 +101,8 @@ class Counted {
     this.env = { ...Object.fromEntries(inherited), ...env, PORT: String(port) };
     this.proc = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${this.out}.%p`, process.execPath, ...target.args], {
       env: this.env,
+      // --perf-basic-prof (--top) also writes V8 logs into the working directory.
+      cwd: work,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.proc.stderr!.on('data', (d: Buffer) => {
@@ -279,7 +281,8 @@ async function main(): Promise<void> {
     }
     log();
     log(table(['server', 'instructions/request', '× bare', 'with the compiler', 'statuses'], rows));
-    for (const m of perfMaps) rmSync(m, { force: true });
+    if (flags.keep) perfMaps.forEach((m) => log(`perf map kept: ${m}`));
+    else for (const m of perfMaps) rmSync(m, { force: true });
   } finally {
     await redis.stop();
     if (flags.keep) log(`callgrind dumps kept in ${work}`);
