@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { openGeoLocator } from '../src/geo/geo-locator.js';
@@ -69,6 +70,7 @@ const opt = {
   top: Number(flags.top),
 };
 const log = (s = '') => process.stdout.write(`${s}\n`);
+const ROOT = resolve(fileURLToPath(new URL(import.meta.url.endsWith('.js') ? '../..' : '..', import.meta.url)));
 
 const API_KEY = `vk_bench_${randomBytes(24).toString('base64url')}`;
 const DEVICE_SECRET = randomBytes(32).toString('base64url');
@@ -101,8 +103,6 @@ class Counted {
     this.env = { ...Object.fromEntries(inherited), ...env, PORT: String(port) };
     this.proc = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${this.out}.%p`, process.execPath, ...target.args], {
       env: this.env,
-      // --perf-basic-prof (--top) also writes V8 logs into the working directory.
-      cwd: work,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.proc.stderr!.on('data', (d: Buffer) => {
@@ -230,8 +230,14 @@ async function main(): Promise<void> {
 
     const targets: Target[] = [
       ...(flags['no-bare'] ? [] : [{ name: 'bare fastify', args: nodeArgs('bare-server') }]),
-      ...opt.trees.map((dir) => ({ name: dir === process.cwd() ? 'vigil' : `vigil@${basename(dir)}`, args: [...VIGIL_NODE_FLAGS, join(dir, 'dist/src/main.js')] })),
-    ].map((t) => (opt.top > 0 ? { ...t, args: ['--perf-basic-prof', ...t.args] } : t));
+      // This tree runs as the bench does (its dist/, or its sources under tsx); others from their dist/.
+      ...opt.trees.map((dir) =>
+        dir === ROOT
+          ? { name: 'vigil', args: [...VIGIL_NODE_FLAGS, ...nodeArgs('../src/main')] }
+          : { name: `vigil@${basename(dir)}`, args: [...VIGIL_NODE_FLAGS, join(dir, 'dist/src/main.js')] },
+      ),
+      // --perf-basic-prof (for --top) also writes a V8 log: into the work folder, not the tree.
+    ].map((t) => (opt.top > 0 ? { ...t, args: ['--perf-basic-prof', `--logfile=${join(work, 'v8-%p.log')}`, ...t.args] } : t));
     const env = {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
