@@ -24,7 +24,7 @@ import { openGeoLocator } from '../src/geo/geo-locator.js';
 import { hashApiKey } from '../src/http/auth.js';
 import { IpIntel } from '../src/intel/intel.js';
 import { denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
-import { nodeArgs, VIGIL_NODE_FLAGS } from './support/processes.js';
+import { childEnv, nodeArgs, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { startBenchRedis } from './support/redis-server.js';
 import { benchStore, seedUsers } from './support/seed.js';
@@ -87,30 +87,35 @@ interface Target {
   args: string[];
 }
 
-/** One server under callgrind: its pid, its port, and how to read and stop it. */
-class Counted {
+/** One server under callgrind: its process, its port, and how to read and stop it. */
+class Counted implements Child {
   readonly proc: ChildProcess;
+  readonly pid: number;
   readonly out: string;
   readonly env: Record<string, string>;
-  stderr = '';
+  #err = '';
   constructor(
     readonly target: Target,
     readonly port: number,
     env: Record<string, string>,
   ) {
     this.out = join(work, `callgrind.${target.name.replace(/[^\w.@-]+/g, '_')}`);
-    const inherited = Object.entries(process.env).filter(([k]) => !/^(VIGIL_|GEOIP_|REDIS_|NODE_ENV$|PORT$|HOST$|LOG_LEVEL$)/.test(k)) as [string, string][];
-    this.env = { ...Object.fromEntries(inherited), ...env, PORT: String(port) };
+    this.env = childEnv({ ...env, PORT: String(port) });
     this.proc = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${this.out}.%p`, process.execPath, ...target.args], {
       env: this.env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    this.pid = this.proc.pid!;
     this.proc.stderr!.on('data', (d: Buffer) => {
-      this.stderr = (this.stderr + d.toString()).slice(-8000);
+      this.#err = (this.#err + d.toString()).slice(-8000);
     });
   }
 
-  /** callgrind_control on this process: `-z` zero, `-d` dump, `-i on|off` collect. */
+  stderr(): string {
+    return this.#err;
+  }
+
+  /** callgrind_control on this process: `-i on` instrument, `-z` zero the counters, `-d` dump them. */
   control(...args: string[]): void {
     // vgdb names its pipes after $HOST, which Vigil's env sets: the same env finds them.
     execFileSync('callgrind_control', [...args, String(this.proc.pid)], { env: this.env, stdio: 'ignore' });
@@ -126,7 +131,8 @@ class Counted {
       const newest = files[files.length - 1];
       if (files.length > before && newest) {
         const text = readFileSync(newest, 'utf8');
-        if (/^(?:summary|totals): \d+/m.test(text)) return countsOf(text);
+        // The totals line ends the file: until it is there, the dump is still being written.
+        if (/^totals: \d+/m.test(text)) return countsOf(text);
       }
       if (Date.now() > until) throw new Error(`no callgrind dump from ${this.target.name}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -196,21 +202,6 @@ async function checkHistoryLoaded(c: Counted): Promise<void> {
   if (missed > 0) throw new Error(`${c.target.name}: ${missed} assessments went without history under valgrind`);
 }
 
-async function waitReady(c: Counted, timeoutMs = 600_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${c.port}/health/ready`);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (c.proc.exitCode !== null) throw new Error(`${c.target.name} exited:\n${c.stderr}`);
-    if (Date.now() > until) throw new Error(`${c.target.name} not ready after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 async function main(): Promise<void> {
   execFileSync('valgrind', ['--version']);
   const redis = await startBenchRedis();
@@ -260,7 +251,8 @@ async function main(): Promise<void> {
     for (const target of targets) {
       const c = new Counted(target, await freePort(), env);
       try {
-        await waitReady(c);
+        // Under valgrind a boot takes a minute or more.
+        await waitHttp(`http://127.0.0.1:${c.port}/health/ready`, c, 600_000);
         const agent = new Agent({ keepAlive: true, maxSockets: opt.connections });
         await send(agent, c.port, '/v1/assess', headers, bodies, opt.warmup, opt.connections);
         c.control('-i', 'on');

@@ -31,11 +31,19 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/**
+ * The environment for a server the bench starts: this process's, without Vigil's own
+ * settings, plus `env`. Vigil's settings come only from `env`, never from the shell that
+ * started the bench.
+ */
+export function childEnv(env: Record<string, string>): Record<string, string> {
+  const inherited = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(VIGIL_|GEOIP_|REDIS_|NODE_ENV$|PORT$|HOST$|LOG_LEVEL$)/.test(e[0]));
+  return { ...Object.fromEntries(inherited), ...env };
+}
+
 /** Start `node <args>` with `env`; stdout goes to `logPath`, stderr is kept for error messages. */
 export function startNode(args: string[], env: Record<string, string>, logPath: string): Child & { stderr(): string } {
-  // Vigil's own settings come only from `env`, never from the shell that started the bench.
-  const inherited = Object.entries(process.env).filter(([k]) => !/^(VIGIL_|GEOIP_|REDIS_|NODE_ENV$|PORT$|HOST$|LOG_LEVEL$)/.test(k));
-  const proc = spawn(process.execPath, args, { env: { ...Object.fromEntries(inherited), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.pipe(createWriteStream(logPath, { flags: 'a' }));
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => {

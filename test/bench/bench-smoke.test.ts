@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.js';
 
 /**
  * Keeps `npm run bench` from rotting: the whole bench (own redis-server, seeding, Vigil in
@@ -15,14 +15,7 @@ describe('bench --smoke', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('prints the table with the baseline ratio and writes the same as JSON', async () => {
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      p.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const { code, stdout, stderr } = await runScript('bench/run.ts', ['--smoke', '--out', out]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     for (const column of ['req/s', 'p99 ms', 'p99.9 ms', '× bare', 'redis rt/req', 'redis CPU µs/req', 'server CPU µs/req', 'RSS']) {

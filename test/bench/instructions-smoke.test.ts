@@ -1,5 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.js';
 
 const hasValgrind = spawnSync('valgrind', ['--version']).status === 0;
 
@@ -11,16 +12,7 @@ const hasValgrind = spawnSync('valgrind', ['--version']).status === 0;
  */
 describe.skipIf(!hasValgrind)('bench/instructions.ts, a few requests', () => {
   it('counts both servers and prints the table', { timeout: 240_000 }, async () => {
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', 'bench/instructions.ts', '--users', '200', '--warmup', '60', '--requests', '30', '--connections', '4'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      p.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const { code, stdout, stderr } = await runScript('bench/instructions.ts', ['--users', '200', '--warmup', '60', '--requests', '30', '--connections', '4']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const count = (name: string) => {
