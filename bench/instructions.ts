@@ -1,7 +1,7 @@
 /**
  * Instructions per request, counted by valgrind's callgrind: the server's own user-space
  * work, over real sockets, for the bare baseline route and one or more Vigil builds.
- * `node dist/bench/instructions.js --trees .,/path/to/other/build`.
+ * `npm run bench:instructions -- --trees .,/path/to/other/build`.
  *
  * Times on this shared machine move by ±8% between identical builds; instruction counts do
  * not depend on what else runs, so steps of 1–3% show. Each server runs under
@@ -47,7 +47,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(
     [
-      'node dist/bench/instructions.js [flags]',
+      'npm run bench:instructions -- [flags]',
       '  --trees DIRS      Vigil builds to count (trees with a built dist/src/main.js), comma-separated (default .)',
       '  --users N         seeded population (default 5000)',
       '  --warmup N        requests before counting, for V8 to optimise (default 4000)',
