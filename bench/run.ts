@@ -21,7 +21,7 @@ import { IpIntel } from '../src/intel/intel.js';
 import { runLoad, type LoadResult } from './support/load.js';
 import { runPaced } from './support/paced.js';
 import { DEFAULT_MIX, denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
-import { cpuSeconds, loadAverage, nodeArgs, processTree, rssBytes, startNode, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
+import { cpuSeconds, loadAverage, nodeArgs, processTree, rssBytes, startNode, syscalls, sysSeconds, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { commandDelta, meanMemoryUsage, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
 import { benchStore, seedLongHistory, seedUsers } from './support/seed.js';
@@ -225,6 +225,10 @@ interface Measurement {
   /** Per request: Redis read events (≈ round trips), commands (incl. inside scripts), CPU µs. */
   redis: { reads: number; commands: number; cpuUs: number; byCommand: Record<string, number>; usecByCommand: Record<string, number> };
   serverCpuUs: number;
+  /** Of serverCpuUs, the part in the kernel (sys time): sockets, wakeups. */
+  serverSysUs: number;
+  /** The server's read and write system calls per request. */
+  serverSyscalls: number;
   loadGenCpuUs: number;
   rssBytes: number;
   loadAvg: number[];
@@ -238,11 +242,15 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
   const rt0 = isVigil ? await runtime(server) : null;
   const r0 = await readRedis(redis.client);
   const c0 = cpuSeconds(pids);
+  const k0 = sysSeconds(pids);
+  const y0 = syscalls(pids);
   const g0 = process.cpuUsage();
   const o = { url: server.url, path: server.path, headers: server.headers, bodies, durationSec, connections };
   const load = rate ? await runPaced({ ...o, rate }) : await runLoad(o);
   const g1 = process.cpuUsage(g0);
   const c1 = cpuSeconds(pids);
+  const k1 = sysSeconds(pids);
+  const y1 = syscalls(pids);
   const r1 = await readRedis(redis.client);
   const rt1 = rt0 ? await runtime(server) : null;
   const n = Math.max(load.requests, 1);
@@ -259,6 +267,8 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
       usecByCommand: perRequest(commandDelta(r0, r1, 'usecByCommand')),
     },
     serverCpuUs: ((c1 - c0) * 1e6) / n,
+    serverSysUs: ((k1 - k0) * 1e6) / n,
+    serverSyscalls: (y1 - y0) / n,
     loadGenCpuUs: ((g1.user + g1.system) / n),
     rssBytes: rssBytes(pids),
     loadAvg: loadAverage(),
@@ -451,6 +461,12 @@ async function main(): Promise<void> {
     log('');
     log(`POST /v1/assess, ${opt.connections} connections, medians of ${opt.rounds} × ${opt.durationSec} s (ratio: per round, to the bare route of that round)`);
     log(table(HEAD, targets.map((s) => row(s.name, runs.get(s.name)!, bareRps))));
+    const kernel = targets.map((s) => {
+      const ms = runs.get(s.name)!;
+      const sys = median(ms.map((m) => m.serverSysUs));
+      return `${s.name} ${fmt.int(sys)} µs (${Math.round((100 * sys) / Math.max(median(ms.map((m) => m.serverCpuUs)), 1e-9))}%), ${fmt.dec(median(ms.map((m) => m.serverSyscalls)), 1)} syscalls`;
+    });
+    log(`of the server's CPU per request, in the kernel; and its read/write system calls per request: ${kernel.join('; ')}`);
     log('');
     log(`Under a paced (open-loop) load at shares of one process's throughput, ${opt.connections} connections, ${opt.durationSec} s each; latency from when each request was due; the bare route at the same rates is the machine's floor`);
     log(table(
@@ -491,6 +507,8 @@ async function main(): Promise<void> {
             redisCommandsPerReq: median(ms.map((m) => m.redis.commands)),
             redisCpuUsPerReq: median(ms.map((m) => m.redis.cpuUs)),
             serverCpuUsPerReq: median(ms.map((m) => m.serverCpuUs)),
+            serverSysUsPerReq: median(ms.map((m) => m.serverSysUs)),
+            serverSyscallsPerReq: median(ms.map((m) => m.serverSyscalls)),
             loadGenCpuUsPerReq: median(ms.map((m) => m.loadGenCpuUs)),
             rssBytes: median(ms.map((m) => m.rssBytes)),
           }];

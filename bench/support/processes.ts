@@ -84,12 +84,12 @@ export async function waitHttp(url: string, child: Child & { stderr(): string },
 
 const TICK_SEC = 0.01; // USER_HZ is 100 on Linux
 
-function statOf(pid: number): { ppid: number; cpuSec: number } | null {
+function statOf(pid: number): { ppid: number; cpuSec: number; sysSec: number } | null {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which may contain spaces: state ppid ... utime(14) stime(15).
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), cpuSec: (Number(f[11]) + Number(f[12])) * TICK_SEC };
+    return { ppid: Number(f[1]), cpuSec: (Number(f[11]) + Number(f[12])) * TICK_SEC, sysSec: Number(f[12]) * TICK_SEC };
   } catch {
     return null;
   }
@@ -109,6 +109,25 @@ export function processTree(pid: number): number[] {
 /** CPU seconds (user + sys) used so far by `pid` and its children; 10 ms resolution. */
 export function cpuSeconds(pids: readonly number[]): number {
   return pids.reduce((sum, p) => sum + (statOf(p)?.cpuSec ?? 0), 0);
+}
+
+/** Of those, the seconds spent in the kernel (sys). */
+export function sysSeconds(pids: readonly number[]): number {
+  return pids.reduce((sum, p) => sum + (statOf(p)?.sysSec ?? 0), 0);
+}
+
+/** Read and write system calls made so far by `pids` (`syscr` + `syscw` of /proc/PID/io). */
+export function syscalls(pids: readonly number[]): number {
+  let total = 0;
+  for (const p of pids) {
+    try {
+      const io = readFileSync(`/proc/${p}/io`, 'utf8');
+      total += Number(/^syscr: (\d+)/m.exec(io)?.[1] ?? 0) + Number(/^syscw: (\d+)/m.exec(io)?.[1] ?? 0);
+    } catch {
+      // gone, or not readable
+    }
+  }
+  return total;
 }
 
 /** Resident set size of `pids` together, bytes. */

@@ -38,6 +38,11 @@ describe('bench --smoke', () => {
     expect(vigil.redisRoundTripsPerReq).toBeGreaterThan(0);
     expect(vigil.redisRoundTripsPerReq).toBeLessThanOrEqual(4);
     expect(vigil.serverCpuUsPerReq).toBeGreaterThan(0);
+    // Kernel time is part of the server's CPU; every request is read and answered by system calls.
+    expect(vigil.serverSysUsPerReq).toBeGreaterThanOrEqual(0);
+    expect(vigil.serverSysUsPerReq).toBeLessThanOrEqual(vigil.serverCpuUsPerReq);
+    expect(vigil.serverSyscallsPerReq).toBeGreaterThan(0);
+    expect(stdout).toContain('in the kernel');
     // The multi-process mode (VIGIL_WORKERS=2) served the same load.
     expect(json.main.medians['vigil ×2'].rps).toBeGreaterThan(0);
     expect(json.main.memory.bytesPerUserSeeded).toBeGreaterThan(50);
