@@ -8,7 +8,6 @@
  * what the optimisation steps in the README were measured with, beside `npm run bench`.
  */
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -16,13 +15,13 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { openGeoLocator } from '../src/geo/geo-locator.js';
-import { hashApiKey } from '../src/http/auth.js';
 import { IpIntel } from '../src/intel/intel.js';
 import type { CostJob } from './cost-worker.js';
 import { denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
 import { nodeArgs, loadAverage } from './support/processes.js';
 import { startBenchRedis } from './support/redis-server.js';
 import { benchStore, seedUsers } from './support/seed.js';
+import { benchFileConfig, makeBenchSecrets } from './support/secrets.js';
 import { fmt, median, table } from './support/table.js';
 
 const { values: flags } = parseArgs({
@@ -47,9 +46,8 @@ const label = (spec: string) => {
 };
 const rounds = Number(flags.rounds);
 const work = mkdtempSync(join(tmpdir(), 'vigil-cost-'));
-const apiKey = `vk_cost_${randomBytes(16).toString('hex')}`;
-const deviceSecret = randomBytes(32).toString('base64url');
-const encryptionKeys = `cost:${randomBytes(32).toString('base64')}`;
+const secrets = makeBenchSecrets(work);
+const { apiKey, deviceSecret, encryptionKeys } = secrets;
 
 const redis = await startBenchRedis();
 try {
@@ -57,13 +55,7 @@ try {
   const deny = denyNetworks(10_000, rand);
   const listPath = join(work, 'deny.txt');
   writeFileSync(listPath, deny.lines.join('\n'));
-  const keyPath = join(work, 'result-key.pem');
-  writeFileSync(keyPath, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  const fileConfig = {
-    clients: [{ id: 'cost', keyHash: hashApiKey(apiKey) }],
-    lists: [{ name: 'deny', path: listPath, category: 'abuse' }],
-    mfa: { signingKeys: [{ kid: 'cost', privateKeyPath: keyPath }] },
-  };
+  const fileConfig = benchFileConfig(secrets, [{ name: 'deny', path: listPath, category: 'abuse' }]);
   const config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: deviceSecret, VIGIL_ENCRYPTION_KEYS: encryptionKeys }, fileConfig);
   const geo = await openGeoLocator(config.geo);
   const uas = loadUserAgents();

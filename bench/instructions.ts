@@ -12,7 +12,6 @@
  * by a few tenths of a percent between runs. Needs `valgrind` on the PATH; run it alone.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -21,13 +20,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { openGeoLocator } from '../src/geo/geo-locator.js';
-import { hashApiKey } from '../src/http/auth.js';
 import { IpIntel } from '../src/intel/intel.js';
-import { denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
+import { loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
 import { childEnv, nodeArgs, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { startBenchRedis } from './support/redis-server.js';
 import { benchStore, seedUsers } from './support/seed.js';
+import { benchFileConfig, makeBenchSecrets } from './support/secrets.js';
+import { scrapeCounters } from './support/vigil-metrics.js';
 import { countsOf, named, type Counts } from './support/callgrind.js';
 import { fmt, table } from './support/table.js';
 
@@ -72,13 +72,9 @@ const opt = {
 const log = (s = '') => process.stdout.write(`${s}\n`);
 const ROOT = resolve(fileURLToPath(new URL(import.meta.url.endsWith('.js') ? '../..' : '..', import.meta.url)));
 
-const API_KEY = `vk_bench_${randomBytes(24).toString('base64url')}`;
-const DEVICE_SECRET = randomBytes(32).toString('base64url');
-const ENCRYPTION_KEYS = `bench:${randomBytes(32).toString('base64')}`;
 const work = mkdtempSync(join(tmpdir(), 'vigil-instructions-'));
-const signingKey = join(work, 'result-key.pem');
-writeFileSync(signingKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-const fileConfig = { clients: [{ id: 'bench', keyHash: hashApiKey(API_KEY) }], lists: [], mfa: { signingKeys: [{ kid: 'bench', privateKeyPath: signingKey }] } };
+const secrets = makeBenchSecrets(work);
+const fileConfig = benchFileConfig(secrets);
 const cfgPath = join(work, 'config.json');
 writeFileSync(cfgPath, JSON.stringify(fileConfig));
 
@@ -194,11 +190,7 @@ async function send(agent: Agent, port: number, path: string, headers: Record<st
 
 /** Fail when any assessment went without history: the count would be of another path. */
 async function checkHistoryLoaded(c: Counted): Promise<void> {
-  const text = await (await fetch(`http://127.0.0.1:${c.port}/metrics`)).text();
-  const missed = text
-    .split('\n')
-    .filter((l) => l.startsWith('vigil_history_unavailable_total'))
-    .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  const missed = Object.values((await scrapeCounters(`http://127.0.0.1:${c.port}`)).history_unavailable ?? {}).reduce((a: number, b: number) => a + b, 0);
   if (missed > 0) throw new Error(`${c.target.name}: ${missed} assessments went without history under valgrind`);
 }
 
@@ -206,14 +198,14 @@ async function main(): Promise<void> {
   execFileSync('valgrind', ['--version']);
   const redis = await startBenchRedis();
   try {
-    const config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: DEVICE_SECRET, VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS, LOG_LEVEL: 'silent' }, fileConfig);
+    const config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: secrets.deviceSecret, VIGIL_ENCRYPTION_KEYS: secrets.encryptionKeys, LOG_LEVEL: 'silent' }, fileConfig);
     const rand = rng(42);
     const geo = await openGeoLocator(config.geo);
     const uas = loadUserAgents();
     const { places } = publicPlaces(Math.min(opt.users, 50_000) + 2000, geo, new IpIntel([]), rand);
     const users = makeUsers(opt.users, places.slice(0, -2000), uas.browsers, rand);
-    const deny = denyNetworks(0, rand);
-    const { bodies } = makeBodies(opt.warmup + opt.requests, { users, places, uas: uas.browsers, denyHits: deny.hits }, rand);
+    // No deny list here: its share of the mix are known-device logins (makeBodies).
+    const { bodies } = makeBodies(opt.warmup + opt.requests, { users, places, uas: uas.browsers, denyHits: [] }, rand);
     const { store, close } = await benchStore(redis.url, config);
     await seedUsers(store, config, users, Date.now(), rand);
     close();
@@ -234,8 +226,8 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       REDIS_URL: redis.url,
       VIGIL_CONFIG: cfgPath,
-      VIGIL_DEVICE_SECRET: DEVICE_SECRET,
-      VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
+      VIGIL_DEVICE_SECRET: secrets.deviceSecret,
+      VIGIL_ENCRYPTION_KEYS: secrets.encryptionKeys,
       VIGIL_WORKERS: '1',
       LOG_LEVEL: 'warn',
       // Under valgrind everything takes some 50× longer: deadlines fit for full speed would
@@ -244,7 +236,7 @@ async function main(): Promise<void> {
       VIGIL_ASSESSOR_DEADLINE_MS: '10000',
       VIGIL_REDIS_TIMEOUT_MS: '10000',
     };
-    const headers = { authorization: `Bearer ${API_KEY}` };
+    const headers = { authorization: `Bearer ${secrets.apiKey}` };
     const rows: (string | number)[][] = [];
     let bareIr = 0;
     const perfMaps: string[] = [];

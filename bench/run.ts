@@ -13,10 +13,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../src/config.js';
 import { openGeoLocator } from '../src/geo/geo-locator.js';
-import { hashApiKey } from '../src/http/auth.js';
 import { IpIntel } from '../src/intel/intel.js';
 import { runLoad, type LoadResult } from './support/load.js';
 import { runPaced } from './support/paced.js';
@@ -25,6 +23,8 @@ import { cpuSeconds, loadAverage, nodeArgs, processTree, rssBytes, startNode, sy
 import { freePort } from './support/ports.js';
 import { commandDelta, meanMemoryUsage, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
 import { benchStore, seedLongHistory, seedUsers } from './support/seed.js';
+import { benchFileConfig, makeBenchSecrets } from './support/secrets.js';
+import { scrapeCounters } from './support/vigil-metrics.js';
 import { fmt, median, table } from './support/table.js';
 
 const HELP = `npm run bench -- [flags]
@@ -115,11 +115,8 @@ const opt = {
 };
 
 const log = (s = '') => process.stdout.write(`${s}\n`);
-const API_KEY = `vk_bench_${randomBytes(24).toString('base64url')}`;
-const DEVICE_SECRET = randomBytes(32).toString('base64url');
-/** Factor-secret sealing key, required in production; the bench enrolls no factor. */
-const ENCRYPTION_KEYS = `bench:${randomBytes(32).toString('base64')}`;
 const work = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+const secrets = makeBenchSecrets(work);
 mkdirSync(opt.out, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const serverLog = join(work, 'servers.log');
@@ -132,18 +129,10 @@ interface Server extends Child {
   stderr(): string;
 }
 
-/** The ES256 key production requires for MFA result tokens, made for the run. */
-const SIGNING_KEY_PATH = join(work, 'result-key.pem');
-writeFileSync(SIGNING_KEY_PATH, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-
 function fileConfig(listPath: string | null): Record<string, unknown> {
-  return {
-    clients: [{ id: 'bench', keyHash: hashApiKey(API_KEY) }],
-    // Lists are shared through Redis by name: each file gets its own name, or the Vigils of the
-    // deny-list curve would all serve whichever version was compiled first.
-    lists: listPath ? [{ name: basename(listPath, '.txt'), path: listPath, category: 'abuse' }] : [],
-    mfa: { signingKeys: [{ kid: 'bench', privateKeyPath: SIGNING_KEY_PATH }] },
-  };
+  // Lists are shared through Redis by name: each file gets its own name, or the Vigils of the
+  // deny-list curve would all serve whichever version was compiled first.
+  return benchFileConfig(secrets, listPath ? [{ name: basename(listPath, '.txt'), path: listPath, category: 'abuse' }] : []);
 }
 
 function writeList(name: string, lines: readonly string[]): string {
@@ -176,8 +165,8 @@ async function startVigil(
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: keyPrefix,
       VIGIL_CONFIG: cfgPath,
-      VIGIL_DEVICE_SECRET: DEVICE_SECRET,
-      VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
+      VIGIL_DEVICE_SECRET: secrets.deviceSecret,
+      VIGIL_ENCRYPTION_KEYS: secrets.encryptionKeys,
       VIGIL_WORKERS: String(workers),
       LOG_LEVEL: 'info',
     },
@@ -192,7 +181,7 @@ async function startVigil(
     while (processTree(child.pid).length < workers + 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 2000));
   }
-  return { ...child, name, url, path: '/v1/assess', headers: { authorization: `Bearer ${API_KEY}` }, bootMs: performance.now() - t0 };
+  return { ...child, name, url, path: '/v1/assess', headers: { authorization: `Bearer ${secrets.apiKey}` }, bootMs: performance.now() - t0 };
 }
 
 /**
@@ -216,7 +205,7 @@ async function startBare(): Promise<Server> {
   const child = startNode(nodeArgs('bare-server'), { PORT: String(port), NODE_ENV: 'production' }, serverLog);
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(`${url}/health/ready`, child);
-  return { ...child, name: 'bare fastify', url, path: '/v1/assess', headers: { authorization: `Bearer ${API_KEY}` } };
+  return { ...child, name: 'bare fastify', url, path: '/v1/assess', headers: { authorization: `Bearer ${secrets.apiKey}` } };
 }
 
 interface Measurement {
@@ -306,30 +295,6 @@ async function runtime(server: Server): Promise<Runtime> {
   return r;
 }
 
-/** Counters from Vigil's /metrics, summed over the labels named. */
-async function scrape(server: Server): Promise<Record<string, Record<string, number>>> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const out: Record<string, Record<string, number>> = {};
-  const add = (metric: string, label: string, key: string, v: number) => {
-    out[metric] ??= {};
-    out[metric][key] = (out[metric][key] ?? 0) + v;
-    void label;
-  };
-  for (const line of text.split('\n')) {
-    const m = /^(vigil_(?:assessments|commits|history_unavailable|assessor_failures)_total)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!m) continue;
-    const labels = Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1]!, x[2]!]));
-    const v = Number(m[3]);
-    if (m[1] === 'vigil_assessments_total') {
-      add('action', 'action', labels.action!, v);
-      add('confidence', 'confidence', labels.confidence!, v);
-    } else if (m[1] === 'vigil_commits_total') add('commits', 'result', labels.result!, v);
-    else if (m[1] === 'vigil_history_unavailable_total') add('history_unavailable', 'reason', labels.reason!, v);
-    else add('assessor_failures', 'reason', `${labels.assessor}:${labels.reason}`, v);
-  }
-  return out;
-}
-
 function row(label: string, ms: Measurement[], bareRps: number[]): (string | number)[] {
   const rps = ms.map((m) => m.load.rps);
   const ratios = ms.map((m, i) => m.load.rps / bareRps[i]!);
@@ -379,7 +344,7 @@ async function main(): Promise<void> {
 
     const redis = await startBenchRedis();
     cleanups.push(() => redis.stop());
-    const config: Config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: DEVICE_SECRET, VIGIL_ENCRYPTION_KEYS: ENCRYPTION_KEYS, LOG_LEVEL: 'silent' }, fileConfig(null));
+    const config: Config = loadConfig({ NODE_ENV: 'production', VIGIL_DEVICE_SECRET: secrets.deviceSecret, VIGIL_ENCRYPTION_KEYS: secrets.encryptionKeys, LOG_LEVEL: 'silent' }, fileConfig(null));
 
     // Population: addresses that resolve, users, the deny list, request bodies.
     let t = performance.now();
@@ -451,7 +416,7 @@ async function main(): Promise<void> {
       const rate = Math.max(1, Math.round(vigilRps * share));
       for (const s of targets) paced.push({ server: s.name, share, rate, m: await measure(s, redis, bodies, opt.durationSec, opt.connections, rate) });
     }
-    const counters = await scrape(vigil);
+    const counters = await scrapeCounters(vigil.url);
 
     // What the load left in Redis: assessment records (10-minute TTL) beside the users.
     const recordKeys = await scanKeys(redis.client, `${config.redis.keyPrefix}{a:*`, 500);
