@@ -19,7 +19,7 @@ import { IpIntel } from '../src/intel/intel.js';
 import { runLoad, type LoadResult } from './support/load.js';
 import { runPaced } from './support/paced.js';
 import { DEFAULT_MIX, denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
-import { cpuSeconds, loadAverage, nodeArgs, processTree, rssBytes, startNode, syscalls, sysSeconds, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
+import { loadAverage, nodeArgs, processTree, rssBytes, startNode, usage, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { commandDelta, meanMemoryUsage, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
 import { benchStore, seedLongHistory, seedUsers } from './support/seed.js';
@@ -230,16 +230,12 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
   const isVigil = server.name !== 'bare fastify';
   const rt0 = isVigil ? await runtime(server) : null;
   const r0 = await readRedis(redis.client);
-  const c0 = cpuSeconds(pids);
-  const k0 = sysSeconds(pids);
-  const y0 = syscalls(pids);
+  const u0 = usage(pids);
   const g0 = process.cpuUsage();
   const o = { url: server.url, path: server.path, headers: server.headers, bodies, durationSec, connections };
   const load = rate ? await runPaced({ ...o, rate }) : await runLoad(o);
   const g1 = process.cpuUsage(g0);
-  const c1 = cpuSeconds(pids);
-  const k1 = sysSeconds(pids);
-  const y1 = syscalls(pids);
+  const u1 = usage(pids);
   const r1 = await readRedis(redis.client);
   const rt1 = rt0 ? await runtime(server) : null;
   const n = Math.max(load.requests, 1);
@@ -255,9 +251,9 @@ async function measure(server: Server, redis: BenchRedis, bodies: readonly strin
       byCommand,
       usecByCommand: perRequest(commandDelta(r0, r1, 'usecByCommand')),
     },
-    serverCpuUs: ((c1 - c0) * 1e6) / n,
-    serverSysUs: ((k1 - k0) * 1e6) / n,
-    serverSyscalls: (y1 - y0) / n,
+    serverCpuUs: ((u1.cpuSec - u0.cpuSec) * 1e6) / n,
+    serverSysUs: ((u1.sysSec - u0.sysSec) * 1e6) / n,
+    serverSyscalls: (u1.syscalls - u0.syscalls) / n,
     loadGenCpuUs: ((g1.user + g1.system) / n),
     rssBytes: rssBytes(pids),
     loadAvg: loadAverage(),

@@ -106,28 +106,29 @@ export function processTree(pid: number): number[] {
   return out;
 }
 
-/** CPU seconds (user + sys) used so far by `pid` and its children; 10 ms resolution. */
-export function cpuSeconds(pids: readonly number[]): number {
-  return pids.reduce((sum, p) => sum + (statOf(p)?.cpuSec ?? 0), 0);
+/** What `pids` together have used so far: CPU seconds (user + sys, 10 ms resolution), of them in the kernel, and read/write system calls. */
+export interface Usage {
+  cpuSec: number;
+  sysSec: number;
+  /** `syscr` + `syscw` of /proc/PID/io. */
+  syscalls: number;
 }
 
-/** Of those, the seconds spent in the kernel (sys). */
-export function sysSeconds(pids: readonly number[]): number {
-  return pids.reduce((sum, p) => sum + (statOf(p)?.sysSec ?? 0), 0);
-}
-
-/** Read and write system calls made so far by `pids` (`syscr` + `syscw` of /proc/PID/io). */
-export function syscalls(pids: readonly number[]): number {
-  let total = 0;
+/** One reading of {@link Usage} for `pid` and its children; a process gone counts nothing. */
+export function usage(pids: readonly number[]): Usage {
+  const u: Usage = { cpuSec: 0, sysSec: 0, syscalls: 0 };
   for (const p of pids) {
+    const st = statOf(p);
+    u.cpuSec += st?.cpuSec ?? 0;
+    u.sysSec += st?.sysSec ?? 0;
     try {
       const io = readFileSync(`/proc/${p}/io`, 'utf8');
-      total += Number(/^syscr: (\d+)/m.exec(io)?.[1] ?? 0) + Number(/^syscw: (\d+)/m.exec(io)?.[1] ?? 0);
+      u.syscalls += Number(/^syscr: (\d+)/m.exec(io)?.[1] ?? 0) + Number(/^syscw: (\d+)/m.exec(io)?.[1] ?? 0);
     } catch {
       // gone, or not readable
     }
   }
-  return total;
+  return u;
 }
 
 /** Resident set size of `pids` together, bytes. */
