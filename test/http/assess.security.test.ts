@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceHash } from '../../src/context/device.js';
@@ -60,6 +61,42 @@ describe('POST /v1/assess security', () => {
       const res = await post(t.app, '/v1/assess', null, '{not json', { 'content-type': 'application/json' });
       expectError(res, 401, 'unauthorized');
       expectError(await assess({ nonsense: true }, {}, 'vk_wrong'), 401, 'unauthorized');
+    });
+
+    it('judges each request on one keep-alive connection by its own key (the connection remembers only what it was admitted with)', async () => {
+      const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (key: string) =>
+        new Promise<{ status: number; body: { context?: { ip_source: string } }; reused: boolean }>((resolve, reject) => {
+          const req = request(`${address}/v1/assess`, {
+            method: 'POST',
+            agent,
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'auth0-forwarded-for': IP.tokyo },
+          });
+          req.on('response', (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), reused: req.reusedSocket }));
+          });
+          req.on('error', reject);
+          req.end(JSON.stringify({ user_id: 'keep-alive', ip: IP.us }));
+        });
+      try {
+        // Only the ropg client is trusted with auth0-forwarded-for: the answer tells who was admitted.
+        const seen = [];
+        for (const key of [KEYS.web, KEYS.ropg, KEYS.web, `${KEYS.web.slice(0, -1)}w`, 'vk_nobody', KEYS.web]) seen.push(await send(key));
+        expect(seen.map((s) => [s.status, s.body.context?.ip_source ?? null])).toEqual([
+          [200, 'body'],
+          [200, 'forwarded_for'],
+          [200, 'body'],
+          [401, null],
+          [401, null],
+          [200, 'body'],
+        ]);
+        expect(seen.slice(1).every((s) => s.reused)).toBe(true);
+      } finally {
+        agent.destroy();
+      }
     });
 
     it('admits the right key, with the scheme in any case', async () => {
