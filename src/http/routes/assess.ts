@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.js';
-import { assessLogin, type AssessResponse } from '../../service/assess-login.js';
-import { assessJson } from '../assess-json.js';
+import { assessLogin } from '../../service/assess-login.js';
 import { callerOf } from '../caller.js';
 import { assessBody, assessResponse, errorResponse } from '../schemas.js';
 
@@ -17,8 +16,6 @@ export const assessRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
         response: { 200: assessResponse, '4xx': errorResponse },
         hide: url === '/assess',
       },
-      // The answer has one shape, written by its own serializer; errors keep JSON.stringify.
-      serializerCompiler: ({ httpStatus }) => (httpStatus === '200' ? (data) => assessJson(data as AssessResponse) : (data) => JSON.stringify(data)),
       handler: (request) => assessLogin(deps, request.body, callerOf(request)),
     });
   }
