@@ -10,6 +10,12 @@
  * counters are dumped: the total over the requests is the figure. Kernel time (sockets,
  * wakeups) is not counted, and the Redis client's batching depends on timing, so counts move
  * by a few tenths of a percent between runs. Needs `valgrind` on the PATH; run it alone.
+ *
+ * A count is not a time; confirm a step with a clock (`bench/cost.ts`, `npm run bench -- --compare`,
+ * or the piece timed alone) before keeping it. Two ways they have disagreed here: valgrind's
+ * CPU has no SHA extensions, so OpenSSL takes its AVX2 path and SHA-256 counts dearer than it
+ * runs; and string building counts cheap where its cost lands later, when the string is
+ * flattened for the write (README "What each optimisation moved").
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

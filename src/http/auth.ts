@@ -53,7 +53,8 @@ export function equalInConstantTime(a: string, b: string): boolean {
  * A keep-alive connection sends the same header request after request: each connection keeps
  * the last header it was admitted with, and a request bearing that same header (compared in
  * constant time, as a connection shared by a proxy may carry other clients' keys) skips the
- * SHA-256 and the table, ~10k instructions of an assessment's ~375k.
+ * regex, the SHA-256 and the table: ~1.2 µs a request, timed natively, of an assessment's ~77.
+ * The header is held only while its connection lives (a WeakMap entry of the socket).
  */
 export function createKeyAuthHook<T extends Keyed>(
   holders: readonly T[],
