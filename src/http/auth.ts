@@ -39,7 +39,7 @@ export function findByKey<T>(table: readonly { holder: T; digest: Buffer }[], ke
 }
 
 /** Equality of two strings in time that depends on their length only (no early exit). */
-export function equalInConstantTime(a: string, b: string): boolean {
+function equalInConstantTime(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
