@@ -239,7 +239,7 @@ const envSchema = z.object({
   /** Phone (SMS/voice) delivery webhook; without it those factors are not offered. */
   VIGIL_PHONE_WEBHOOK_URL: z.string().url().optional(),
   VIGIL_PHONE_WEBHOOK_SECRET: z.string().min(16).optional(),
-  VIGIL_GEO_CACHE_SIZE: int(0, 1_000_000).default(10_000),
+  VIGIL_GEO_CACHE_SIZE: int(0, 1_000_000).default(100_000),
   /** Server processes sharing the port (node:cluster); 1 runs no primary. */
   VIGIL_WORKERS: int(1, 64).default(1),
 });
