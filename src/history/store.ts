@@ -140,9 +140,14 @@ export class HistoryStore {
   /**
    * Commit a login just assessed, with what its load saw. When the snapshot shows the login is
    * the user's latest and nothing is due for trimming — nearly always — the merge is a plain
-   * HSET (with EXPIRE, and HLEN to bound the hash whatever the snapshot said); otherwise
-   * COMMIT_LOGIN merges, trims and caps. The account's failures from the IP are cleared when
-   * the load saw some.
+   * HSET with EXPIRE; otherwise COMMIT_LOGIN merges, trims and caps. The account's failures
+   * from the IP are cleared when the load saw some.
+   *
+   * A commit that adds a device or user-agent field the snapshot did not show also asks HLEN,
+   * to bound the hash whatever the snapshot said: commits racing on stale snapshots can push it
+   * past the caps. One whose device and user agent the snapshot already held (a returning
+   * device, most logins) sends none. It grows the hash only if a trim or an admin clear took
+   * its fields in between, by one field at most, and the next load sees that and trims.
    */
   async commitAssessed(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>, seen: LoadedForCommit): Promise<void> {
     await this.timed('commit', async () => {
@@ -153,16 +158,15 @@ export class HistoryStore {
         await Promise.all([this.commitScript(key, record.entry, trim), clear]);
         return;
       }
-      const [[, , fields]] = await Promise.all([
-        this.redis.batch([
-          ['HSET', key, ...mergeFields(seen.history, record.entry)],
-          ['EXPIRE', key, this.limits.historyRetentionDays * 86_400],
-          ['HLEN', key],
-        ]),
-        clear,
-      ]);
+      const merge: RespArg[][] = [
+        ['HSET', key, ...mergeFields(seen.history, record.entry)],
+        ['EXPIRE', key, this.limits.historyRetentionDays * 86_400],
+      ];
+      const grows = addsField(seen.history, record.entry);
+      if (grows) merge.push(['HLEN', key]);
+      const [[, , fields]] = await Promise.all([this.redis.batch(merge), clear]);
       // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
-      if ((fields as number) > 3 + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, record.entry, true);
+      if (grows && (fields as number) > 3 + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, record.entry, true);
     });
   }
 
@@ -314,6 +318,11 @@ export function isLatest(history: HistorySnapshot, entry: HistoryEntry): boolean
   const device = entry.deviceHash === null ? undefined : history.devices.get(entry.deviceHash);
   const ua = entry.uaFamily === null ? undefined : history.userAgents.get(entry.uaFamily);
   return (device === undefined || atMs >= device) && (ua === undefined || atMs >= ua);
+}
+
+/** Whether merging `entry` adds a device or user-agent field that the snapshot did not hold. */
+function addsField(history: HistorySnapshot, e: HistoryEntry): boolean {
+  return (e.deviceHash !== null && !history.devices.has(e.deviceHash)) || (e.uaFamily !== null && !history.userAgents.has(e.uaFamily));
 }
 
 /** The HSET field/value pairs that merge `entry` into a hash the snapshot showed; see COMMIT_LOGIN for the fields. */

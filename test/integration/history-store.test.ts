@@ -272,6 +272,24 @@ describe('HistoryStore on a real Redis', () => {
     expect([...history.devices.keys()]).toContain('d11');
   });
 
+  it('asks the field count only when a commit adds a device or user agent the snapshot did not hold', async () => {
+    await store.commit({ userId: 'u6', entry: entry({ atMs: T0 - DAY }), ip: null });
+    const hlenCalls = async (e: HistoryEntry): Promise<number> => {
+      const { history } = await store.load('u6', null, T0);
+      await redis.config('RESETSTAT');
+      await store.commitAssessed({ userId: 'u6', entry: e, ip: null }, { history, accountFailures: 0 });
+      return Number(/cmdstat_hlen:calls=(\d+),/.exec(await redis.info('commandstats'))?.[1] ?? 0);
+    };
+    // The returning device and browser: nothing can grow past the caps, so no HLEN.
+    expect(await hlenCalls(entry({ atMs: T0 }))).toBe(0);
+    expect(await hlenCalls(entry({ deviceHash: 'dev2', atMs: T0 + 1000 }))).toBe(1);
+    expect(await hlenCalls(entry({ deviceHash: 'dev2', uaFamily: 'Firefox/Linux', atMs: T0 + 2000 }))).toBe(1);
+    expect(await hlenCalls(entry({ deviceHash: 'dev2', uaFamily: 'Firefox/Linux', atMs: T0 + 3000 }))).toBe(0);
+    const { history } = await store.load('u6', null, T0);
+    expect([...history.devices.keys()].sort()).toEqual(['dev1', 'dev2']);
+    expect(history.lastLoginMs).toBe(T0 + 3000);
+  });
+
   it('merges an assessed latest login with plain commands, into the very hash the commit script makes', async () => {
     const location = { lat: 51.5, lon: -0.12, accuracyKm: 20, atMs: T0, country: 'GB', city: 'London' };
     for (const user of ['plain', 'scripted']) {
