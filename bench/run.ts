@@ -42,6 +42,8 @@ const HELP = `npm run bench -- [flags]
   --growth-rounds N      rounds over the growth points; the curves show medians (default 3)
   --growth-connections N connections for growth points (default 10)
   --no-growth            skip the growth curves
+  --floors               also measure Vigil with the assessment taken out (bench/floor-server.ts): its HTTP layer
+                         answering a fixed answer, and that plus the assessment's Redis load and commit; same rounds
   --compare DIRS         also measure other Vigil builds (comma-separated trees with a built dist/src/main.js,
                          each optionally DIR#--node-flags to run it with), same rounds
   --profile              write a V8 CPU profile of the one-process Vigil (--cpu-prof) into the output folder
@@ -69,6 +71,7 @@ const { values: flags } = parseArgs({
     'growth-rounds': { type: 'string', default: '3' },
     'growth-connections': { type: 'string', default: '10' },
     'no-growth': { type: 'boolean', default: false },
+    floors: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     compare: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench/results' },
@@ -104,6 +107,8 @@ const opt = {
   growthRounds: smoke ? 1 : num('growth-rounds', 1),
   growthConnections: smoke ? 4 : num('growth-connections', 1),
   growth: !flags['no-growth'],
+  // The smoke run starts one, so the floor server cannot rot unnoticed.
+  floors: smoke || flags.floors,
   profile: flags.profile,
   // `DIR` or `DIR#--node-flag --other`: a build, and the node flags to run it with instead of npm start's.
   compare: String(flags.compare).split(',').filter(Boolean).map((spec) => {
@@ -149,6 +154,7 @@ async function startVigil(
   profile = false,
   entry: string[] = [...VIGIL_NODE_FLAGS, ...nodeArgs('../src/main')],
   keyPrefix = 'vigil:',
+  extraEnv: Record<string, string> = {},
 ): Promise<Server & { bootMs: number }> {
   const port = await freePort();
   // The name may carry node flags with paths in them (--compare DIR#--flag=/x): not a file name.
@@ -169,6 +175,7 @@ async function startVigil(
       VIGIL_ENCRYPTION_KEYS: secrets.encryptionKeys,
       VIGIL_WORKERS: String(workers),
       LOG_LEVEL: 'info',
+      ...extraEnv,
     },
     serverLog,
   );
@@ -386,6 +393,21 @@ async function main(): Promise<void> {
       cleanups.push(() => other.stop());
       targets.push(other);
     }
+    // Floors: measured in the rounds beside the rest, left out of the paced runs.
+    const floors: Server[] = [];
+    if (opt.floors) {
+      // Their fixed answer is a seeded user's login from a known device at home: the common case.
+      const u = users[0]!;
+      const typical = JSON.stringify({ user_id: u.id, ip: u.home.ip, user_agent: u.devices[0]!.ua, device_id: u.devices[0]!.id, ...(u.email ? { email: u.email } : {}) });
+      for (const floor of ['http', 'redis'] as const) {
+        const env = { FLOOR: floor, FLOOR_BODY: typical, FLOOR_AUTH: `Bearer ${secrets.apiKey}` };
+        const name = floor === 'http' ? 'floor: http' : 'floor: +redis';
+        const s = await startVigil(name, redis, denyPath, 1, false, [...VIGIL_NODE_FLAGS, ...nodeArgs('floor-server')], 'vigil:', env);
+        cleanups.push(() => s.stop());
+        floors.push(s);
+      }
+      targets.push(...floors);
+    }
     log(`Vigil ready in ${fmt.int(vigil.bootMs)} ms${cluster ? `, ×${opt.workers} in ${fmt.int(cluster.bootMs)} ms` : ''}`);
 
     // Rounds: each server once per round, so slow drifts in machine load hit all alike.
@@ -410,7 +432,9 @@ async function main(): Promise<void> {
     const paced: { server: string; share: number; rate: number; m: Measurement }[] = [];
     for (const share of PACED_SHARES) {
       const rate = Math.max(1, Math.round(vigilRps * share));
-      for (const s of targets) paced.push({ server: s.name, share, rate, m: await measure(s, redis, bodies, opt.durationSec, opt.connections, rate) });
+      for (const s of targets) {
+        if (!floors.includes(s)) paced.push({ server: s.name, share, rate, m: await measure(s, redis, bodies, opt.durationSec, opt.connections, rate) });
+      }
     }
     const counters = await scrapeCounters(vigil.url);
 
