@@ -18,7 +18,7 @@ import { openGeoLocator } from '../src/geo/geo-locator.js';
 import { IpIntel } from '../src/intel/intel.js';
 import { runLoad, type LoadResult } from './support/load.js';
 import { runPaced } from './support/paced.js';
-import { DEFAULT_MIX, denyNetworks, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
+import { DEFAULT_MIX, denyNetworks, knownLogin, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
 import { loadAverage, nodeArgs, processTree, rssBytes, startNode, usage, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { commandDelta, meanMemoryUsage, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
@@ -397,8 +397,7 @@ async function main(): Promise<void> {
     const floors: Server[] = [];
     if (opt.floors) {
       // Their fixed answer is a seeded user's login from a known device at home: the common case.
-      const u = users[0]!;
-      const typical = JSON.stringify({ user_id: u.id, ip: u.home.ip, user_agent: u.devices[0]!.ua, device_id: u.devices[0]!.id, ...(u.email ? { email: u.email } : {}) });
+      const typical = JSON.stringify(knownLogin(users[0]!, users[0]!.devices[0]!));
       for (const floor of ['http', 'redis'] as const) {
         const env = { FLOOR: floor, FLOOR_BODY: typical, FLOOR_AUTH: `Bearer ${secrets.apiKey}` };
         const name = floor === 'http' ? 'floor: http' : 'floor: +redis';

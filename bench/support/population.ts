@@ -167,6 +167,11 @@ export interface Bodies {
   kinds: Record<Kind, number>;
 }
 
+/** The body of `user`'s login from `device` at home: the mix's commonest kind. */
+export function knownLogin(user: BenchUser, device: Device): Record<string, unknown> {
+  return { user_id: user.id, ip: user.home.ip, user_agent: device.ua, device_id: device.id };
+}
+
 /** `count` JSON bodies for `POST /v1/assess`, drawn from the population by the mix. */
 export function makeBodies(
   count: number,
@@ -194,7 +199,7 @@ export function makeBodies(
     let body: Record<string, unknown>;
     switch (kind) {
       case 'known':
-        body = { user_id: user.id, ip: user.home.ip, user_agent: device.ua, device_id: device.id };
+        body = knownLogin(user, device);
         break;
       case 'new_device':
         body = { user_id: user.id, ip: user.home.ip, user_agent: pick(rand, pop.uas), device_id: token(rand, 32) };
