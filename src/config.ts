@@ -226,6 +226,8 @@ const envSchema = z.object({
   GEOIP_CITY_PATH: z.string().optional(),
   GEOIP_CITY_IPV6_PATH: z.string().optional(),
   GEOIP_ANONYMOUS_IP_PATH: z.string().optional(),
+  /** MaxMind GeoLite2-ASN (or GeoIP2-ISP) `.mmdb`; without it, the bundled `@ip-location-db/asn` data. */
+  GEOIP_ASN_PATH: z.string().optional(),
   /** How often each instance checks Redis for new list versions and manual entries. */
   VIGIL_INTEL_SYNC_MS: int(50, 600_000).default(5000),
   /** Run the BullMQ worker that refreshes list sources in this process. */
@@ -266,7 +268,7 @@ export interface Config extends FileConfig {
   assessorDeadlineMs: number;
   bodyLimitBytes: number;
   maxTimestampAgeDays: number;
-  geo: { cityPath: string | null; cityIpv6Path: string | null; anonymousIpPath: string | null };
+  geo: { cityPath: string | null; cityIpv6Path: string | null; anonymousIpPath: string | null; asnPath: string | null };
   intel: { syncIntervalMs: number; worker: boolean };
   uaCacheSize: number;
   encryptionKeys: SealingKey[];
@@ -381,6 +383,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       cityPath: vars.GEOIP_CITY_PATH ?? null,
       cityIpv6Path: vars.GEOIP_CITY_IPV6_PATH ?? null,
       anonymousIpPath: vars.GEOIP_ANONYMOUS_IP_PATH ?? null,
+      asnPath: vars.GEOIP_ASN_PATH ?? null,
     },
     intel: { syncIntervalMs: vars.VIGIL_INTEL_SYNC_MS, worker: vars.VIGIL_INTEL_WORKER },
     uaCacheSize: vars.VIGIL_UA_CACHE_SIZE,
