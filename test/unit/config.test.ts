@@ -225,7 +225,7 @@ describe('examples/vigil.json', () => {
   it('parses and carries every top-level key of the schema', () => {
     const raw = JSON.parse(readFileSync('examples/vigil.json', 'utf8')) as Record<string, unknown>;
     expect(Object.keys(raw).sort()).toEqual(
-      ['admins', 'applications', 'assessors', 'clients', 'combiner', 'denyRules', 'failOpen', 'lists', 'overrides'].sort(),
+      ['admins', 'applications', 'assessors', 'clients', 'combiner', 'denyRules', 'failOpen', 'familiarity', 'lists', 'overrides'].sort(),
     );
   });
 });
