@@ -7,7 +7,7 @@ import { ConfigError } from '../../../src/config.js';
 import { parseIp } from '../../../src/context/ip.js';
 import { formatIpv4, formatIpv6 } from '../../../src/intel/address.js';
 import { parseCidr } from '../../../src/intel/cidr.js';
-import { bundledAsnFiles, loadBundledAsn } from '../../../src/intel/asn/load-bundled-asn.js';
+import { bundledAsnFiles } from '../../../src/intel/asn/load-bundled-asn.js';
 import { openAsnLookup, type AsnLookup } from '../../../src/intel/asn/open-asn-lookup.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/maxmind/${name}`, import.meta.url));
@@ -141,10 +141,9 @@ describe('ASN lookup on the bundled @ip-location-db/asn data', () => {
     expect(asn.info).toMatchObject({ source: 'bundled', from: 'csv', version: files.version });
     const written = asn.info.source === 'bundled' ? asn.info.cacheFile : null;
     expect(written && existsSync(written)).toBe(true);
-    // Another cache folder holding the same file stands for the next process after this one.
+    // Another cache folder holding the same file stands for the next process after this one
+    // (the memo is keyed by the folder, so this load does not reuse the index above).
     const b = join(dir, 'b');
-    await loadBundledAsn({ cacheDir: join(dir, 'c') }); // a different key, so the memo below is fresh
-    rmSync(join(dir, 'c'), { recursive: true, force: true });
     mkdirSync(b);
     copyFileSync(written!, join(b, written!.split('/').pop()!));
     const again = await openAsnLookup({ asnPath: null }, { cacheDir: b });
