@@ -11,6 +11,10 @@ import { parseSealingKeys, type SealingKey } from './mfa/crypto/secret-box.js';
  */
 
 const confidence = z.enum(['high', 'medium', 'low', 'neutral']);
+
+// Familiarity score bands, nats (docs/risk-model.md §5).
+const FAMILIAR_MAX_NATS = 0;
+const UNFAMILIAR_MIN_NATS = 1;
 const sha256Hex = z
   .string()
   .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits (see `npm run keygen`)');
@@ -147,6 +151,53 @@ export const fileSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /**
+   * The familiarity model (docs/risk-model.md). Sources of the defaults: feature weights of the
+   * network and agent groups from the das-group rba-algorithm reference implementation of
+   * Freeman et al. (the values of Wiefling et al.'s published evaluations), split where Vigil
+   * adds a level; the 180-day window from Wiefling et al. (ACM TOPS 2022); the rest are Vigil's,
+   * with the reasoning in docs/risk-model.md §6.
+   */
+  familiarity: z
+    .strictObject({
+      /** Values not seen for this many days leave the profile (Wiefling et al. 2022: ~6 months suffice). */
+      windowDays: z.number().int().min(1).max(730).default(180),
+      /** Values kept per feature and user, least recently seen dropped first; bounds the profile's size. */
+      maxValuesPerFeature: z.number().int().min(1).max(32).default(8),
+      /** Estimate of a user's not-yet-seen values: the reference implementation's, or Witten–Bell. */
+      smoothing: z.enum(['reference', 'witten-bell']).default('reference'),
+      /** The largest likelihood ratio one feature may contribute in the user's favour. */
+      maxCreditRatio: z.number().min(1).default(20),
+      /**
+       * Weight of each feature's log-likelihood ratio. Network: the reference's IP 0.6 split into
+       * address 0.35 and subnet 0.25, AS 0.3, country 0.1 split into city 0.05 and country 0.05.
+       * Agent: the reference's user agent 0.5387, browser 0.2680, OS 0.1882, device type 0.0051.
+       * Device cookie: 1, one group like each of the reference's two.
+       */
+      weights: z
+        .strictObject({
+          ip: z.number().nonnegative().default(0.35),
+          subnet: z.number().nonnegative().default(0.25),
+          asn: z.number().nonnegative().default(0.3),
+          city: z.number().nonnegative().default(0.05),
+          country: z.number().nonnegative().default(0.05),
+          ua: z.number().nonnegative().default(0.5387),
+          browser: z.number().nonnegative().default(0.268),
+          os: z.number().nonnegative().default(0.1882),
+          deviceType: z.number().nonnegative().default(0.0051),
+          device: z.number().nonnegative().default(1),
+        })
+        .prefault({}),
+      /** Score bands in nats (docs/risk-model.md §5). */
+      thresholds: z
+        .strictObject({
+          familiarMaxNats: z.number().default(FAMILIAR_MAX_NATS),
+          unfamiliarMinNats: z.number().default(UNFAMILIAR_MIN_NATS),
+        })
+        .prefault({})
+        .refine((t) => t.familiarMaxNats < t.unfamiliarMinNats, 'familiarMaxNats must be below unfamiliarMinNats'),
+    })
+    .prefault({}),
   overrides,
   combiner: z
     .strictObject({
@@ -226,6 +277,8 @@ const envSchema = z.object({
   GEOIP_CITY_PATH: z.string().optional(),
   GEOIP_CITY_IPV6_PATH: z.string().optional(),
   GEOIP_ANONYMOUS_IP_PATH: z.string().optional(),
+  /** MaxMind GeoLite2-ASN (or GeoIP2-ISP) `.mmdb`; without it, the bundled `@ip-location-db/asn` data. */
+  GEOIP_ASN_PATH: z.string().optional(),
   /** How often each instance checks Redis for new list versions and manual entries. */
   VIGIL_INTEL_SYNC_MS: int(50, 600_000).default(5000),
   /** Run the BullMQ worker that refreshes list sources in this process. */
@@ -251,6 +304,7 @@ export type DenyRule = FileConfig['denyRules'][number];
 export type CombinerConfig = FileConfig['combiner'];
 export type ListSourceConfig = FileConfig['lists'][number];
 export type TrafficConfig = FileConfig['assessors']['traffic'];
+export type FamiliarityConfig = FileConfig['familiarity'];
 
 /** The parsed configuration, as the rest of Vigil sees it. */
 export interface Config extends FileConfig {
@@ -266,7 +320,7 @@ export interface Config extends FileConfig {
   assessorDeadlineMs: number;
   bodyLimitBytes: number;
   maxTimestampAgeDays: number;
-  geo: { cityPath: string | null; cityIpv6Path: string | null; anonymousIpPath: string | null };
+  geo: { cityPath: string | null; cityIpv6Path: string | null; anonymousIpPath: string | null; asnPath: string | null };
   intel: { syncIntervalMs: number; worker: boolean };
   uaCacheSize: number;
   encryptionKeys: SealingKey[];
@@ -381,6 +435,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       cityPath: vars.GEOIP_CITY_PATH ?? null,
       cityIpv6Path: vars.GEOIP_CITY_IPV6_PATH ?? null,
       anonymousIpPath: vars.GEOIP_ANONYMOUS_IP_PATH ?? null,
+      asnPath: vars.GEOIP_ASN_PATH ?? null,
     },
     intel: { syncIntervalMs: vars.VIGIL_INTEL_SYNC_MS, worker: vars.VIGIL_INTEL_WORKER },
     uaCacheSize: vars.VIGIL_UA_CACHE_SIZE,

@@ -8,6 +8,28 @@ import UAParser from 'ua-parser-js';
  */
 export const MAX_UA_LENGTH = 512;
 
+/**
+ * The parts of a user agent the familiarity features use (`docs/risk-model.md`), coarsest last:
+ * browser with its major version, OS family, device type.
+ */
+export interface UaParts {
+  /** Browser name and major version, e.g. `Chrome 125`, `Mobile Safari 17`; null when unrecognised. */
+  browser: string | null;
+  /** OS family without version, e.g. `Windows`, `iOS`; null when unrecognised. */
+  os: string | null;
+  /**
+   * `desktop` (ua-parser-js names no type for desktops), `mobile`, `tablet`, or `other` (TVs,
+   * consoles, wearables, embedded).
+   */
+  deviceType: 'desktop' | 'mobile' | 'tablet' | 'other';
+}
+
+/** What one parse yields, cached per user agent. */
+interface Parsed {
+  family: string;
+  parts: UaParts;
+}
+
 /** Maps user-agent strings to a family. */
 export interface UaParser {
   /**
@@ -17,6 +39,8 @@ export interface UaParser {
    * known device look new. Null for an empty or blank string.
    */
   family(ua: string): string | null;
+  /** Browser + major, OS family and device type, from the same cached parse; null for an empty or blank string. */
+  parts(ua: string): UaParts | null;
   /** Drop the cache. */
   close(): void;
 }
@@ -27,29 +51,46 @@ export interface UaParser {
  * `cacheSize` 0 disables the cache.
  */
 export function createUaParser(cacheSize: number): UaParser {
-  const cache = cacheSize > 0 ? new LRUCache<string, string>({ max: cacheSize }) : null;
+  const cache = cacheSize > 0 ? new LRUCache<string, Parsed>({ max: cacheSize }) : null;
   // One reused instance; only the three parts the family needs are parsed.
   const parser = new UAParser();
 
-  function parse(ua: string): string {
+  function parse(ua: string): Parsed {
     parser.setUA(ua);
-    const browser = parser.getBrowser().name ?? 'Unknown';
+    const { name: browserName, major } = parser.getBrowser();
+    const browser = browserName ?? 'Unknown';
     const os = parser.getOS().name ?? 'Unknown';
     const type = parser.getDevice().type;
-    return type === 'mobile' || type === 'tablet' ? `${browser}/${os}/${type}` : `${browser}/${os}`;
+    const mobileOrTablet = type === 'mobile' || type === 'tablet';
+    return {
+      family: mobileOrTablet ? `${browser}/${os}/${type}` : `${browser}/${os}`,
+      // Frozen: every request with this user agent shares the object.
+      parts: Object.freeze({
+        browser: browserName === undefined ? null : major === undefined ? browserName : `${browserName} ${major}`,
+        os: parser.getOS().name ?? null,
+        deviceType: type === undefined ? 'desktop' : mobileOrTablet ? type : 'other',
+      }),
+    };
+  }
+
+  function parsed(ua: string): Parsed | null {
+    const key = ua.length > MAX_UA_LENGTH ? ua.slice(0, MAX_UA_LENGTH) : ua;
+    if (key.trim() === '') return null;
+    if (!cache) return parse(key);
+    let p = cache.get(key);
+    if (p === undefined) {
+      p = parse(key);
+      cache.set(key, p);
+    }
+    return p;
   }
 
   return {
     family(ua: string): string | null {
-      const key = ua.length > MAX_UA_LENGTH ? ua.slice(0, MAX_UA_LENGTH) : ua;
-      if (key.trim() === '') return null;
-      if (!cache) return parse(key);
-      let family = cache.get(key);
-      if (family === undefined) {
-        family = parse(key);
-        cache.set(key, family);
-      }
-      return family;
+      return parsed(ua)?.family ?? null;
+    },
+    parts(ua: string): UaParts | null {
+      return parsed(ua)?.parts ?? null;
     },
     close(): void {
       cache?.clear();

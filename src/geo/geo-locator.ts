@@ -140,7 +140,7 @@ function describe(db: Opened, role: GeoDbInfo['role'], serves: (4 | 6)[], schema
  * unrelated record rather than null (DESIGN §6). Throws {@link ConfigError} when a file cannot
  * be opened or is of the wrong kind.
  */
-export async function openGeoLocator(cfg: Config['geo']): Promise<GeoLocator> {
+export async function openGeoLocator(cfg: Omit<Config['geo'], 'asnPath'>): Promise<GeoLocator> {
   const bundled = cfg.cityPath === null;
   let v4: CityDb;
   let v6: CityDb | null;

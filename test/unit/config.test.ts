@@ -21,6 +21,41 @@ function configError(fn: () => unknown): string {
   throw new Error('expected a ConfigError');
 }
 
+describe('loadConfig: familiarity and the ASN database', () => {
+  it('defaults to the documented model (docs/risk-model.md §6)', () => {
+    const c = loadConfig({});
+    expect(c.geo.asnPath).toBeNull();
+    expect(c.familiarity).toEqual({
+      windowDays: 180,
+      maxValuesPerFeature: 8,
+      smoothing: 'reference',
+      maxCreditRatio: 20,
+      weights: { ip: 0.35, subnet: 0.25, asn: 0.3, city: 0.05, country: 0.05, ua: 0.5387, browser: 0.268, os: 0.1882, deviceType: 0.0051, device: 1 },
+      thresholds: { familiarMaxNats: 0, unfamiliarMinNats: 1 },
+    });
+    // Within the network and agent groups the reference's weights sum to 1.
+    const w = c.familiarity.weights;
+    expect(w.ip + w.subnet + w.asn + w.city + w.country).toBeCloseTo(1, 12);
+    expect(w.ua + w.browser + w.os + w.deviceType).toBeCloseTo(1, 12);
+  });
+
+  it('reads GEOIP_ASN_PATH and overrides from the file', () => {
+    const c = loadConfig({ GEOIP_ASN_PATH: '/data/GeoLite2-ASN.mmdb' }, { familiarity: { smoothing: 'witten-bell', weights: { device: 0.5 } } });
+    expect(c.geo.asnPath).toBe('/data/GeoLite2-ASN.mmdb');
+    expect(c.familiarity.smoothing).toBe('witten-bell');
+    expect(c.familiarity.weights).toMatchObject({ device: 0.5, ip: 0.35 });
+  });
+
+  it('refuses bands in the wrong order, unknown features and bounds past the profile format', () => {
+    expect(configError(() => loadConfig({}, { familiarity: { thresholds: { familiarMaxNats: 2, unfamiliarMinNats: 1 } } }))).toMatch(
+      /familiarMaxNats must be below unfamiliarMinNats/,
+    );
+    expect(configError(() => loadConfig({}, { familiarity: { weights: { mac: 1 } } }))).toMatch(/familiarity\.weights/);
+    expect(configError(() => loadConfig({}, { familiarity: { maxValuesPerFeature: 64 } }))).toMatch(/maxValuesPerFeature/);
+    expect(configError(() => loadConfig({}, { familiarity: { maxCreditRatio: 0.5 } }))).toMatch(/maxCreditRatio/);
+  });
+});
+
 describe('loadConfig', () => {
   it('serves with sensible defaults from an empty environment', () => {
     const c = loadConfig({});
@@ -190,7 +225,7 @@ describe('examples/vigil.json', () => {
   it('parses and carries every top-level key of the schema', () => {
     const raw = JSON.parse(readFileSync('examples/vigil.json', 'utf8')) as Record<string, unknown>;
     expect(Object.keys(raw).sort()).toEqual(
-      ['admins', 'applications', 'assessors', 'clients', 'combiner', 'denyRules', 'failOpen', 'lists', 'overrides'].sort(),
+      ['admins', 'applications', 'assessors', 'clients', 'combiner', 'denyRules', 'failOpen', 'familiarity', 'lists', 'overrides'].sort(),
     );
   });
 });

@@ -49,3 +49,32 @@ describe('createUaParser', () => {
     expect(ua.family(IPHONE)).toBe('Mobile Safari/iOS/mobile');
   });
 });
+
+describe('createUaParser parts', () => {
+  const ua = createUaParser(100);
+
+  it.each([
+    [CHROME_WIN('125.0.6422.60'), { browser: 'Chrome 125', os: 'Windows', deviceType: 'desktop' }],
+    [IPHONE, { browser: 'Mobile Safari 17', os: 'iOS', deviceType: 'mobile' }],
+    [IPAD, { browser: 'Mobile Safari 16', os: 'iOS', deviceType: 'tablet' }],
+    [FIREFOX_LINUX, { browser: 'Firefox 126', os: 'Linux', deviceType: 'desktop' }],
+    [ANDROID_CHROME, { browser: 'Chrome 125', os: 'Android', deviceType: 'mobile' }],
+    ['curl/8.5.0', { browser: null, os: null, deviceType: 'desktop' }],
+    [
+      'Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/2.2 Chrome/63.0.3239.84 TV Safari/537.36',
+      { browser: 'Samsung Internet 2', os: 'Tizen', deviceType: 'other' },
+    ],
+  ])('%s → %o', (s, parts) => {
+    expect(ua.parts(s)).toEqual(parts);
+  });
+
+  it('keeps the major version, so a browser update is a new browser + major but the same family', () => {
+    expect(ua.parts(CHROME_WIN('99.0.4844.51'))?.browser).toBe('Chrome 99');
+    expect(ua.parts(CHROME_WIN('126.0.6478.57'))?.browser).toBe('Chrome 126');
+  });
+
+  it('is null for a blank user agent, and the same with the cache disabled', () => {
+    expect(ua.parts(' ')).toBeNull();
+    expect(createUaParser(0).parts(IPHONE)).toEqual(ua.parts(IPHONE));
+  });
+});

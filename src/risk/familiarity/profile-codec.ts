@@ -1,0 +1,90 @@
+import { FEATURE_KEY_BYTES } from './feature-hasher.js';
+import { FEATURES, RAW_FEATURES, type Feature } from './features.js';
+import { MAX_VALUE_COUNT, type FamiliarityProfile, type ValueStats } from './profile.js';
+
+const VERSION = 1;
+/** Raw values are short codes (`DE`, `mobile`); anything longer is not one. */
+const MAX_RAW_BYTES = 32;
+/** Day numbers are stored in 16 bits: up to 2149-06-06. */
+const MAX_DAY = 0xffff;
+
+/**
+ * The profile as one compact binary value, for one field of the user's Redis hash
+ * (`docs/risk-model.md` §7): a version byte, the login count as a LEB128 varint, then per
+ * feature in `FEATURES` order a value count byte and each value as its key (6 bytes for a keyed
+ * hash, a length byte and UTF-8 for a raw value), its count (1 byte) and its last-seen day
+ * (uint16 little-endian). About 9 bytes a value: a user with 20 values takes ~200 bytes.
+ * Throws a RangeError for a profile it cannot store (a key of another shape, more than 255
+ * values in a feature, a day past 2149): the caller built it wrongly.
+ */
+export function encodeProfile(profile: FamiliarityProfile): Buffer {
+  const out: number[] = [VERSION];
+  let n = profile.logins;
+  do {
+    const byte = n % 128;
+    n = Math.floor(n / 128);
+    out.push(n > 0 ? byte | 128 : byte);
+  } while (n > 0);
+  for (const f of FEATURES) {
+    const values = profile.values[f];
+    if (values.size > 255) throw new RangeError(`encodeProfile: ${values.size} values for ${f}`);
+    out.push(values.size);
+    for (const [key, stats] of values) {
+      if (RAW_FEATURES.has(f)) {
+        const bytes = Buffer.from(key, 'utf8');
+        if (bytes.length === 0 || bytes.length > MAX_RAW_BYTES) throw new RangeError(`encodeProfile: raw ${f} value of ${bytes.length} bytes`);
+        out.push(bytes.length, ...bytes);
+      } else {
+        const bytes = Buffer.from(key, 'base64url');
+        if (bytes.length !== FEATURE_KEY_BYTES || bytes.toString('base64url') !== key) throw new RangeError(`encodeProfile: ${f} key is not a ${FEATURE_KEY_BYTES}-byte hash`);
+        out.push(...bytes);
+      }
+      if (stats.count < 1 || stats.count > MAX_VALUE_COUNT || stats.lastSeenDay < 0 || stats.lastSeenDay > MAX_DAY) {
+        throw new RangeError(`encodeProfile: ${f} value out of range`);
+      }
+      out.push(stats.count, stats.lastSeenDay & 0xff, stats.lastSeenDay >>> 8);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The profile {@link encodeProfile} wrote. Throws a RangeError for bytes of another shape. */
+export function decodeProfile(buf: Uint8Array): FamiliarityProfile {
+  let at = 0;
+  const byte = (): number => {
+    if (at >= buf.length) throw new RangeError('decodeProfile: truncated');
+    return buf[at++]!;
+  };
+  if (byte() !== VERSION) throw new RangeError('decodeProfile: unknown version');
+  let logins = 0;
+  for (let shift = 1, b = 128; b & 128; shift *= 128) {
+    b = byte();
+    logins += (b & 127) * shift;
+    if (shift > 2 ** 35) throw new RangeError('decodeProfile: login count too long');
+  }
+  const values = {} as Record<Feature, ReadonlyMap<string, ValueStats>>;
+  for (const f of FEATURES) {
+    const count = byte();
+    const map = new Map<string, ValueStats>();
+    for (let i = 0; i < count; i++) {
+      let key: string;
+      if (RAW_FEATURES.has(f)) {
+        const len = byte();
+        if (len === 0 || len > MAX_RAW_BYTES || at + len > buf.length) throw new RangeError('decodeProfile: bad raw value');
+        key = Buffer.from(buf.subarray(at, at + len)).toString('utf8');
+        at += len;
+      } else {
+        if (at + FEATURE_KEY_BYTES > buf.length) throw new RangeError('decodeProfile: truncated');
+        key = Buffer.from(buf.subarray(at, at + FEATURE_KEY_BYTES)).toString('base64url');
+        at += FEATURE_KEY_BYTES;
+      }
+      const c = byte();
+      const day = byte() | (byte() << 8);
+      if (c === 0) throw new RangeError('decodeProfile: zero count');
+      map.set(key, { count: c, lastSeenDay: day });
+    }
+    values[f] = map;
+  }
+  if (at !== buf.length) throw new RangeError('decodeProfile: trailing bytes');
+  return { logins, values };
+}
