@@ -61,7 +61,7 @@ const rowSchema = z.object({
   user_id: text.refine((v) => v !== undefined, 'is required'),
   timestamp: text
     .refine((v) => v !== undefined, 'is required')
-    .refine((v) => v === undefined || (ISO_WITH_ZONE.test(v) && !Number.isNaN(Date.parse(v))), 'must be ISO 8601 with a zone, e.g. 2026-01-05T08:12:44.000Z'),
+    .refine((v) => v === undefined || isoTime(v), 'must be ISO 8601 with a zone and a real date, e.g. 2026-01-05T08:12:44.000Z'),
   ip: text,
   user_agent: text,
   device_id: text,
@@ -70,6 +70,13 @@ const rowSchema = z.object({
   label: text.refine((v) => v === undefined || LABEL.test(v), 'must be "legit" or "attack:<kind>"'),
   outcome: text.refine((v) => v === undefined || v === 'success' || v === 'failure', 'must be "success" or "failure"'),
 });
+
+/** An ISO 8601 time with a zone on a real calendar day (Date.parse rolls 2026-02-30 over to March; the service refuses it). */
+function isoTime(v: string): boolean {
+  if (!ISO_WITH_ZONE.test(v) || Number.isNaN(Date.parse(v))) return false;
+  const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+}
 
 /** The format of `path`: by extension (`.csv`; `.jsonl`, `.ndjson`, `.json`), else null (sniffed from the content). */
 export function formatOf(path: string): LogFormat | null {
