@@ -73,6 +73,8 @@ export function columnConfig(
     });
   }
   const env: Record<string, string> = { ...REPLAY_ENV, REDIS_URL: opts.redisUrl, REDIS_KEY_PREFIX: opts.keyPrefix };
+  // Only names the file in loadConfig's messages: the file object is passed in, so it is not read again.
+  if (spec.path !== null) env.VIGIL_CONFIG = spec.path;
   for (const name of PASSED_ENV) {
     const value = opts.env[name];
     if (value !== undefined) env[name] = value;
