@@ -1,6 +1,7 @@
 import { HISTORY_BUCKETS } from './history-bucket.js';
 import type { ColumnReport, ReplayReport } from './report-data.js';
 import type { ClassSummary, RateCell } from './tally.js';
+import { TARGETS, meets } from './targets.js';
 
 const TOP_CODES = 5;
 const TOP_REASONS = 3;
@@ -11,7 +12,7 @@ const int = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * The replay's terminal table: legit challenge and deny rates per history bucket, catch rates
- * per attack kind and bucket (configurations side by side), then per configuration the top
+ * per attack kind and bucket (configurations side by side), the targets, then per configuration the top
  * codes and reasons of each class, replay errors and speed. Plain text, no colour.
  */
 export function renderTable(report: ReplayReport): string {
@@ -51,6 +52,20 @@ export function renderTable(report: ReplayReport): string {
       }
     }
     out.push(grid(head, rows));
+  }
+
+  const targets = TARGETS.filter((t) => columns.some((c) => t.measure(c) !== null));
+  if (targets.length > 0) {
+    out.push('', 'Targets with default settings (docs/evaluate.md)');
+    const rows = targets.map((t) => [
+      t.label,
+      `${t.kind === 'at_least' ? '≥' : '≤'} ${pct(t.goal)}`,
+      ...columns.map((c) => {
+        const v = t.measure(c);
+        return v === null ? '–' : `${pct(v)} ${meets(t, v) ? 'met' : 'MISSED'}`;
+      }),
+    ]);
+    out.push(grid(['target', 'goal', ...columns.map((c) => c.name)], rows));
   }
 
   for (const c of columns) {
