@@ -9,6 +9,7 @@ const TOP_REASONS = 3;
 /** A share as a percent with one decimal; a share too small to show as such is `<0.1%`, not `0.0%`. */
 export const pct = (x: number): string => (x > 0 && x < 0.0005 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
 const int = (n: number): string => n.toLocaleString('en-US');
+const count = (n: number, noun: string): string => `${int(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
  * The replay's terminal table: legit challenge and deny rates per history bucket, catch rates
@@ -19,7 +20,7 @@ export function renderTable(report: ReplayReport): string {
   const { input, columns } = report;
   const out: string[] = [];
   out.push(
-    `vigil replay: ${input.log} — ${int(input.rows)} rows: ${int(input.logins)} logins, ${int(input.failures)} failed logins` +
+    `vigil replay: ${input.log} — ${count(input.rows, 'row')}: ${count(input.logins, 'login')}, ${count(input.failures, 'failed login')}` +
       (input.from ? `, ${input.from.slice(0, 10)} → ${input.to!.slice(0, 10)}` : ''),
   );
   if (input.unlabelled > 0) out.push(`${int(input.unlabelled)} rows had no label and count as legit.`);
