@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
 import { classifyAssessmentId } from './assessment-id.js';
+import { CommitPendingError, commitPending, type CommitPendingResult } from './commit-pending.js';
 
 /**
  * Commit an allowed assessment made with `commit: false`, once. Records of another client are
@@ -10,23 +11,19 @@ export async function completeAssessment(deps: Deps, id: string, clientId: strin
   const kind = classifyAssessmentId(deps.config.deviceSecret, id, clientId, deps.now());
   if (kind === 'unknown') throw notFound(id);
   if (kind === 'committed') throw alreadyCompleted(id);
-  const claim = await deps.store.claimAssessment(id, clientId).catch((err: unknown) => {
-    throw new VigilError('store_unavailable', 'could not reach the history store; retry', { cause: err });
-  });
-  if (!claim.ok) {
-    throw claim.reason === 'missing' ? notFound(id) : alreadyCompleted(id);
-  }
-  const { record } = claim;
-  if (record.action !== 'allow') {
-    await deps.store.unclaimAssessment(id).catch(() => {});
-    throw new VigilError('not_committable', `assessment ${id} was decided "${record.action}"; only "allow" can be completed`);
-  }
+  let result: CommitPendingResult;
   try {
-    await deps.store.commit(record);
+    result = await commitPending(deps.store, id, clientId, (record) => record.action === 'allow');
   } catch (err) {
+    if (!(err instanceof CommitPendingError)) throw err;
+    if (err.step === 'claim') throw new VigilError('store_unavailable', 'could not reach the history store; retry', { cause: err.cause });
     deps.metrics.commits.inc({ via: 'complete', result: 'error' });
-    await deps.store.unclaimAssessment(id).catch(() => {});
-    throw new VigilError('store_unavailable', 'could not commit to the history store; retry', { cause: err });
+    throw new VigilError('store_unavailable', 'could not commit to the history store; retry', { cause: err.cause });
+  }
+  if (result.outcome === 'missing') throw notFound(id);
+  if (result.outcome === 'already_committed') throw alreadyCompleted(id);
+  if (result.outcome === 'refused') {
+    throw new VigilError('not_committable', `assessment ${id} was decided "${result.record.action}"; only "allow" can be completed`);
   }
   deps.metrics.commits.inc({ via: 'complete', result: 'ok' });
   return { assessment_id: id, committed: true };

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js';
 import { STEP_UP_ACR } from '../../scoring/policy.js';
+import { CommitPendingError, commitPending } from '../../service/commit-pending.js';
 import type { MfaSession } from './session.js';
 
 /** What a successful MFA step returns: the signed result and whether history learned the login. */
@@ -41,19 +42,14 @@ export async function finishLogin(deps: Deps, session: MfaSession, factorAmr: re
 /** Commit a challenged assessment once; a missing (expired) record or a Redis fault is reported, not thrown. */
 async function commitAssessment(deps: Deps, assessmentId: string, clientId: string): Promise<boolean> {
   try {
-    const claim = await deps.store.claimAssessment(assessmentId, clientId);
-    if (!claim.ok) return claim.reason === 'already_committed';
-    try {
-      await deps.store.commit(claim.record);
-    } catch (err) {
-      await deps.store.unclaimAssessment(assessmentId).catch(() => {});
-      throw err;
-    }
+    const result = await commitPending(deps.store, assessmentId, clientId);
+    if (result.outcome !== 'committed') return result.outcome === 'already_committed';
     deps.metrics.commits.inc({ via: 'mfa', result: 'ok' });
     return true;
   } catch (err) {
     deps.metrics.commits.inc({ via: 'mfa', result: 'error' });
-    deps.logger.warn({ err: (err as Error).message, assessment: assessmentId }, 'could not commit after MFA');
+    const cause = err instanceof CommitPendingError ? err.cause : err;
+    deps.logger.warn({ err: (cause as Error).message, assessment: assessmentId }, 'could not commit after MFA');
     return false;
   }
 }

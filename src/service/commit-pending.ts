@@ -1,0 +1,56 @@
+import type { AssessmentRecord, HistoryStore } from '../history/store.js';
+
+/** What committing a pending assessment came to; Redis faults are thrown as {@link CommitPendingError}. */
+export type CommitPendingResult =
+  | { outcome: 'committed'; record: AssessmentRecord }
+  /** No record of this client under that id (never made, expired, or another client's). */
+  | { outcome: 'missing' }
+  /** Claimed by an earlier commit. */
+  | { outcome: 'already_committed' }
+  /** `accept` turned the record down; the claim was released. */
+  | { outcome: 'refused'; record: AssessmentRecord };
+
+/** A Redis fault while committing: `step` says whether the claim or the commit failed (a failed commit's claim is released). */
+export class CommitPendingError extends Error {
+  override readonly name = 'CommitPendingError';
+  constructor(
+    readonly step: 'claim' | 'commit',
+    cause: unknown,
+  ) {
+    super(`${step} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Commit a pending assessment to its user's history exactly once: claim the record (a second
+ * claim fails), commit it, and release the claim when the commit fails so the caller may retry.
+ * The one protocol behind `POST /v1/assessments/{id}/complete`
+ * (`src/service/complete-assessment.ts`), a successful MFA step (`src/mfa/service/finish.ts`)
+ * and the replay's challenged legit logins (`src/evaluate/replay/runner.ts`).
+ */
+export async function commitPending(
+  store: Pick<HistoryStore, 'claimAssessment' | 'commit' | 'unclaimAssessment'>,
+  id: string,
+  clientId: string,
+  accept: (record: AssessmentRecord) => boolean = () => true,
+): Promise<CommitPendingResult> {
+  let claim: Awaited<ReturnType<HistoryStore['claimAssessment']>>;
+  try {
+    claim = await store.claimAssessment(id, clientId);
+  } catch (err) {
+    throw new CommitPendingError('claim', err);
+  }
+  if (!claim.ok) return { outcome: claim.reason };
+  const { record } = claim;
+  if (!accept(record)) {
+    await store.unclaimAssessment(id).catch(() => {});
+    return { outcome: 'refused', record };
+  }
+  try {
+    await store.commit(record);
+  } catch (err) {
+    await store.unclaimAssessment(id).catch(() => {});
+    throw new CommitPendingError('commit', err);
+  }
+  return { outcome: 'committed', record };
+}
