@@ -104,8 +104,7 @@ export function createUser(index: number, world: UserWorld, startMs: number, rng
   if (!home) throw new Error('the GeoIP pool has no city with two networks; raise --geo-samples');
   const block = rng.pick(home.networks);
   const homeNetwork = randomSubnet(block, 16, rng);
-  const carriers = world.carriers.of(home.country);
-  const carrier = carriers.length > 0 ? rng.pick(carriers) : null;
+  const carrier = world.carriers.networkFor(home, rng);
   // Log-normal with mean loginsPerWeek: median = mean / exp(σ²/2).
   const sigma = opts.loginSpread;
   const loginsPerWeek = rng.logNormal(opts.loginsPerWeek / Math.exp((sigma * sigma) / 2), sigma);
