@@ -36,7 +36,7 @@ beforeAll(async () => {
   inputs = await testInputs(2);
   result = run(inputs, { users: 800, attacks: ATTACKS, seed: 2 });
   legit = result.logins.filter((l) => l.label === 'legit');
-});
+}, 60_000);
 
 describe('attackers', () => {
   it('each make the requested number of successful attempts, on real users with their emails', () => {

@@ -10,7 +10,7 @@ import { testInputs } from './simulation-fixture.js';
 let inputs: BuiltInputs;
 beforeAll(async () => {
   inputs = await testInputs(3, 40_000);
-});
+}, 60_000);
 
 describe('GeoIP pools', () => {
   it('bucket each DB-IP block under the city the database gives every one of its addresses', () => {

@@ -27,6 +27,7 @@ export interface SimulateOptions {
   vpnUsers: number;
   vpnShare: number;
   ropgShare: number;
+  typoShare: number;
   cellularShare: number;
   hostChangesPerWeek: number;
   subnetChangesPerMonth: number;
@@ -87,6 +88,7 @@ export const SIMULATE_FLAGS: readonly FlagSpec[] = [
   { flag: 'vpn-users', key: 'vpnUsers', kind: 'share', default: 0.2, help: 'share of users who own a VPN', source: 'assumption (surveys put monthly VPN use at a fifth to a third of internet users)' },
   { flag: 'vpn-share', key: 'vpnShare', kind: 'share', default: 0.03, scaled: 'times', help: 'share of legit logins made through a VPN', source: 'assumption' },
   { flag: 'ropg-share', key: 'ropgShare', kind: 'share', default: 0.05, scaled: 'times', help: 'share of legit logins by password grant (ROPG): no device id, no user agent', source: 'assumption' },
+  { flag: 'typo-share', key: 'typoShare', kind: 'share', default: 0.03, scaled: 'times', help: 'share of legit logins preceded by a mistyped password (a failed attempt, labelled legit)', source: 'assumption (Chatterjee et al., "pASSWORD tYPOS and How to Correct Them Securely", IEEE S&P 2016, found typos a common cause of failed logins at Dropbox)' },
   { flag: 'cellular-share', key: 'cellularShare', kind: 'share', default: 0.4, help: 'share of phone and app logins over the mobile carrier rather than Wi-Fi', source: 'assumption (phones spend most time on Wi-Fi at home)' },
   { flag: 'host-changes-per-week', key: 'hostChangesPerWeek', kind: 'number', default: 1, scaled: 'times', help: 'home address changes within its /24 per week', source: 'assumption after Padmanabhan et al., "Reasons Dynamic Addresses Change", IMC 2016 (some ISPs renumber daily, others hold for weeks)' },
   { flag: 'subnet-changes-per-month', key: 'subnetChangesPerMonth', kind: 'number', default: 0.5, scaled: 'times', help: 'home /24 changes within the ISP network per month', source: 'assumption after Padmanabhan et al., IMC 2016' },

@@ -19,9 +19,12 @@ const HOURLY = [0.3, 0.15, 0.1, 0.1, 0.1, 0.2, 0.5, 1, 1.4, 1.5, 1.5, 1.4, 1.4, 
 const HOURLY_MAX = Math.max(...HOURLY);
 const HOURLY_MEAN = HOURLY.reduce((a, b) => a + b, 0) / HOURLY.length;
 
-/** A user's legit logins and the trips behind them. */
+/** A user's legit logins, the mistyped passwords before some of them, and the trips behind them. */
 export interface LegitTimeline {
+  /** Successful logins in time order. */
   logins: SimLogin[];
+  /** Failed attempts (a wrong password typed just before a success), in time order. */
+  typos: SimLogin[];
   trips: Trip[];
 }
 
@@ -53,7 +56,9 @@ function meanGap(perPeriod: number, periodMs: number): number {
  * network) or a device by its usage weight (on a trip, only phones, tablets and laptops); a
  * computer uses the home or hotel network, a phone the carrier (`cellularShare`, home-routed
  * when abroad, so GeoIP places it at home) or the Wi-Fi; a VPN user's login goes through the
- * VPN with the user's chance, exiting wherever the range is.
+ * VPN with the user's chance, exiting wherever the range is. Before `typoShare` of the logins
+ * the user mistypes the password: a failed attempt from the same device and address, 5–60 s
+ * before the success.
  */
 export function legitLogins(user: LegitUser, world: TimelineWorld, rng: Rng): LegitTimeline {
   const { opts, startMs, endMs, calendar } = world;
@@ -84,6 +89,7 @@ export function legitLogins(user: LegitUser, world: TimelineWorld, rng: Rng): Le
   let nextDevice = startMs + rng.exponential(deviceGap);
 
   const logins: SimLogin[] = [];
+  const typos: SimLogin[] = [];
   const proposalGap = WEEK_MS / (user.loginsPerWeek * (HOURLY_MAX / HOURLY_MEAN));
   let tripIndex = 0;
   for (let t = startMs + rng.exponential(proposalGap); t < endMs; t += rng.exponential(proposalGap)) {
@@ -129,7 +135,7 @@ export function legitLogins(user: LegitUser, world: TimelineWorld, rng: Rng): Le
     const vpn = user.vpnRanges.length > 0 && rng.chance(user.vpnChance);
     if (vpn) ip = randomHost(rng.pick(user.vpnRanges) as Ipv4Network, rng);
 
-    logins.push({
+    const login: SimLogin = {
       userId: user.userId,
       timeMs: Math.round(t),
       ip,
@@ -147,9 +153,16 @@ export function legitLogins(user: LegitUser, world: TimelineWorld, rng: Rng): Le
         device: device ? device.kind : 'app',
         network,
       },
-    });
+    };
+    // A mistyped password first: the failure at t, the success seconds later, both from here.
+    const retryMs = rng.between(5_000, 60_000);
+    if (rng.chance(opts.typoShare) && t + retryMs < (away ? trip!.leaveMs : endMs)) {
+      typos.push({ ...login, outcome: 'failure' });
+      login.timeMs = Math.round(t + retryMs);
+    }
+    logins.push(login);
   }
-  return { logins, trips };
+  return { logins, typos, trips };
 }
 
 function pickDevice(devices: readonly Device[], rng: Rng): Device | null {

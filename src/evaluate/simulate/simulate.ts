@@ -23,7 +23,10 @@ export interface SimInputs {
   abusive: readonly number[];
 }
 
-/** A finished run: the log in time order, and the users behind it with their trips (ground truth for checks). */
+/**
+ * A finished run: the log in time order (every row), and the users behind it with their
+ * successful logins and trips (ground truth for checks).
+ */
 export interface SimResult {
   logins: SimLogin[];
   accounts: (Account & { trips: Trip[] })[];
@@ -56,11 +59,13 @@ export function simulate(inputs: SimInputs, options: SimulateOptions): SimResult
   };
 
   const accounts: (Account & { trips: Trip[] })[] = [];
+  const typos: SimLogin[] = [];
   for (let i = 1; i <= opts.users; i++) {
     const rng = Rng.stream(opts.seed, 'user', i);
     const user = createUser(i, world, startMs, rng);
-    const { logins, trips } = legitLogins(user, world, rng);
-    accounts.push({ user, logins, trips });
+    const timeline = legitLogins(user, world, rng);
+    accounts.push({ user, logins: timeline.logins, trips: timeline.trips });
+    typos.push(...timeline.typos);
   }
 
   const parser = createUaParser(10_000);
@@ -82,7 +87,7 @@ export function simulate(inputs: SimInputs, options: SimulateOptions): SimResult
     familyOf: (ua) => parser.family(ua),
   };
 
-  const all: SimLogin[] = accounts.flatMap((a) => a.logins);
+  const all: SimLogin[] = [...accounts.flatMap((a) => a.logins), ...typos];
   for (const model of attackers) {
     if (opts.attacks > 0) all.push(...model.generate(attackWorld, opts.attacks, Rng.stream(opts.seed, 'attack', model.kind)));
   }

@@ -5,6 +5,7 @@ const DAY_MS = 86_400_000;
 
 /** Realised figures of a run, to set against the flags that asked for them. */
 export interface RunStats {
+  /** Successful legit logins. */
   legit: number;
   /** Rows per label: successes and failures. */
   byLabel: Map<string, { success: number; failure: number }>;
@@ -36,7 +37,7 @@ export function runStats(result: SimResult): RunStats {
     const c = byLabel.get(l.label) ?? { success: 0, failure: 0 };
     c[l.outcome]++;
     byLabel.set(l.label, c);
-    if (!l.truth) continue;
+    if (!l.truth || l.outcome !== 'success') continue;
     legit++;
     if (l.truth.vpn) vpn++;
     if (l.truth.ropg) ropg++;
@@ -51,7 +52,7 @@ export function runStats(result: SimResult): RunStats {
   }
   const attacksByHistory = buckets();
   for (const l of result.logins) {
-    if (l.truth || l.outcome !== 'success') continue;
+    if (l.label === 'legit' || l.outcome !== 'success') continue;
     const victim = byId.get(l.userId);
     if (victim) attacksByHistory[historyBucket(loginsBefore(victim.logins, l.timeMs))]++;
   }
@@ -74,6 +75,11 @@ const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 export function summaryText(result: SimResult, origins: { uaOrigin: string; listOrigin: string }): string {
   const s = runStats(result);
   const o = result.effective;
+  const typos = s.byLabel.get('legit')?.failure ?? 0;
+  const ratio = (label: string) => {
+    const c = s.byLabel.get(label);
+    return c && c.success + c.failure > 0 ? c.success / (c.success + c.failure) : 0;
+  };
   const lines = [
     `vigil simulate: ${result.accounts.length} users, ${o.days} days from ${new Date(o.startMs).toISOString()}, seed ${o.seed}`,
     `inputs: user agents ${origins.uaOrigin}; lists ${origins.listOrigin}`,
@@ -88,6 +94,9 @@ export function summaryText(result: SimResult, origins: { uaOrigin: string; list
     `  VPN share of legit    ${pct(s.vpnShare)} (${pct(o.vpnShare)})`,
     `  ROPG share of legit   ${pct(s.ropgShare)} (${pct(o.ropgShare)})`,
     `  mobile device share   ${pct(s.mobileShare)} (${pct(o.mobileShare)} of devices)`,
+    `  legit typos           ${pct(typos / Math.max(1, s.legit))} (${pct(o.typoShare)})`,
+    `  stuffing success      ${pct(ratio('attack:credential_stuffing'))} (${pct(o.stuffingSuccess)})`,
+    `  spraying success      ${pct(ratio('attack:password_spraying'))} (${pct(o.sprayingSuccess)})`,
     `users by legit logins:  ${HISTORY_BUCKETS.map((b) => `${b}: ${s.usersByLogins[b]}`).join(', ')}`,
     `attacks by victim's earlier logins: ${HISTORY_BUCKETS.map((b) => `${b}: ${s.attacksByHistory[b]}`).join(', ')}`,
   );
