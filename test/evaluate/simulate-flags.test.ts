@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, SIMULATE_FLAGS, applyRateScale, helpText, parseSimulateFlags } from '../../src/evaluate/simulate/flags.js';
 import { Rng } from '../../src/evaluate/simulate/rng.js';
@@ -56,5 +57,15 @@ describe('simulator helpers', () => {
   it('times a journey as airport overhead plus the flight', () => {
     expect(travelHours(0, 800, 3)).toBe(0);
     expect(travelHours(8000, 800, 3)).toBe(13);
+  });
+});
+
+describe('docs/simulate.md', () => {
+  it('lists every flag with its default', async () => {
+    const doc = await readFile(new URL('../../docs/simulate.md', import.meta.url), 'utf8');
+    for (const f of SIMULATE_FLAGS) {
+      const def = f.kind === 'date' ? new Date(f.default).toISOString() : String(f.default);
+      expect(doc).toContain(`| \`--${f.flag}\` | ${def} |`);
+    }
   });
 });
