@@ -67,5 +67,11 @@ describe('vigil simulate output', () => {
     expect(await main(['--vpn-share', '1.5'])).toBe(2);
     expect(await main(['--format', 'xml'])).toBe(2);
     expect(await main(['--users', '0'])).toBe(2);
+    expect(await main(['--data-dir', join(dir, 'no-such-dir')])).toBe(2);
+  });
+
+  it('fails with exit code 1 when the output cannot be written', async () => {
+    const code = await main(['--data-dir', 'none', '--users', '5', '--attacks', '1', '--geo-samples', '20000', '--out', join(dir, 'missing', 'x.jsonl')]);
+    expect(code).toBe(1);
   });
 });

@@ -189,6 +189,7 @@ export function parseSimulateFlags(argv: readonly string[]): ParsedFlags {
     (opts as Record<keyof SimulateOptions, number>)[f.key] = v;
   }
   if (opts.users < 1) return { ok: false, error: '--users must be at least 1' };
+  if (opts.geoSamples < 1000) return { ok: false, error: '--geo-samples must be at least 1000 (too few cities otherwise)' };
   if (!(opts.days > 0)) return { ok: false, error: '--days must be positive' };
   for (const key of ['flightKmh', 'browserReleaseDays', 'tripDays', 'rateScale'] as const) {
     if (!(opts[key] > 0)) return { ok: false, error: `--${SIMULATE_FLAGS.find((f) => f.key === key)!.flag} must be positive` };

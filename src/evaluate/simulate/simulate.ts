@@ -91,7 +91,7 @@ export function simulate(inputs: SimInputs, options: SimulateOptions): SimResult
   for (const model of attackers) {
     if (opts.attacks > 0) all.push(...model.generate(attackWorld, opts.attacks, Rng.stream(opts.seed, 'attack', model.kind)));
   }
-  const order = new Map(all.map((l, i) => [l, i]));
-  all.sort((a, b) => a.timeMs - b.timeMs || order.get(a)! - order.get(b)!);
+  // Array sort is stable (ES2019): equal times keep the order rows were made in.
+  all.sort((a, b) => a.timeMs - b.timeMs);
   return { logins: all, accounts, effective: opts };
 }
