@@ -64,9 +64,9 @@ export function isBogon(addr: number): boolean {
 /**
  * Build city → networks pools by sampling `samples` uniformly random routable IPv4 addresses
  * and bucketing the blocks they land in by city: mmdb readers cannot iterate their records, and
- * sampling is deterministic given `rng`. Blocks that `isAnonymizer` reports (VPN or datacenter
- * ranges) are kept out of the pools, so a home, hotel or carrier network is never a hosting
- * range. Uniform sampling finds a block with probability proportional to its size, so large
+ * sampling is deterministic given `rng`. Blocks whose first or last address `isAnonymizer`
+ * reports (VPN or datacenter ranges) are kept out of the pools, so a home, hotel or carrier
+ * network is not a hosting range (a listed range strictly inside a large block is not seen). Uniform sampling finds a block with probability proportional to its size, so large
  * blocks are over-represented among the networks; network counts per city still order cities
  * roughly by how much address space (and so how many subscribers) they have.
  */

@@ -156,7 +156,9 @@ export function legitLogins(user: LegitUser, world: TimelineWorld, rng: Rng): Le
     };
     // A mistyped password first: the failure at t, the success seconds later, both from here.
     const retryMs = rng.between(5_000, 60_000);
-    if (rng.chance(opts.typoShare) && t + retryMs < (away ? trip!.leaveMs : endMs)) {
+    // The success must stay where the user is: before leaving the destination, or home.
+    const stayUntil = away ? trip!.leaveMs : Math.min(endMs, trip?.departMs ?? Infinity);
+    if (rng.chance(opts.typoShare) && t + retryMs < stayUntil) {
       typos.push({ ...login, outcome: 'failure' });
       login.timeMs = Math.round(t + retryMs);
     }
