@@ -81,6 +81,21 @@ describe('readLoginLog', () => {
     expect(csvLog.rows[0]?.userId).toBe('a');
   });
 
+  it('skips the banner npm writes before a script\'s output, whatever the chunking, and keeps multi-byte text whole', async () => {
+    const banner = '\n> vigil@0.1.0 simulate\n> npm run -s build && node dist/src/cli/simulate.js --users 2\n\n';
+    const record = `${JSON.stringify({ user_id: 'zoë', timestamp: '2026-01-05T10:00:00Z' })}\n`;
+    const bytes = Buffer.from(banner + record);
+    // One byte at a time: the banner's end and the "ë" both fall across chunk boundaries.
+    const chunks = [...bytes].map((b) => Buffer.from([b]));
+    for (const input of [[bytes], chunks]) {
+      const log = await readLoginLog('-', { stdin: Readable.from(input) });
+      expect(log.format).toBe('jsonl');
+      expect(log.rows.map((r) => r.userId)).toEqual(['zoë']);
+    }
+    const csvLog = await readLoginLog(file('npm.csv', `${banner}user_id,timestamp\na,2026-01-05T10:00:00Z\n`));
+    expect(csvLog.rows.map((r) => r.userId)).toEqual(['a']);
+  });
+
   it('refuses a log with bad records, naming each (up to ten) and counting all', async () => {
     const bad = Array.from({ length: 12 }, (_, i) => JSON.stringify({ user_id: `u${i}`, timestamp: `2026-02-30T10:00:0${i % 10}Z` }));
     const err = await readLoginLog(file('bad.jsonl', [JSON.stringify({ user_id: 'ok', timestamp: '2026-01-05T10:00:00Z', outcome: 'maybe' }), ...bad].join('\n'))).catch((e: unknown) => e);

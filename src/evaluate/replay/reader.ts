@@ -94,7 +94,7 @@ export function formatOf(path: string): LogFormat | null {
 export async function readLoginLog(path: string, opts: { format?: LogFormat; stdin?: Readable } = {}): Promise<LoginLog> {
   const open = () => (path === '-' ? (opts.stdin ?? process.stdin) : createReadStream(path));
   let format = opts.format ?? (path === '-' ? null : formatOf(path));
-  const source = open();
+  const source = withoutBanner(open());
   if (format === null) {
     // Sniff: a JSON Lines log starts with `{`; a CSV log with its header row.
     const { first, rest } = await peek(source);
@@ -176,8 +176,39 @@ function asReadable(source: AsyncIterable<Buffer | string>): Readable {
   return source instanceof Readable ? source : Readable.from(source, { objectMode: false });
 }
 
+/**
+ * `source` without the lines npm writes to stdout before a script's own output (blank lines and
+ * lines starting with `> `), so `npm run simulate -- … > logins.jsonl` can be replayed as it is.
+ * Only leading lines are dropped; neither a JSON Lines record nor a CSV header starts so.
+ */
+async function* withoutBanner(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer | string> {
+  let head = Buffer.alloc(0);
+  const it = source[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await it.next();
+    if (next.done) {
+      if (head.length > 0) yield head;
+      return;
+    }
+    head = Buffer.concat([head, Buffer.from(next.value)]);
+    // Banner lines are ASCII: read as latin1, string offsets are byte offsets.
+    const text = head.toString('latin1');
+    const banner = /^(?:[ \t]*\r?\n|> [^\n]*\n)*/.exec(text)![0];
+    const rest = text.slice(banner.length);
+    // Undecided while what is left could still be the start of a banner line.
+    if (/^[ \t\r]*$/.test(rest) || (rest.startsWith('>') && !rest.includes('\n'))) continue;
+    yield head.subarray(banner.length);
+    break;
+  }
+  for (;;) {
+    const next = await it.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 /** The first chunk of `source`, and an iterable that yields it again followed by the rest. */
-async function peek(source: Readable): Promise<{ first: string; rest: AsyncIterable<Buffer | string> }> {
+async function peek(source: AsyncIterable<Buffer | string>): Promise<{ first: string; rest: AsyncIterable<Buffer | string> }> {
   const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const head = await it.next();
   const first = head.done ? '' : String(head.value);
