@@ -296,6 +296,22 @@ function formatIssues(source: string, error: z.ZodError): string {
 }
 
 /**
+ * Refuse application names that every JavaScript object inherits (`constructor`, `toString`,
+ * `__proto__`...): request names are looked up with own-property checks, but such a name in the
+ * file would be a trap for any plain lookup, and zod drops a `__proto__` key without a word
+ * (docs/security.md, item 1).
+ */
+function refuseInheritedApplicationNames(raw: unknown): void {
+  const apps = typeof raw === 'object' && raw !== null ? (raw as { applications?: unknown }).applications : undefined;
+  if (typeof apps !== 'object' || apps === null) return;
+  for (const name of Object.keys(apps)) {
+    if (name in Object.prototype) {
+      throw new ConfigError(`Invalid configuration: application name "${name}" is reserved (every JavaScript object has it); choose another`);
+    }
+  }
+}
+
+/**
  * Parse environment and config file once. Throws {@link ConfigError} with every problem listed.
  * `overrides` lets tests pass a file config object instead of a path.
  */
@@ -318,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       throw new ConfigError(`VIGIL_CONFIG file ${vars.VIGIL_CONFIG} is not valid JSON: ${(err as Error).message}`);
     }
   }
+  refuseInheritedApplicationNames(raw);
   const f = fileSchema.safeParse(raw);
   if (!f.success) throw new ConfigError(formatIssues(vars.VIGIL_CONFIG ?? 'config', f.error));
   const file = f.data;
@@ -333,14 +350,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     if (ids.has(c.id)) throw new ConfigError(`Invalid configuration: client id "${c.id}" appears twice`);
     ids.add(c.id);
     for (const app of c.applications) {
-      if (!(app in file.applications)) {
+      if (!Object.hasOwn(file.applications, app)) {
         throw new ConfigError(`Invalid configuration: client "${c.id}" names unknown application "${app}"`);
       }
     }
   }
   for (const rule of file.denyRules) {
     for (const app of rule.applications) {
-      if (!(app in file.applications)) {
+      if (!Object.hasOwn(file.applications, app)) {
         throw new ConfigError(`Invalid configuration: deny rule "${rule.name}" names unknown application "${app}"`);
       }
     }
