@@ -82,10 +82,10 @@ export class MfaStore {
    * Returns false when the version did not match: the caller lost a race and must not succeed.
    */
   async saveAuthenticator(userId: string, record: AuthenticatorRecord, expectedVersion: number): Promise<boolean> {
-    const next = { ...record, version: expectedVersion + 1 };
-    const ok = await this.timed('mfa_save', () =>
-      this.redis.vigilCas(this.keys.mfa(userId), `a:${record.id}`, expectedVersion, JSON.stringify(next), 0, '1'),
-    );
+    // The fields the scripts read lead the JSON (src/mfa/store/scripts.ts): they never decode the rest.
+    const { version: _, type, active, ...rest } = record;
+    const json = JSON.stringify({ version: expectedVersion + 1, type, active, ...rest });
+    const ok = await this.timed('mfa_save', () => this.redis.vigilCas(this.keys.mfa(userId), `a:${record.id}`, expectedVersion, json, 0, '1'));
     return ok === 1;
   }
 
@@ -109,10 +109,10 @@ export class MfaStore {
   /** Create (`expectedVersion` -1) or update a token record, with the key living until its expiry. */
   async saveToken(tokenHash: string, record: MfaTokenRecord, expectedVersion: number, nowMs: number): Promise<boolean> {
     const ttl = Math.max(1, Math.ceil((record.expiresAtMs - nowMs) / 1000));
-    const next = { ...record, version: expectedVersion + 1 };
-    const ok = await this.timed('mfa_token', () =>
-      this.redis.vigilCas(this.keys.mfaToken(tokenHash), 'r', expectedVersion, JSON.stringify(next), ttl, '0'),
-    );
+    // The version leads the JSON: the script reads it without decoding the record.
+    const { version: _, ...rest } = record;
+    const json = JSON.stringify({ version: expectedVersion + 1, ...rest });
+    const ok = await this.timed('mfa_token', () => this.redis.vigilCas(this.keys.mfaToken(tokenHash), 'r', expectedVersion, json, ttl, '0'));
     return ok === 1;
   }
 
