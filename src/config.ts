@@ -189,6 +189,13 @@ export const fileSchema = z.strictObject({
           origins: z.array(z.string().url()).min(1).default(['http://localhost:3000']),
         })
         .prefault({}),
+      /**
+       * Authenticators (recovery codes aside) one user may hold. A person rarely has more than an
+       * app, a security key or two and a phone; the cap bounds what a token can enroll (one once
+       * enrolled 25 TOTP apps), the user's MFA hash that every MFA write scans, and WebAuthn's
+       * excluded-credentials list (docs/security.md, item 3).
+       */
+      maxAuthenticatorsPerUser: z.number().int().min(1).max(100).default(10),
       /** Token buckets; defaults are Auth0's published figures (DESIGN §5). */
       limits: z
         .strictObject({

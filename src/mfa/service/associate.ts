@@ -41,6 +41,10 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
     if (active.length === 0) throw new VigilError('email_verification_required', 'verify the email address with this mfa_token first');
     throw new VigilError('invalid_grant', 'prove an existing authenticator with this mfa_token before adding another');
   }
+  const cap = deps.config.mfa.maxAuthenticatorsPerUser;
+  if (active.length >= cap) {
+    throw new VigilError('forbidden', `the user has ${active.length} authenticators, the most allowed (mfa.maxAuthenticatorsPerUser); remove one first`);
+  }
 
   const env = factorEnv(deps, record);
   const enrolled = await factors[type].enroll(env, {

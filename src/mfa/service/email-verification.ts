@@ -5,7 +5,7 @@ import { CODE_TTL_MS, checkEmailCode, issueEmailCode } from '../email/code.js';
 import { deliverCode, maskEmail, reserveSend } from './delivery.js';
 import { finishLogin, type MfaResult } from './finish.js';
 import { takeAttempt } from './limits.js';
-import { factorEnv, openSession, saveSession, type MfaSession } from './session.js';
+import { factorEnv, openSession, refuseAfterResult, saveSession, type MfaSession } from './session.js';
 import { failure } from './failure.js';
 
 /**
@@ -18,6 +18,7 @@ export async function startEmailVerification(
   mfaToken: string,
 ): Promise<{ sent: true; to: string; expires_in: number }> {
   const session = await openSession(deps, caller, mfaToken);
+  refuseAfterResult(session.record);
   const email = await requireUnenrolledWithEmail(deps, session);
   const env = factorEnv(deps, session.record);
   const issued = issueEmailCode(env, 'enroll');
@@ -37,6 +38,7 @@ export type EmailVerified =
  */
 export async function verifyEmail(deps: Deps, caller: Caller, mfaToken: string, code: string): Promise<EmailVerified> {
   let session = await openSession(deps, caller, mfaToken);
+  refuseAfterResult(session.record);
   await requireUnenrolledWithEmail(deps, session);
   const { record } = session;
   const attempt = await takeAttempt(deps, record, 'verify:email-verification', 'verifyFailures', 'ipVerifyFailures');
