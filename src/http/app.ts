@@ -6,7 +6,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { Deps } from '../deps.js';
 import { createAdminAuthHook, createAuthHook } from './auth.js';
 import { lazyChildLogger } from './lazy-logger.js';
-import { installErrorHandling } from './error-handler.js';
+import { frameworkErrorHandler, installErrorHandling } from './error-handler.js';
 import { adminHistoryRoutes } from './routes/admin-history.js';
 import { adminMfaRoutes } from './routes/admin-mfa.js';
 import { adminIntelRoutes } from './routes/admin-intel.js';
@@ -18,6 +18,12 @@ import { metricsRoutes } from './routes/metrics.js';
 import { jwksRoutes, mfaRoutes } from './routes/mfa.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/**
+ * Longest path parameter, in characters as sent. User ids may be 256 characters (the /v1/assess
+ * schema), up to 3× that percent-encoded in an admin route's path; fastify's default of 100
+ * refused longer ones.
+ */
+const MAX_PARAM_LENGTH = 1024;
 
 /** Build the HTTP app over already-built infrastructure. Routes stay thin: they call services. */
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
@@ -25,9 +31,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     childLoggerFactory: lazyChildLogger,
     bodyLimit: deps.config.bodyLimitBytes,
-    // User ids may be 256 characters (the /v1/assess schema), up to 3× that percent-encoded in
-    // an admin route's path; fastify's default of 100 answered 414 for longer ones.
-    routerOptions: { maxParamLength: 1024 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler(MAX_PARAM_LENGTH, (request, reply) =>
+      deps.metrics.httpDuration.observe({ route: 'unmatched', method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000),
+    ),
     // Keep a caller's request id when it is sane, so one id follows the login through systems.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
