@@ -249,6 +249,10 @@ const envSchema = z.object({
   VIGIL_GEO_CACHE_SIZE: int(0, 1_000_000).default(100_000),
   /** Server processes sharing the port (node:cluster); 1 runs no primary. */
   VIGIL_WORKERS: int(1, 64).default(1),
+
+  // Exposure and slow clients (docs/security.md).
+  /** A request's headers and body must arrive within this; a slower client gets 408 and is cut. */
+  VIGIL_REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
@@ -285,6 +289,10 @@ export interface Config extends FileConfig {
   geoCacheSize: number;
   /** Server processes (`VIGIL_WORKERS`); above 1 a node:cluster primary forks them. */
   workers: number;
+
+  // Exposure and slow clients (docs/security.md).
+  /** Time for a request's headers and body to arrive, ms (`VIGIL_REQUEST_TIMEOUT_MS`, default 10,000). */
+  requestTimeoutMs: number;
 }
 
 /** Development-only device secret, so device ids survive restarts on a laptop. */
@@ -416,5 +424,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       : null,
     geoCacheSize: vars.VIGIL_GEO_CACHE_SIZE,
     workers: vars.VIGIL_WORKERS,
+
+    requestTimeoutMs: vars.VIGIL_REQUEST_TIMEOUT_MS,
   };
 }

@@ -25,12 +25,31 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  */
 const MAX_PARAM_LENGTH = 1024;
 
+/**
+ * Node's HTTP server options that cut slow clients (docs/security.md, item 5): the whole request,
+ * headers included, must arrive within `requestTimeoutMs`, or the server answers 408 and closes
+ * the connection, also after an early answer such as a 401. fastify leaves the request timeout
+ * off; Node checks it every `connectionsCheckingInterval` (30 s by default), so a quarter of the
+ * timeout, at most a second, bounds how late the cut comes.
+ */
+function slowClientLimits(requestTimeoutMs: number) {
+  return {
+    requestTimeout: requestTimeoutMs,
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(requestTimeoutMs / 4))),
+    },
+  };
+}
+
 /** Build the HTTP app over already-built infrastructure. Routes stay thin: they call services. */
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     childLoggerFactory: lazyChildLogger,
     bodyLimit: deps.config.bodyLimitBytes,
+    ...slowClientLimits(deps.config.requestTimeoutMs),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler(MAX_PARAM_LENGTH, (request, reply) =>
       deps.metrics.httpDuration.observe({ route: 'unmatched', method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000),
