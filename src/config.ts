@@ -253,6 +253,12 @@ const envSchema = z.object({
   // Exposure and slow clients (docs/security.md).
   /** A request's headers and body must arrive within this; a slower client gets 408 and is cut. */
   VIGIL_REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  /** `sha256:<hex>` of the bearer key `/metrics` then requires (`npm run keygen -- prometheus --metrics`). */
+  VIGIL_METRICS_KEY_HASH: sha256Hex.optional(),
+  /** Serve `/metrics` on this port, a listener of its own on HOST, instead of on PORT. */
+  VIGIL_METRICS_PORT: int(1, 65535).optional(),
+  /** Serve the OpenAPI UI and document at `/docs`; default on, off in production. */
+  VIGIL_DOCS: bool.optional(),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
@@ -293,6 +299,10 @@ export interface Config extends FileConfig {
   // Exposure and slow clients (docs/security.md).
   /** Time for a request's headers and body to arrive, ms (`VIGIL_REQUEST_TIMEOUT_MS`, default 10,000). */
   requestTimeoutMs: number;
+  /** `/metrics`: the key hash it requires (null: open), and the port of its own listener (null: served on PORT). */
+  metricsEndpoint: { keyHash: string | null; port: number | null };
+  /** Serve `/docs` (`VIGIL_DOCS`; default: not in production). */
+  docs: boolean;
 }
 
 /** Development-only device secret, so device ids survive restarts on a laptop. */
@@ -377,6 +387,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       }
     }
   }
+  if (vars.VIGIL_METRICS_PORT !== undefined && vars.VIGIL_METRICS_PORT === vars.PORT) {
+    throw new ConfigError('VIGIL_METRICS_PORT must differ from PORT: it is a listener of its own');
+  }
   if (vars.NODE_ENV === 'production' && !vars.VIGIL_ENCRYPTION_KEYS) {
     throw new ConfigError(
       'VIGIL_ENCRYPTION_KEYS is required in production: "<kid>:<base64 of 32 random bytes>", e.g. ' +
@@ -426,5 +439,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     workers: vars.VIGIL_WORKERS,
 
     requestTimeoutMs: vars.VIGIL_REQUEST_TIMEOUT_MS,
+    metricsEndpoint: { keyHash: vars.VIGIL_METRICS_KEY_HASH ?? null, port: vars.VIGIL_METRICS_PORT ?? null },
+    docs: vars.VIGIL_DOCS ?? vars.NODE_ENV !== 'production',
   };
 }

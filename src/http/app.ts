@@ -15,6 +15,7 @@ import { completeRoutes } from './routes/complete.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { slowClientLimits } from './slow-client-limits.js';
 import { jwksRoutes, mfaRoutes } from './routes/mfa.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -24,24 +25,6 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * refused longer ones.
  */
 const MAX_PARAM_LENGTH = 1024;
-
-/**
- * Node's HTTP server options that cut slow clients (docs/security.md, item 5): the whole request,
- * headers included, must arrive within `requestTimeoutMs`, or the server answers 408 and closes
- * the connection, also after an early answer such as a 401. fastify leaves the request timeout
- * off; Node checks it every `connectionsCheckingInterval` (30 s by default), so a quarter of the
- * timeout, at most a second, bounds how late the cut comes.
- */
-function slowClientLimits(requestTimeoutMs: number) {
-  return {
-    requestTimeout: requestTimeoutMs,
-    http: {
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(requestTimeoutMs / 4))),
-    },
-  };
-}
 
 /** Build the HTTP app over already-built infrastructure. Routes stay thin: they call services. */
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
@@ -87,21 +70,25 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     done();
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'Vigil',
-        description: 'Adaptive authentication: risk assessment of logins, with Auth0-compatible answers.',
-        version: '1',
+  // VIGIL_DOCS: on by default, off in production (docs/security.md, item 6).
+  if (deps.config.docs) {
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: {
+          title: 'Vigil',
+          description: 'Adaptive authentication: risk assessment of logins, with Auth0-compatible answers.',
+          version: '1',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+      transform: jsonSchemaTransform,
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  }
 
   await app.register(healthRoutes(deps));
-  await app.register(metricsRoutes(deps));
+  // With VIGIL_METRICS_PORT, /metrics lives on a listener of its own (src/http/metrics-app.ts).
+  if (deps.config.metricsEndpoint.port === null) await app.register(metricsRoutes(deps));
   await app.register(jwksRoutes(deps));
   await app.register(async (api) => {
     api.addHook('onRequest', createAuthHook(deps.config.clients, deps.metrics));
