@@ -59,7 +59,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // Callback hooks, not async ones: no promise and microtask per request for two lines.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
+    // No cache may keep an answer (mfa_tokens, TOTP secrets, recovery codes, result tokens, user
+    // data) unless its route says so, as the JWKS does (docs/security.md, item 7).
+    reply.header('x-request-id', request.id).header('cache-control', 'no-store');
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -19,7 +19,7 @@ export async function buildMetricsApp(deps: Deps): Promise<FastifyInstance> {
   });
   installErrorHandling(app);
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
+    reply.header('x-request-id', request.id).header('cache-control', 'no-store');
     done();
   });
   await app.register(metricsRoutes(deps));
