@@ -141,7 +141,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
         email: req.email ?? null,
         ip: login.ip,
         stepUp: decision.reasons.includes('step_up_requested'),
-        enrollment: application.enrollment,
+        enrollment: decision.mfa.enrollment ?? application.enrollment,
       });
     }
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
+import { factorAssurance } from '../assurance.js';
 import { enrollableTypes, factors } from '../factors.js';
 import { generateRecoveryCodes } from '../recovery-code/index.js';
 import { isE164 } from '../sms/index.js';
@@ -137,7 +138,7 @@ export async function confirmAssociation(
 
   session = await saveSession(deps, session, { ...record, pending: null, factorVerified: true });
   if (record.resultIssued) return { authenticator_id: authenticatorId, active: true };
-  const result = await finishLogin(deps, session, factor.amr);
+  const result = await finishLogin(deps, session, factorAssurance(factor.amr));
   await saveSession(deps, session, { ...session.record, resultIssued: true });
   return { authenticator_id: authenticatorId, active: true, ...result };
 }

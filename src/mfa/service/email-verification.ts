@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
+import { EMAIL_VERIFICATION_ASSURANCE } from '../assurance.js';
 import { CODE_TTL_MS, checkEmailCode, issueEmailCode } from '../email/code.js';
 import { deliverCode, maskEmail, reserveSend } from './delivery.js';
 import { finishLogin, type MfaResult } from './finish.js';
@@ -33,8 +34,10 @@ export type EmailVerified =
   | ({ email_verified: true; next: 'done'; enrollment: 'optional' } & MfaResult);
 
 /**
- * Check the emailed code. With optional enrollment the login is done (the code was a second
- * factor: something the user received); with required enrollment the user must now enroll.
+ * Check the emailed code. With optional enrollment the login is done, and its result says a
+ * mailbox was proven, not a second factor (docs/security.md, item 9). With required enrollment,
+ * or when the login service asked for step-up (which a mailbox cannot answer), the user must now
+ * enroll, and the first proof of the new factor gives the multi-factor result.
  */
 export async function verifyEmail(deps: Deps, caller: Caller, mfaToken: string, code: string): Promise<EmailVerified> {
   let session = await openSession(deps, caller, mfaToken);
@@ -51,10 +54,10 @@ export async function verifyEmail(deps: Deps, caller: Caller, mfaToken: string, 
   // The version check in saveSession makes the code single use, even for parallel requests.
   session = await saveSession(deps, session, { ...record, emailVerified: true, emailCode: null });
   deps.metrics.mfaVerifications.inc({ factor: 'email_verification', result: 'ok' });
-  if (record.enrollment === 'required' || record.resultIssued) {
+  if (record.enrollment === 'required' || record.stepUp) {
     return { email_verified: true, next: 'enroll', enrollment: 'required' };
   }
-  const result = await finishLogin(deps, session, ['otp']);
+  const result = await finishLogin(deps, session, EMAIL_VERIFICATION_ASSURANCE);
   await saveSession(deps, session, { ...session.record, resultIssued: true });
   return { email_verified: true, next: 'done', enrollment: 'optional', ...result };
 }

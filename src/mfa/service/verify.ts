@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
+import { factorAssurance } from '../assurance.js';
 import { factors } from '../factors.js';
 import { remainingRecoveryCodes } from '../recovery-code/index.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
@@ -71,7 +72,7 @@ export async function verify(
   deps.metrics.mfaVerifications.inc({ factor: authenticator.type, result: 'ok' });
 
   session = await saveSession(deps, session, { ...record, pending: pending ? null : record.pending, factorVerified: true, resultIssued: true });
-  const result = await finishLogin(deps, session, factor.amr);
+  const result = await finishLogin(deps, session, factorAssurance(factor.amr));
   const remaining = authenticator.type === 'recovery-code' ? remainingRecoveryCodes(checked.state) : undefined;
   return { ...result, authenticator_type: authenticator.type, ...(remaining !== undefined ? { recovery_codes_remaining: remaining } : {}) };
 }
