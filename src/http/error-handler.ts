@@ -26,7 +26,7 @@ function toVigilError(err: FastifyError): VigilError {
     });
     return new VigilError('invalid_request', `${err.validationContext ?? 'body'} is invalid: ${issues.join('; ')}`);
   }
-  const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+  const mapped = err.code && Object.hasOwn(FASTIFY_CODES, err.code) ? FASTIFY_CODES[err.code] : undefined;
   if (mapped) return new VigilError(mapped, err.message, { cause: err });
   // Body parser SyntaxErrors carry status 400 but no FST code on some paths.
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
