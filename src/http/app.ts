@@ -15,8 +15,8 @@ import { completeRoutes } from './routes/complete.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
-import { slowClientLimits } from './slow-client-limits.js';
 import { jwksRoutes, mfaRoutes } from './routes/mfa.js';
+import { slowClientLimits } from './slow-client-limits.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /**
