@@ -11,7 +11,7 @@ import { startTestRedis, type TestRedis } from '../support/redis-server.js';
  */
 const TIMEOUT_MS = 400;
 /** Timeout, check interval, and a loaded two-core box's scheduling. */
-const CUT_WITHIN_MS = TIMEOUT_MS + TIMEOUT_MS / 4 + 600;
+const CUT_WITHIN_MS = TIMEOUT_MS + TIMEOUT_MS / 4 + 1000;
 
 interface Outcome {
   /** When the server closed the connection, ms after connecting; null if it was still open at the end. */
