@@ -198,7 +198,9 @@ async function startVigil(
 async function waitListLoaded(url: string, name: string, child: Child & { stderr(): string }, timeoutMs = 300_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const body = (await (await fetch(`${url}/health/ready`)).json()) as { checks?: { lists?: { name: string; version: number | null; status?: string }[] } };
+    // The checks are the admin's to see (docs/security.md, item 6).
+    const ready = await fetch(`${url}/health/ready`, { headers: { authorization: `Bearer ${secrets.adminKey}` } });
+    const body = (await ready.json()) as { checks?: { lists?: { name: string; version: number | null; status?: string }[] } };
     const lists = body.checks?.lists ?? [];
     if ((lists.find((l) => l.name === name)?.version ?? 0) > 0) return;
     if (child.proc.exitCode !== null) throw new Error(`server exited while loading lists:\n${child.stderr()}`);

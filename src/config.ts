@@ -240,6 +240,13 @@ export const fileSchema = z.strictObject({
           origins: z.array(z.string().url()).min(1).default(['http://localhost:3000']),
         })
         .prefault({}),
+      /**
+       * Authenticators (recovery codes aside) one user may hold. A person rarely has more than an
+       * app, a security key or two and a phone; the cap bounds what a token can enroll (one once
+       * enrolled 25 TOTP apps), the user's MFA hash that every MFA write scans, and WebAuthn's
+       * excluded-credentials list (docs/security.md, item 3).
+       */
+      maxAuthenticatorsPerUser: z.number().int().min(1).max(100).default(10),
       /** Token buckets; defaults are Auth0's published figures (DESIGN §5). */
       limits: z
         .strictObject({
@@ -295,6 +302,16 @@ const envSchema = z.object({
   VIGIL_GEO_CACHE_SIZE: int(0, 1_000_000).default(100_000),
   /** Server processes sharing the port (node:cluster); 1 runs no primary. */
   VIGIL_WORKERS: int(1, 64).default(1),
+
+  // Exposure and slow clients (docs/security.md).
+  /** A request's headers and body must arrive within this; a slower client gets 408 and is cut. */
+  VIGIL_REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  /** `sha256:<hex>` of the bearer key `/metrics` then requires (`npm run keygen -- prometheus --metrics`). */
+  VIGIL_METRICS_KEY_HASH: sha256Hex.optional(),
+  /** Serve `/metrics` on this port, a listener of its own on HOST, instead of on PORT. */
+  VIGIL_METRICS_PORT: int(1, 65535).optional(),
+  /** Serve the OpenAPI UI and document at `/docs`; default on, off in production. */
+  VIGIL_DOCS: bool.optional(),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
@@ -332,6 +349,14 @@ export interface Config extends FileConfig {
   geoCacheSize: number;
   /** Server processes (`VIGIL_WORKERS`); above 1 a node:cluster primary forks them. */
   workers: number;
+
+  // Exposure and slow clients (docs/security.md).
+  /** Time for a request's headers and body to arrive, ms (`VIGIL_REQUEST_TIMEOUT_MS`, default 10,000). */
+  requestTimeoutMs: number;
+  /** `/metrics`: the key hash it requires (null: open), and the port of its own listener (null: served on PORT). */
+  metricsEndpoint: { keyHash: string | null; port: number | null };
+  /** Serve `/docs` (`VIGIL_DOCS`; default: not in production). */
+  docs: boolean;
 }
 
 /** Development-only device secret, so device ids survive restarts on a laptop. */
@@ -347,6 +372,22 @@ export class ConfigError extends Error {
 function formatIssues(source: string, error: z.ZodError): string {
   const lines = error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
   return `Invalid configuration in ${source}:\n${lines.join('\n')}`;
+}
+
+/**
+ * Refuse application names that every JavaScript object inherits (`constructor`, `toString`,
+ * `__proto__`...): request names are looked up with own-property checks, but such a name in the
+ * file would be a trap for any plain lookup, and zod drops a `__proto__` key without a word
+ * (docs/security.md, item 1).
+ */
+function refuseInheritedApplicationNames(raw: unknown): void {
+  const apps = typeof raw === 'object' && raw !== null ? (raw as { applications?: unknown }).applications : undefined;
+  if (typeof apps !== 'object' || apps === null) return;
+  for (const name of Object.keys(apps)) {
+    if (name in Object.prototype) {
+      throw new ConfigError(`Invalid configuration: application name "${name}" is reserved (every JavaScript object has it); choose another`);
+    }
+  }
 }
 
 /**
@@ -372,6 +413,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       throw new ConfigError(`VIGIL_CONFIG file ${vars.VIGIL_CONFIG} is not valid JSON: ${(err as Error).message}`);
     }
   }
+  refuseInheritedApplicationNames(raw);
   const f = fileSchema.safeParse(raw);
   if (!f.success) throw new ConfigError(formatIssues(vars.VIGIL_CONFIG ?? 'config', f.error));
   const file = f.data;
@@ -387,17 +429,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     if (ids.has(c.id)) throw new ConfigError(`Invalid configuration: client id "${c.id}" appears twice`);
     ids.add(c.id);
     for (const app of c.applications) {
-      if (!(app in file.applications)) {
+      if (!Object.hasOwn(file.applications, app)) {
         throw new ConfigError(`Invalid configuration: client "${c.id}" names unknown application "${app}"`);
       }
     }
   }
   for (const rule of file.denyRules) {
     for (const app of rule.applications) {
-      if (!(app in file.applications)) {
+      if (!Object.hasOwn(file.applications, app)) {
         throw new ConfigError(`Invalid configuration: deny rule "${rule.name}" names unknown application "${app}"`);
       }
     }
+  }
+  if (vars.VIGIL_METRICS_PORT !== undefined && vars.VIGIL_METRICS_PORT === vars.PORT) {
+    throw new ConfigError('VIGIL_METRICS_PORT must differ from PORT: it is a listener of its own');
   }
   if (vars.NODE_ENV === 'production' && !vars.VIGIL_ENCRYPTION_KEYS) {
     throw new ConfigError(
@@ -447,5 +492,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       : null,
     geoCacheSize: vars.VIGIL_GEO_CACHE_SIZE,
     workers: vars.VIGIL_WORKERS,
+
+    requestTimeoutMs: vars.VIGIL_REQUEST_TIMEOUT_MS,
+    metricsEndpoint: { keyHash: vars.VIGIL_METRICS_KEY_HASH ?? null, port: vars.VIGIL_METRICS_PORT ?? null },
+    docs: vars.VIGIL_DOCS ?? vars.NODE_ENV !== 'production',
   };
 }

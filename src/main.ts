@@ -4,6 +4,7 @@ import { buildDeps, createLogger } from './build-deps.js';
 import { runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
+import { buildMetricsApp } from './http/metrics-app.js';
 
 /** Boot: parse config once, build infrastructure, serve, and shut down cleanly on signals. */
 async function main(): Promise<void> {
@@ -31,7 +32,12 @@ async function main(): Promise<void> {
   }
   const deps = await buildDeps(config, { logger });
   const app = await buildApp(deps);
-  app.addHook('onClose', () => deps.close());
+  // VIGIL_METRICS_PORT: /metrics on a listener of its own, closed before the infrastructure.
+  const metricsApp = config.metricsEndpoint.port === null ? null : await buildMetricsApp(deps);
+  app.addHook('onClose', async () => {
+    await metricsApp?.close();
+    await deps.close();
+  });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
     });
   }
   await app.listen({ host: config.host, port: config.port });
+  if (metricsApp) await metricsApp.listen({ host: config.host, port: config.metricsEndpoint.port! });
   if (devKey) {
     process.stderr.write(
       `\n  No API client configured: this process accepts a development key (valid until it stops):\n\n` +

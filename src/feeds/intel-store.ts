@@ -126,7 +126,10 @@ export class IntelStore {
 
   /** Add (or replace) a manual entry. */
   async addManual(entry: ManualEntry, nowMs: number): Promise<void> {
-    await this.redis.vigilEditManual(this.keys.intelSources, this.keys.intelManual, 'add', entry.network, JSON.stringify(entry), nowMs, MANUAL_SOURCE);
+    // The expiry last: the edit script reads it from the end of the JSON (src/feeds/scripts.ts).
+    const { expiresAtMs, ...rest } = entry;
+    const json = JSON.stringify({ ...rest, expiresAtMs });
+    await this.redis.vigilEditManual(this.keys.intelSources, this.keys.intelManual, 'add', entry.network, json, nowMs, MANUAL_SOURCE);
   }
 
   /** Remove a manual entry; false when there was none for `network`. */

@@ -42,8 +42,15 @@ local now = tonumber(ARGV[4])
 local changed = 0
 local flat = redis.call('HGETALL', KEYS[2])
 for i = 1, #flat, 2 do
-  local ok, e = pcall(cjson.decode, flat[i + 1])
-  if not ok or type(e) ~= 'table' or (tonumber(e.expiresAtMs) or 0) <= now then
+  -- The expiry ends every entry's JSON (src/feeds/intel-store.ts), so it is read without decoding
+  -- the rest: cjson refuses some JSON JavaScript writes, and an entry it could not read was once
+  -- purged as corrupt (docs/security.md, item 2). Decoding is the last resort.
+  local exp = tonumber(string.match(flat[i + 1], ',"expiresAtMs":(%d+)}$'))
+  if not exp then
+    local ok, e = pcall(cjson.decode, flat[i + 1])
+    exp = ok and type(e) == 'table' and tonumber(e.expiresAtMs) or 0
+  end
+  if exp <= now then
     redis.call('HDEL', KEYS[2], flat[i])
     changed = 1
   end

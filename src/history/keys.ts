@@ -18,6 +18,8 @@ export interface Keys {
   mfa(userId: string): string;
   /** An mfa_token's record, keyed by the token's SHA-256 (the token itself is never stored). */
   mfaToken(tokenHash: string): string;
+  /** The live mfa_tokens of one user: sorted set of token hashes by expiry (epoch ms), so an admin reset can end them. */
+  mfaTokenIndex(userId: string): string;
   /** A rate-limit bucket of a user (e.g. `verify:otp`). */
   userLimit(userId: string, name: string): string;
   /** A rate-limit bucket of an IP. */
@@ -41,6 +43,7 @@ export function createKeys(prefix: string): Keys {
     assessment: (id) => `${prefix}{a:${id}}`,
     mfa: (userId) => `${prefix}{u:${userId}}:mfa`,
     mfaToken: (tokenHash) => `${prefix}{mt:${tokenHash}}`,
+    mfaTokenIndex: (userId) => `${prefix}{u:${userId}}:mt`,
     userLimit: (userId, name) => `${prefix}{u:${userId}}:rl:${name}`,
     ipLimit: (ip, name) => `${prefix}{ip:${ip}}:rl:${name}`,
     intelSources: `${prefix}{intel}:sources`,

@@ -6,7 +6,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { Deps } from '../deps.js';
 import { createAdminAuthHook, createAuthHook } from './auth.js';
 import { lazyChildLogger } from './lazy-logger.js';
-import { installErrorHandling } from './error-handler.js';
+import { frameworkErrorHandler, installErrorHandling } from './error-handler.js';
 import { adminHistoryRoutes } from './routes/admin-history.js';
 import { adminMfaRoutes } from './routes/admin-mfa.js';
 import { adminIntelRoutes } from './routes/admin-intel.js';
@@ -16,8 +16,15 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { jwksRoutes, mfaRoutes } from './routes/mfa.js';
+import { slowClientLimits } from './slow-client-limits.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/**
+ * Longest path parameter, in characters as sent. User ids may be 256 characters (the /v1/assess
+ * schema), up to 3× that percent-encoded in an admin route's path; fastify's default of 100
+ * refused longer ones.
+ */
+const MAX_PARAM_LENGTH = 1024;
 
 /** Build the HTTP app over already-built infrastructure. Routes stay thin: they call services. */
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
@@ -25,9 +32,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     childLoggerFactory: lazyChildLogger,
     bodyLimit: deps.config.bodyLimitBytes,
-    // User ids may be 256 characters (the /v1/assess schema), up to 3× that percent-encoded in
-    // an admin route's path; fastify's default of 100 answered 414 for longer ones.
-    routerOptions: { maxParamLength: 1024 },
+    ...slowClientLimits(deps.config.requestTimeoutMs),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler(MAX_PARAM_LENGTH, (request, reply) =>
+      deps.metrics.httpDuration.observe({ route: 'unmatched', method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000),
+    ),
     // Keep a caller's request id when it is sane, so one id follows the login through systems.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -50,7 +59,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // Callback hooks, not async ones: no promise and microtask per request for two lines.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
+    // No cache may keep an answer (mfa_tokens, TOTP secrets, recovery codes, result tokens, user
+    // data) unless its route says so, as the JWKS does (docs/security.md, item 7).
+    reply.header('x-request-id', request.id).header('cache-control', 'no-store');
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -61,21 +72,25 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     done();
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'Vigil',
-        description: 'Adaptive authentication: risk assessment of logins, with Auth0-compatible answers.',
-        version: '1',
+  // VIGIL_DOCS: on by default, off in production (docs/security.md, item 6).
+  if (deps.config.docs) {
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: {
+          title: 'Vigil',
+          description: 'Adaptive authentication: risk assessment of logins, with Auth0-compatible answers.',
+          version: '1',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+      transform: jsonSchemaTransform,
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  }
 
   await app.register(healthRoutes(deps));
-  await app.register(metricsRoutes(deps));
+  // With VIGIL_METRICS_PORT, /metrics lives on a listener of its own (src/http/metrics-app.ts).
+  if (deps.config.metricsEndpoint.port === null) await app.register(metricsRoutes(deps));
   await app.register(jwksRoutes(deps));
   await app.register(async (api) => {
     api.addHook('onRequest', createAuthHook(deps.config.clients, deps.metrics));

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, VigilError, type ErrorCode } from '../errors.js';
 
@@ -26,7 +26,7 @@ function toVigilError(err: FastifyError): VigilError {
     });
     return new VigilError('invalid_request', `${err.validationContext ?? 'body'} is invalid: ${issues.join('; ')}`);
   }
-  const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+  const mapped = err.code && Object.hasOwn(FASTIFY_CODES, err.code) ? FASTIFY_CODES[err.code] : undefined;
   if (mapped) return new VigilError(mapped, err.message, { cause: err });
   // Body parser SyntaxErrors carry status 400 but no FST code on some paths.
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
@@ -36,6 +36,27 @@ function toVigilError(err: FastifyError): VigilError {
     return new VigilError('invalid_request', err.message, { cause: err });
   }
   return new VigilError('internal_error', 'internal error', { cause: err });
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors its router raises before any route, hook or handler runs
+ * (bad percent-encoding, a path parameter over `maxParamLength`). Left to fastify they answer
+ * its own body, without a request id and with the path echoed back (docs/security.md, item 4).
+ * `answered` runs once the answer is sent.
+ */
+export function frameworkErrorHandler(maxParamLength: number, answered: (request: FastifyRequest, reply: FastifyReply) => void) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const message =
+      err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? `a path parameter is longer than ${maxParamLength} characters`
+        : err.code === 'FST_ERR_BAD_URL'
+          ? 'the URL path is not valid percent-encoding of UTF-8'
+          : 'the request could not be routed';
+    const body: ErrorBody = { error: { code: 'invalid_request', message, request_id: String(request.id) } };
+    reply.header('x-request-id', request.id).header('cache-control', 'no-store').status(ERROR_CODES.invalid_request.status).send(body);
+    // No route, so no onResponse hook: the caller counts the answer.
+    answered(request, reply);
+  };
 }
 
 /** The one place that turns errors into HTTP answers. */

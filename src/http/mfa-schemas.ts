@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { CHALLENGE_TYPES } from '../mfa/service/challenge.js';
+import { wellFormed } from './well-formed.js';
 
 /** Request and response schemas of the `/v1/mfa` routes (Auth0's MFA API, adapted). */
 
-const mfaToken = z.string().min(20).max(200).describe('The mfa_token from the challenge decision of /v1/assess.');
-const code = z.string().min(1).max(32);
+const mfaToken = wellFormed().min(20).max(200).describe('The mfa_token from the challenge decision of /v1/assess.');
+const code = wellFormed().min(1).max(32);
 
 export const tokenOnlyBody = z.strictObject({ mfa_token: mfaToken });
 export const emailVerifyBody = z.strictObject({ mfa_token: mfaToken, code: code.describe('The 6-digit code from the email.') });
@@ -12,8 +13,8 @@ export const emailVerifyBody = z.strictObject({ mfa_token: mfaToken, code: code.
 export const associateBody = z.strictObject({
   mfa_token: mfaToken,
   authenticator_type: z.enum(['otp', 'email', 'webauthn', 'sms', 'voice']),
-  phone_number: z.string().max(20).optional().describe('E.164, for sms and voice.'),
-  name: z.string().min(1).max(64).optional(),
+  phone_number: wellFormed().max(20).optional().describe('E.164, for sms and voice.'),
+  name: wellFormed().min(1).max(64).optional(),
 });
 
 const proof = {
@@ -34,7 +35,7 @@ export const verifyBody = z.strictObject({
   mfa_token: mfaToken,
   authenticator_id: z.uuid().optional(),
   ...proof,
-  recovery_code: z.string().min(1).max(64).optional(),
+  recovery_code: wellFormed().min(1).max(64).optional(),
 });
 
 export const mfaTokenHeader = z.object({ 'x-mfa-token': mfaToken });

@@ -2,18 +2,19 @@ import { z } from 'zod';
 import { ASSESSOR_NAMES } from '../assessors/types.js';
 import { ERROR_CODES } from '../errors.js';
 import { INTEL_CATEGORIES, LIST_FORMATS } from '../intel/types.js';
+import { wellFormed } from './well-formed.js';
 
 /** Request and response schemas: validation on the way in, the OpenAPI document for all. */
 
 export const assessBody = z.strictObject({
-  user_id: z.string().min(1).max(256).describe('Your stable id of the user (not the email).'),
-  email: z.email().max(254).optional().describe('Where email verification codes go for unenrolled users.'),
-  ip: z.string().min(1).max(64).optional().describe('End-user IP; ignored when a trusted auth0-forwarded-for header is sent.'),
-  user_agent: z.string().max(2048).optional(),
-  device_id: z.string().min(1).max(512).optional().describe('Opaque device cookie; stored only as a keyed hash.'),
-  application: z.string().min(1).max(128).optional().describe('Application (client id) whose policy applies; default "default".'),
-  acr_values: z.string().max(1024).optional().describe('Space-separated ACR values; the multi-factor policy forces a challenge.'),
-  timestamp: z.string().max(64).optional().describe('ISO 8601 time of the login, for replays; needs allowTimestamp on the client.'),
+  user_id: wellFormed().min(1).max(256).describe('Your stable id of the user (not the email).'),
+  email: wellFormed(z.email().max(254)).optional().describe('Where email verification codes go for unenrolled users.'),
+  ip: wellFormed().min(1).max(64).optional().describe('End-user IP; ignored when a trusted auth0-forwarded-for header is sent.'),
+  user_agent: wellFormed().max(2048).optional(),
+  device_id: wellFormed().min(1).max(512).optional().describe('Opaque device cookie; stored only as a keyed hash.'),
+  application: wellFormed().min(1).max(128).optional().describe('Application (client id) whose policy applies; default "default".'),
+  acr_values: wellFormed().max(1024).optional().describe('Space-separated ACR values; the multi-factor policy forces a challenge.'),
+  timestamp: wellFormed().max(64).optional().describe('ISO 8601 time of the login, for replays; needs allowTimestamp on the client.'),
   commit: z.boolean().optional().describe('false: do not commit an allowed login now; call /complete later.'),
 });
 
@@ -60,10 +61,10 @@ export const completeResponse = z.object({ assessment_id: z.string(), committed:
 
 export const eventBody = z.strictObject({
   type: z.literal('login_failed'),
-  ip: z.string().min(1).max(64).optional().describe('End-user IP; required unless a trusted auth0-forwarded-for header is sent.'),
-  user_id: z.string().min(1).max(256).optional(),
-  user_agent: z.string().max(2048).optional(),
-  reason: z.string().max(128).optional(),
+  ip: wellFormed().min(1).max(64).optional().describe('End-user IP; required unless a trusted auth0-forwarded-for header is sent.'),
+  user_id: wellFormed().min(1).max(256).optional(),
+  user_agent: wellFormed().max(2048).optional(),
+  reason: wellFormed().max(128).optional(),
 });
 export const eventResponse = z.object({ recorded: z.literal(true), ip: z.string() });
 
@@ -109,7 +110,7 @@ export const intelSourcesResponse = z.object({
   ),
 });
 
-export const sourceParams = z.strictObject({ name: z.string().min(1).max(64) });
+export const sourceParams = z.strictObject({ name: wellFormed().min(1).max(64) });
 export const refreshResponse = z.object({
   name: z.string(),
   outcome: z.enum(['updated', 'unchanged', 'failed']),
@@ -117,7 +118,7 @@ export const refreshResponse = z.object({
   error: z.string().optional(),
 });
 
-export const ipParams = z.strictObject({ ip: z.string().min(1).max(64) });
+export const ipParams = z.strictObject({ ip: wellFormed().min(1).max(64) });
 
 export const ipLookupResponse = z.object({
   ip: z.string(),
@@ -146,9 +147,9 @@ export const ipLookupResponse = z.object({
 });
 
 export const manualEntryBody = z.strictObject({
-  network: z.string().min(1).max(64).describe('An address or CIDR; IPv4 /8 or longer, IPv6 /16 or longer.'),
+  network: wellFormed().min(1).max(64).describe('An address or CIDR; IPv4 /8 or longer, IPv6 /16 or longer.'),
   category: category.default('abuse'),
-  reason: z.string().min(1).max(256).describe('Why, for whoever looks the address up later (a ticket, an incident).'),
+  reason: wellFormed().min(1).max(256).describe('Why, for whoever looks the address up later (a ticket, an incident).'),
   expires_in_hours: z.number().int().min(1).max(8760).default(24),
 });
 
@@ -162,5 +163,5 @@ const manualEntry = z.object({
 });
 export const manualEntryResponse = manualEntry;
 export const manualEntriesResponse = z.object({ entries: z.array(manualEntry) });
-export const manualEntryQuery = z.strictObject({ network: z.string().min(1).max(64) });
+export const manualEntryQuery = z.strictObject({ network: wellFormed().min(1).max(64) });
 export const manualEntryRemovedResponse = z.object({ network: z.string(), removed: z.literal(true) });

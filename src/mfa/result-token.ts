@@ -10,7 +10,7 @@ export interface ResultClaims {
   sub: string;
   /** The application the login is for. */
   aud: string;
-  /** RFC 8176 methods, `mfa` first. */
+  /** RFC 8176 methods; `mfa` first when an enrolled factor was proven (src/mfa/assurance.ts). */
   amr: string[];
   acr: string;
   assessment_id: string;

@@ -13,7 +13,9 @@ export function applyOverrides(
   const out = { ...results };
   for (const name of Object.keys(out) as AssessorName[]) {
     const a = out[name];
-    const confidence = overrides[name]?.[a.code];
+    // Own properties only: a code never reads what every object inherits.
+    const byCode = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
+    const confidence = byCode && Object.hasOwn(byCode, a.code) ? byCode[a.code] : undefined;
     if (confidence !== undefined) out[name] = { ...a, confidence };
   }
   return out;

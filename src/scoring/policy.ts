@@ -102,7 +102,8 @@ function mfaReasons(input: DecideInput): string[] {
 /**
  * Turn the combined assessment into a decision (DESIGN §3). Deny rules come first; then, if
  * MFA is due, an enrolled user is challenged with their factors, an unenrolled user with an
- * email verifies it first (then enrolls, optionally or not per application), and an
+ * email verifies it first (then enrolls, optionally or not per application; always after a
+ * step-up request, which a mailbox alone cannot answer), and an
  * unenrolled user without an email is denied with `email_required`. Otherwise allow.
  */
 export function decide(input: DecideInput): Decision {
@@ -116,11 +117,9 @@ export function decide(input: DecideInput): Decision {
     return { action: 'challenge', reasons, mfa: { enrolled: true, step: 'challenge', factors: [...input.mfa.factors] } };
   }
   if (input.email !== null && input.email.trim() !== '') {
-    return {
-      action: 'challenge',
-      reasons,
-      mfa: { enrolled: false, step: 'email_verification', enrollment: input.application.enrollment, factors: ['email'] },
-    };
+    // A proven mailbox cannot answer a step-up request: the user enrolls a factor first.
+    const enrollment = reasons.includes('step_up_requested') ? 'required' : input.application.enrollment;
+    return { action: 'challenge', reasons, mfa: { enrolled: false, step: 'email_verification', enrollment, factors: ['email'] } };
   }
   return { action: 'deny', reasons: [...reasons, 'email_required'] };
 }

@@ -13,6 +13,7 @@ import type { Caller } from './caller.js';
 import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
 import { committedAssessmentId, storedAssessmentId } from './assessment-id.js';
 import { withDeadline } from './deadline.js';
+import { findApplication } from './find-application.js';
 import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './login-timestamp.js';
 
@@ -62,7 +63,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
   const deadlineAt = startedMs + config.assessDeadlineMs;
 
   const applicationName = req.application ?? 'default';
-  const application = config.applications[applicationName];
+  const application = findApplication(config, applicationName);
   if (!application) {
     throw new VigilError('unknown_application', `application "${applicationName}" is not configured`);
   }
@@ -140,7 +141,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
         email: req.email ?? null,
         ip: login.ip,
         stepUp: decision.reasons.includes('step_up_requested'),
-        enrollment: application.enrollment,
+        enrollment: decision.mfa.enrollment ?? application.enrollment,
       });
     }
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS, makeTestApp, type TestApp } from '../support/app.js';
+import { KEYS, bearer, makeTestApp, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { IP, metricValue, post } from './helpers.js';
 
@@ -27,8 +27,8 @@ describe('operations routes', () => {
       expect(res.json()).toEqual({ status: 'ok' });
     });
 
-    it('GET /health/ready answers 200 with Redis, GeoIP and list checks, and sets vigil_ready', async () => {
-      const res = await get('/health/ready');
+    it('GET /health/ready answers 200 with Redis, GeoIP and list checks for the admin key, and sets vigil_ready', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/health/ready', headers: bearer(KEYS.admin) });
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body).toMatchObject({ status: 'ready', checks: { redis: 'ok' } });
@@ -134,7 +134,8 @@ describe('operations routes', () => {
   // Last: stops this file's Redis.
   it('GET /health/ready answers 503 not_ready while Redis is down; live stays 200', async () => {
     await redis.stop();
-    const res = await get('/health/ready');
+    expect((await get('/health/ready')).json()).toEqual({ status: 'not_ready' });
+    const res = await t.app.inject({ method: 'GET', url: '/health/ready', headers: bearer(KEYS.admin) });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'not_ready', checks: { redis: expect.stringMatching(/^unavailable: /) } });
     expect(await metricValue(t.app, 'vigil_ready')).toBe(0);

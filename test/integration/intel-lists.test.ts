@@ -33,7 +33,7 @@ describe('IP lists across instances', () => {
   };
   const admin = (t: TestApp, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
     t.app.inject({ method, url, headers: bearer(KEYS.admin), ...(payload ? { payload } : {}) });
-  const listsOf = async (t: TestApp) => (await t.app.inject({ method: 'GET', url: '/health/ready' })).json().checks.lists;
+  const listsOf = async (t: TestApp) => (await admin(t, 'GET', '/health/ready')).json().checks.lists;
 
   beforeAll(async () => {
     redis = await startTestRedis();
@@ -112,7 +112,7 @@ describe('IP lists across instances', () => {
     expect(res.json()).toMatchObject({ name: 'feed', outcome: 'failed', version: 2, error: expect.stringContaining('HTTP 503') });
     for (const t of [a, b]) expect((await assess(t, '8.8.4.4')).UntrustedIP.code).toBe('found_on_deny_list');
     await eventually(async () => (await listsOf(b)).some((l: { name: string; status: string }) => l.name === 'feed' && l.status === 'failing'), 5000, 'b to see the failure');
-    const health = await b.app.inject({ method: 'GET', url: '/health/ready' });
+    const health = await admin(b, 'GET', '/health/ready');
     expect(health.statusCode).toBe(200);
     expect(health.json().checks.lists).toContainEqual({
       name: 'feed',

@@ -201,6 +201,16 @@ describe('decide: who is challenged how', () => {
     }
   });
 
+  // A mailbox cannot answer a step-up (docs/security.md, item 9): the email step leads to enrollment.
+  it('unenrolled with an email and a step-up request → email_verification, enrollment required whatever the application says', () => {
+    const d = decide(base({ application: { ...adaptive, enrollment: 'optional' }, acrValues: STEP_UP_ACR, mfa: { enrolled: false, factors: [] } }));
+    expect(d).toEqual({
+      action: 'challenge',
+      reasons: ['step_up_requested'],
+      mfa: { enrolled: false, step: 'email_verification', enrollment: 'required', factors: ['email'] },
+    });
+  });
+
   it('unenrolled without an email → deny with email_required', () => {
     for (const email of [null, '', '  ']) {
       const d = decide(base({ ...due, email, mfa: { enrolled: false, factors: [] } }));

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { clearUserHistory, viewUserHistory } from '../../service/admin-history.js';
 import { clearHistoryResponse, errorResponse, userHistoryResponse } from '../schemas.js';
+import { wellFormed } from '../well-formed.js';
 
-const params = z.strictObject({ userId: z.string().min(1).max(256) });
+const params = z.strictObject({ userId: wellFormed().min(1).max(256) });
 
 /** `GET|DELETE /v1/admin/users/{userId}/history`: look at or clear a user's risk history. */
 export const adminHistoryRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {

@@ -4,8 +4,9 @@ import type { Deps } from '../../deps.js';
 import { adminDelete, adminList, adminReset } from '../../mfa/service/authenticators.js';
 import { authenticatorView } from '../mfa-schemas.js';
 import { errorResponse } from '../schemas.js';
+import { wellFormed } from '../well-formed.js';
 
-const user = z.strictObject({ userId: z.string().min(1).max(256) });
+const user = z.strictObject({ userId: wellFormed().min(1).max(256) });
 const errors = { '4xx': errorResponse, '5xx': errorResponse };
 const common = { tags: ['admin'], security: [{ bearer: [] }] };
 
@@ -20,7 +21,7 @@ export const adminMfaRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
     schema: {
       ...common,
       summary: 'Remove one authenticator',
-      params: z.strictObject({ userId: z.string().min(1).max(256), authenticatorId: z.uuid() }),
+      params: z.strictObject({ userId: wellFormed().min(1).max(256), authenticatorId: z.uuid() }),
       response: { 200: z.object({ deleted: z.string() }), ...errors },
     },
     handler: (request) => {

@@ -1,12 +1,23 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { withDeadline } from '../../service/deadline.js';
+import { createAdminAuthHook } from '../auth.js';
 
-/** `GET /health/live` (the process answers) and `GET /health/ready` (Redis reachable; GeoIP and IP lists reported). */
+/**
+ * `GET /health/live` (the process answers) and `GET /health/ready` (Redis reachable). Probes
+ * get the status alone; the checks behind it (the Redis error, GeoIP database files, each IP
+ * list's version and last error) go to the admin key only: they name files and internals
+ * (docs/security.md, item 6). A wrong key is a 401, not a silent downgrade, so an operator
+ * notices the typo.
+ */
 export const healthRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
+  const adminAuth = createAdminAuthHook(deps.config.admins, deps.metrics);
+  const adminIfKeyed = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) =>
+    request.headers.authorization === undefined ? done() : adminAuth(request, reply, done);
+
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
-  app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/health/ready', { schema: { hide: true }, onRequest: adminIfKeyed }, async (request, reply) => {
     let redis: 'ok' | string = 'ok';
     try {
       await withDeadline(deps.store.ping(), deps.config.redis.timeoutMs);
@@ -16,6 +27,9 @@ export const healthRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
     const ready = redis === 'ok';
     deps.metrics.ready.set(ready ? 1 : 0);
     reply.status(ready ? 200 : 503);
+    const status = ready ? 'ready' : 'not_ready';
+    // Set by the admin auth hook when a valid admin key came with the request.
+    if ((request as { admin?: unknown }).admin === undefined) return { status };
     // A failing list source keeps its last good version and does not make the instance unready:
     // refusing logins because a third-party feed is down would be worse. It shows here instead.
     const lists = deps.feeds.sync.report().map(({ name, category, status, loadedVersion, size, state }) => ({
@@ -26,6 +40,6 @@ export const healthRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
       size,
       ...(status === 'failing' && state?.error ? { error: state.error, failures: state.failures } : {}),
     }));
-    return { status: ready ? 'ready' : 'not_ready', checks: { redis, geoip: deps.geo.info, lists } };
+    return { status, checks: { redis, geoip: deps.geo.info, lists } };
   });
 };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
+import { factorAssurance } from '../assurance.js';
 import { enrollableTypes, factors } from '../factors.js';
 import { generateRecoveryCodes } from '../recovery-code/index.js';
 import { isE164 } from '../sms/index.js';
@@ -40,6 +41,10 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
   if (active.length === 0 ? !record.emailVerified : !record.factorVerified) {
     if (active.length === 0) throw new VigilError('email_verification_required', 'verify the email address with this mfa_token first');
     throw new VigilError('invalid_grant', 'prove an existing authenticator with this mfa_token before adding another');
+  }
+  const cap = deps.config.mfa.maxAuthenticatorsPerUser;
+  if (active.length >= cap) {
+    throw new VigilError('forbidden', `the user has ${active.length} authenticators, the most allowed (mfa.maxAuthenticatorsPerUser); remove one first`);
   }
 
   const env = factorEnv(deps, record);
@@ -133,7 +138,7 @@ export async function confirmAssociation(
 
   session = await saveSession(deps, session, { ...record, pending: null, factorVerified: true });
   if (record.resultIssued) return { authenticator_id: authenticatorId, active: true };
-  const result = await finishLogin(deps, session, factor.amr);
+  const result = await finishLogin(deps, session, factorAssurance(factor.amr));
   await saveSession(deps, session, { ...session.record, resultIssued: true });
   return { authenticator_id: authenticatorId, active: true, ...result };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
@@ -26,18 +25,23 @@ export async function listForToken(deps: Deps, caller: Caller, mfaToken: string)
   return storeCall('the MFA store', async () => (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active).map(viewOf));
 }
 
-/** Replace the recovery codes after a factor was proven with this token; the new set is shown once. */
+/**
+ * Replace the recovery codes after a factor was proven with this token; the new set is shown
+ * once. Only a set that exists is replaced, and only while the user has an active factor: codes
+ * are a way back to that factor, never a first or only one (docs/security.md, item 3).
+ */
 export async function regenerateRecoveryCodes(deps: Deps, caller: Caller, mfaToken: string): Promise<{ recovery_codes: string[] }> {
   const { record } = await openSession(deps, caller, mfaToken);
   if (!record.factorVerified) throw new VigilError('invalid_grant', 'prove an authenticator with this mfa_token first');
   const env = factorEnv(deps, record);
   const all = await storeCall('the MFA store', () => deps.mfa.store.authenticators(record.userId));
+  if (!all.some((a) => a.active && a.type !== 'recovery-code')) {
+    throw new VigilError('association_required', 'the user has no active authenticator; enroll one first');
+  }
+  const current = all.find((a) => a.type === 'recovery-code' && a.active);
+  if (!current) throw new VigilError('association_required', 'the user has no recovery codes to replace; they come with the first authenticator');
   const generated = generateRecoveryCodes(env);
-  const current = all.find((a) => a.type === 'recovery-code');
-  const next: AuthenticatorRecord = current
-    ? { ...current, active: true, state: generated.state }
-    : { id: randomUUID(), type: 'recovery-code', active: true, name: null, createdAtMs: env.nowMs, state: generated.state, version: 0 };
-  const ok = await storeCall('the MFA store', () => deps.mfa.store.saveAuthenticator(record.userId, next, current ? current.version : -1));
+  const ok = await storeCall('the MFA store', () => deps.mfa.store.saveAuthenticator(record.userId, { ...current, state: generated.state }, current.version));
   if (!ok) throw new VigilError('invalid_grant', 'the recovery codes changed meanwhile; try again');
   return { recovery_codes: generated.codes };
 }
@@ -47,16 +51,26 @@ export async function adminList(deps: Deps, userId: string): Promise<Authenticat
   return storeCall('the MFA store', async () => (await deps.mfa.store.authenticators(userId)).map(viewOf));
 }
 
-/** Admin: remove one authenticator. Unknown ids are a 404 (admins may know that users exist). */
+/** Admin: remove one authenticator, ending the user's live mfa_tokens. Unknown ids are a 404 (admins may know that users exist). */
 export async function adminDelete(deps: Deps, userId: string, authenticatorId: string): Promise<{ deleted: string }> {
   const found = (await storeCall('the MFA store', () => deps.mfa.store.authenticators(userId))).find((a) => a.id === authenticatorId);
   if (!found) throw new VigilError('not_found', `user has no authenticator ${authenticatorId}`);
-  await storeCall('the MFA store', () => deps.mfa.store.deleteAuthenticator(userId, found));
+  await storeCall('the MFA store', async () => {
+    await deps.mfa.store.deleteAuthenticator(userId, found);
+    await deps.mfa.store.endTokens(userId);
+  });
   return { deleted: authenticatorId };
 }
 
-/** Admin: reset a user's MFA; the next challenge starts with email verification again. */
+/**
+ * Admin: reset a user's MFA; the next challenge starts with email verification again. Every
+ * live mfa_token of the user ends with it: a token that proved a factor before the reset must
+ * not carry that proof past it (docs/security.md, item 3).
+ */
 export async function adminReset(deps: Deps, userId: string): Promise<{ reset: true }> {
-  await storeCall('the MFA store', () => deps.mfa.store.resetUser(userId));
+  await storeCall('the MFA store', async () => {
+    await deps.mfa.store.resetUser(userId);
+    await deps.mfa.store.endTokens(userId);
+  });
   return { reset: true };
 }

@@ -5,7 +5,7 @@ import { enrollableTypes, factors } from '../factors.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
 import type { FactorType } from '../types.js';
 import { deliverCode, reserveSend } from './delivery.js';
-import { factorEnv, openSession, saveSession } from './session.js';
+import { factorEnv, openSession, refuseAfterResult, saveSession } from './session.js';
 
 /** Auth0's challenge types, and ours: `oob` is a code sent out of band (email, SMS, voice). */
 export const CHALLENGE_TYPES = ['otp', 'oob', 'webauthn'] as const;
@@ -45,6 +45,7 @@ export async function challenge(
 ): Promise<Record<string, unknown>> {
   const session = await openSession(deps, caller, mfaToken);
   const { record } = session;
+  refuseAfterResult(record);
   const active = (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active && a.type !== 'recovery-code');
   if (active.length === 0) throw new VigilError('association_required', 'the user has no authenticator; verify the email and enroll one');
   // Email, SMS and voice answer only when this login can deliver: an address, a provider.

@@ -1,11 +1,12 @@
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
+import { EMAIL_VERIFICATION_ASSURANCE } from '../assurance.js';
 import { CODE_TTL_MS, checkEmailCode, issueEmailCode } from '../email/code.js';
 import { deliverCode, maskEmail, reserveSend } from './delivery.js';
 import { finishLogin, type MfaResult } from './finish.js';
 import { takeAttempt } from './limits.js';
-import { factorEnv, openSession, saveSession, type MfaSession } from './session.js';
+import { factorEnv, openSession, refuseAfterResult, saveSession, type MfaSession } from './session.js';
 import { failure } from './failure.js';
 
 /**
@@ -18,6 +19,7 @@ export async function startEmailVerification(
   mfaToken: string,
 ): Promise<{ sent: true; to: string; expires_in: number }> {
   const session = await openSession(deps, caller, mfaToken);
+  refuseAfterResult(session.record);
   const email = await requireUnenrolledWithEmail(deps, session);
   const env = factorEnv(deps, session.record);
   const issued = issueEmailCode(env, 'enroll');
@@ -32,11 +34,14 @@ export type EmailVerified =
   | ({ email_verified: true; next: 'done'; enrollment: 'optional' } & MfaResult);
 
 /**
- * Check the emailed code. With optional enrollment the login is done (the code was a second
- * factor: something the user received); with required enrollment the user must now enroll.
+ * Check the emailed code. With optional enrollment the login is done, and its result says a
+ * mailbox was proven, not a second factor (docs/security.md, item 9). With required enrollment,
+ * or when the login service asked for step-up (which a mailbox cannot answer), the user must now
+ * enroll, and the first proof of the new factor gives the multi-factor result.
  */
 export async function verifyEmail(deps: Deps, caller: Caller, mfaToken: string, code: string): Promise<EmailVerified> {
   let session = await openSession(deps, caller, mfaToken);
+  refuseAfterResult(session.record);
   await requireUnenrolledWithEmail(deps, session);
   const { record } = session;
   const attempt = await takeAttempt(deps, record, 'verify:email-verification', 'verifyFailures', 'ipVerifyFailures');
@@ -49,10 +54,10 @@ export async function verifyEmail(deps: Deps, caller: Caller, mfaToken: string, 
   // The version check in saveSession makes the code single use, even for parallel requests.
   session = await saveSession(deps, session, { ...record, emailVerified: true, emailCode: null });
   deps.metrics.mfaVerifications.inc({ factor: 'email_verification', result: 'ok' });
-  if (record.enrollment === 'required' || record.resultIssued) {
+  if (record.enrollment === 'required' || record.stepUp) {
     return { email_verified: true, next: 'enroll', enrollment: 'required' };
   }
-  const result = await finishLogin(deps, session, ['otp']);
+  const result = await finishLogin(deps, session, EMAIL_VERIFICATION_ASSURANCE);
   await saveSession(deps, session, { ...session.record, resultIssued: true });
   return { email_verified: true, next: 'done', enrollment: 'optional', ...result };
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
-import { STEP_UP_ACR } from '../../scoring/policy.js';
 import { CommitPendingError, commitPending } from '../../service/commit-pending.js';
+import type { Assurance } from '../assurance.js';
 import type { MfaSession } from './session.js';
 
 /** What a successful MFA step returns: the signed result and whether history learned the login. */
@@ -15,25 +15,22 @@ export type MfaResult = {
 };
 
 /**
- * The login passed its second factor: commit the assessment to history (device and location
- * become known) and sign the result token — once per mfa_token. The caller saves the session
- * with `resultIssued` set.
+ * The login passed its MFA step: commit the assessment to history (device and location become
+ * known) and sign the result token, saying what was proven (`amr`, `acr`: src/mfa/assurance.ts)
+ * — once per mfa_token. The caller saves the session with `resultIssued` set.
  */
-export async function finishLogin(deps: Deps, session: MfaSession, factorAmr: readonly string[]): Promise<MfaResult> {
+export async function finishLogin(deps: Deps, session: MfaSession, proven: Assurance): Promise<MfaResult> {
   const { record } = session;
-  const amr = ['mfa', ...new Set(factorAmr)];
+  const { amr, acr } = proven;
   const committed = await commitAssessment(deps, record.assessmentId, record.clientId);
-  const signed = await deps.mfa.signer.sign(
-    { sub: record.userId, aud: record.application, amr, acr: STEP_UP_ACR, assessment_id: record.assessmentId },
-    deps.now(),
-  );
+  const signed = await deps.mfa.signer.sign({ sub: record.userId, aud: record.application, amr, acr, assessment_id: record.assessmentId }, deps.now());
   deps.metrics.mfaResults.inc({ application: record.application });
   return {
     result_token: signed.token,
     token_type: 'JWT',
     expires_in: signed.expiresIn,
     amr,
-    acr: STEP_UP_ACR,
+    acr,
     assessment_id: record.assessmentId,
     committed,
   };

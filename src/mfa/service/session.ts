@@ -33,6 +33,16 @@ export async function openSession(deps: Deps, caller: Caller, mfaToken: string):
 }
 
 /**
+ * Refuse a step that proves something (a challenge, an email code, a verification) once the
+ * token's result was issued: the login it stood for is over. What the login offers right after
+ * its result, enrolling a factor or replacing recovery codes, does not call this
+ * (docs/security.md, item 3).
+ */
+export function refuseAfterResult(record: MfaTokenRecord): void {
+  if (record.resultIssued) throw new VigilError('invalid_grant', 'this mfa_token was already used for a result');
+}
+
+/**
  * Write a session back if nobody else changed it meanwhile. A lost race is an invalid grant:
  * the other request used the same code or challenge first.
  */

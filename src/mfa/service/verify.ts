@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
+import { factorAssurance } from '../assurance.js';
 import { factors } from '../factors.js';
 import { remainingRecoveryCodes } from '../recovery-code/index.js';
 import type { AuthenticatorRecord } from '../store/mfa-store.js';
@@ -8,7 +9,7 @@ import type { Proof } from '../types.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
 import { takeAttempt } from './limits.js';
-import { factorEnv, openSession, saveSession } from './session.js';
+import { factorEnv, openSession, refuseAfterResult, saveSession } from './session.js';
 
 export interface VerifyInput extends Proof {
   authenticator_id?: string | undefined;
@@ -39,9 +40,11 @@ export async function verify(
 ): Promise<MfaResult & { authenticator_type: string; recovery_codes_remaining?: number }> {
   let session = await openSession(deps, caller, mfaToken);
   const { record } = session;
-  if (record.resultIssued) throw new VigilError('invalid_grant', 'this mfa_token was already used for a result');
+  refuseAfterResult(record);
   const active = (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active);
-  if (active.length === 0) throw new VigilError('association_required', 'the user has no authenticator; verify the email and enroll one');
+  // Recovery codes are a way back to a factor, not one: alone they would skip the email step
+  // the policy asks of a user without a factor (docs/security.md, item 3).
+  if (!active.some((a) => a.type !== 'recovery-code')) throw new VigilError('association_required', 'the user has no authenticator; verify the email and enroll one');
   const challenged = record.pending?.purpose === 'challenge' ? record.pending : null;
   const authenticator = target(active, input, challenged?.authenticatorId ?? null);
   if (!authenticator) throw new VigilError('invalid_request', 'say which authenticator: authenticator_id, otp, recovery_code, or answer a challenge');
@@ -69,7 +72,7 @@ export async function verify(
   deps.metrics.mfaVerifications.inc({ factor: authenticator.type, result: 'ok' });
 
   session = await saveSession(deps, session, { ...record, pending: pending ? null : record.pending, factorVerified: true, resultIssued: true });
-  const result = await finishLogin(deps, session, factor.amr);
+  const result = await finishLogin(deps, session, factorAssurance(factor.amr));
   const remaining = authenticator.type === 'recovery-code' ? remainingRecoveryCodes(checked.state) : undefined;
   return { ...result, authenticator_type: authenticator.type, ...(remaining !== undefined ? { recovery_codes_remaining: remaining } : {}) };
 }

@@ -82,10 +82,10 @@ export class MfaStore {
    * Returns false when the version did not match: the caller lost a race and must not succeed.
    */
   async saveAuthenticator(userId: string, record: AuthenticatorRecord, expectedVersion: number): Promise<boolean> {
-    const next = { ...record, version: expectedVersion + 1 };
-    const ok = await this.timed('mfa_save', () =>
-      this.redis.vigilCas(this.keys.mfa(userId), `a:${record.id}`, expectedVersion, JSON.stringify(next), 0, '1'),
-    );
+    // The fields the scripts read lead the JSON (src/mfa/store/scripts.ts): they never decode the rest.
+    const { version: _, type, active, ...rest } = record;
+    const json = JSON.stringify({ version: expectedVersion + 1, type, active, ...rest });
+    const ok = await this.timed('mfa_save', () => this.redis.vigilCas(this.keys.mfa(userId), `a:${record.id}`, expectedVersion, json, 0, '1'));
     return ok === 1;
   }
 
@@ -106,14 +106,50 @@ export class MfaStore {
     return json ? (JSON.parse(json) as MfaTokenRecord) : null;
   }
 
-  /** Create (`expectedVersion` -1) or update a token record, with the key living until its expiry. */
+  /**
+   * Create (`expectedVersion` -1) or update a token record, with the key living until its expiry.
+   * A new token is also entered in its user's index, so {@link endTokens} can find it; the two
+   * keys sit in different hash slots, and a token whose entry failed is never handed out (the
+   * call throws).
+   */
   async saveToken(tokenHash: string, record: MfaTokenRecord, expectedVersion: number, nowMs: number): Promise<boolean> {
     const ttl = Math.max(1, Math.ceil((record.expiresAtMs - nowMs) / 1000));
-    const next = { ...record, version: expectedVersion + 1 };
-    const ok = await this.timed('mfa_token', () =>
-      this.redis.vigilCas(this.keys.mfaToken(tokenHash), 'r', expectedVersion, JSON.stringify(next), ttl, '0'),
-    );
+    // The version leads the JSON: the script reads it without decoding the record.
+    const { version: _, ...rest } = record;
+    const json = JSON.stringify({ version: expectedVersion + 1, ...rest });
+    const [ok] = await Promise.all([
+      this.timed('mfa_token', () => this.redis.vigilCas(this.keys.mfaToken(tokenHash), 'r', expectedVersion, json, ttl, '0')),
+      expectedVersion === -1 ? this.indexToken(record.userId, tokenHash, record.expiresAtMs, nowMs) : null,
+    ]);
     return ok === 1;
+  }
+
+  /**
+   * Enter a token in its user's index, dropping entries that expired. The index outlives its
+   * newest token by a minute, a margin for instances whose clocks differ. Three commands on one
+   * key, in order on one connection; no MULTI (see src/feeds/intel-store.ts on ioredis and MULTI).
+   */
+  private async indexToken(userId: string, tokenHash: string, expiresAtMs: number, nowMs: number): Promise<void> {
+    const key = this.keys.mfaTokenIndex(userId);
+    await this.timed('mfa_token', () =>
+      Promise.all([
+        this.redis.zadd(key, expiresAtMs, tokenHash),
+        this.redis.zremrangebyscore(key, '-inf', nowMs),
+        this.redis.pexpireat(key, expiresAtMs + 60_000),
+      ]),
+    );
+  }
+
+  /**
+   * End every live mfa_token of a user (an admin reset or delete): the token records go, then
+   * the index. Tokens live in their own hash slots, so each is deleted by its own command.
+   */
+  async endTokens(userId: string): Promise<number> {
+    const key = this.keys.mfaTokenIndex(userId);
+    const hashes = await this.timed('mfa_token', () => this.redis.zrange(key, 0, -1));
+    const ended = await Promise.all(hashes.map((h) => this.timed('mfa_token', () => this.redis.del(this.keys.mfaToken(h)))));
+    await this.timed('mfa_token', () => this.redis.del(key));
+    return ended.reduce((n, x) => n + x, 0);
   }
 
   /** Take `cost` tokens from a bucket (negative refunds). Atomic: parallel calls cannot overdraw. */
