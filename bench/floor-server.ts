@@ -16,6 +16,7 @@
  * round trips', and from `redis` to Vigil the assessment's. `FLOOR_BODY` is one request body
  * and `FLOOR_AUTH` its Authorization header, for the boot-time assessment.
  */
+import { NO_FEATURES } from '../src/risk/familiarity/features.js';
 import { buildDeps } from '../src/build-deps.js';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
@@ -40,7 +41,7 @@ app.addHook('preHandler', (request, reply, done) => {
   deps.store
     .load(body.user_id, ip, atMs)
     .then(({ history }) =>
-      deps.store.commitAssessed({ userId: body.user_id, entry: { deviceHash: null, uaFamily: null, location: null, atMs }, ip }, { history, accountFailures: 0 }),
+      deps.store.commitAssessed({ userId: body.user_id, entry: { deviceHash: null, uaFamily: null, location: null, atMs, features: NO_FEATURES }, ip }, { history, accountFailures: 0 }),
     )
     .then(
       () => reply.send(answer),

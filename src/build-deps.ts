@@ -11,6 +11,8 @@ import { HistoryStore, type HistoryLimits } from './history/store.js';
 import { createIntelFeeds } from './feeds/intel-feeds.js';
 import { IpIntel } from './intel/intel.js';
 import { createMetrics } from './metrics.js';
+import { openAsnLookup } from './intel/asn/open-asn-lookup.js';
+import { PopulationCounts } from './risk/familiarity/population-counts.js';
 import { buildMfa } from './mfa/build-mfa.js';
 
 export interface BuiltDeps extends Deps {
@@ -46,6 +48,8 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   const store = new HistoryStore(historyRedis, keys, historyLimits(config), observe);
   const mfa = await buildMfa({ config, redis, keys, logger, metrics, observe });
   const ua = createUaParser(config.uaCacheSize);
+  const asn = await openAsnLookup(config.geo);
+  const population = new PopulationCounts(config.familiarity.populationMaxValues);
   const intel = new IpIntel(config.lists);
   const feeds = createIntelFeeds({ config, intel, history: store, keys, metrics, logger, now });
 
@@ -57,6 +61,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
       redis.disconnect();
       historyRedis.close();
       await geo.close();
+      await asn.close();
     })();
     return closed;
   };
@@ -66,7 +71,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     await close();
     throw err;
   }
-  return { config, logger, redis, historyRedis, store, geo, intel, feeds, uaFamily: (s) => ua.family(s), metrics, mfa, now, close };
+  return { config, logger, redis, historyRedis, store, geo, intel, feeds, uaFamily: (s) => ua.family(s), uaParts: (s) => ua.parts(s), asn, population, metrics, mfa, now, close };
 }
 
 /** The history store's limits, from config: the store the service and the bench seed build. */
@@ -78,5 +83,11 @@ export function historyLimits(config: Config): HistoryLimits {
     maxUserAgents: config.assessors.maxUserAgents,
     traffic: config.assessors.traffic,
     accountSecret: config.deviceSecret,
+    familiarity: {
+      maxValuesPerFeature: config.familiarity.maxValuesPerFeature,
+      windowDays: config.familiarity.windowDays,
+      maxPlaces: config.familiarity.maxPlaces,
+      mergeKm: config.familiarity.placeMergeKm,
+    },
   };
 }

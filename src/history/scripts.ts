@@ -47,10 +47,12 @@ end
 for i = 3, #fields do
   if at > tonumber(cur[i] or '0') then put(fields[i], at) end
 end
+-- The familiarity profile and places, computed by the caller: ARGV[10..] field/value pairs.
+for i = 10, #ARGV - 1, 2 do put(ARGV[i], ARGV[i + 1]) end
 if #set > 0 then redis.call('HSET', key, unpack(set)) end
 
 -- Trim entries older than the trust window, then cap each kind, oldest first.
-if ARGV[9] == '1' or redis.call('HLEN', key) > 3 + maxD + maxA then
+if ARGV[9] == '1' or redis.call('HLEN', key) > 5 + maxD + maxA then
   local cutoff = last - trust
   local flat = redis.call('HGETALL', key)
   local devs, uas = {}, {}

@@ -15,6 +15,12 @@ import {
   UNCLAIM_ASSESSMENT,
 } from './scripts.js';
 import { MAX_ACCOUNTS_PER_IP, accountBuckets, hourOf } from './traffic.js';
+import { decodeProfile, encodeProfile } from '../risk/familiarity/profile-codec.js';
+import { decodePlaces, encodePlaces } from '../risk/familiarity/places.js';
+import { EMPTY_PROFILE, type FamiliarityProfile } from '../risk/familiarity/profile.js';
+import { learnLogin } from '../risk/familiarity/learn-login.js';
+import type { ProfileLimits } from '../risk/familiarity/commit-login.js';
+import type { PlaceLimits } from '../risk/familiarity/places.js';
 
 /** An assessment kept for 10 minutes so `/complete` or the MFA step can commit it later. */
 export interface AssessmentRecord {
@@ -39,6 +45,8 @@ export interface HistoryLimits {
   traffic: TrafficConfig;
   /** Secret of the keyed hash that stands for an account in per-IP counters (`accountHash`), so they hold no user id. */
   accountSecret: string;
+  /** Bounds of the familiarity profile and familiar places (docs/risk-model.md §3). */
+  familiarity: ProfileLimits & PlaceLimits;
 }
 
 /** What an assessment's load saw, for its commit. */
@@ -80,6 +88,9 @@ const SCRIPTS = {
 export type HistoryPart = 'devices' | 'location';
 
 const SEC = 1000;
+
+/** Fields of the user hash besides devices and user agents: `k`, `l`, `loc`, `f`, `p`. */
+const FIXED_FIELDS = 5;
 
 const NO_TRAFFIC: Readonly<TrafficCounts> = { failedLogins: 0, distinctAccounts: 0, accountFailures: 0 };
 
@@ -155,18 +166,18 @@ export class HistoryStore {
       const clear = record.ip && seen.accountFailures > 0 ? this.clearAccountFailures(record.ip, record.userId) : null;
       const trim = mayNeedTrim(seen.history, record.entry, this.limits);
       if (trim || !isLatest(seen.history, record.entry)) {
-        await Promise.all([this.commitScript(key, record.entry, trim), clear]);
+        await Promise.all([this.commitScript(key, record.entry, trim, this.learned(seen.history, record.entry)), clear]);
         return;
       }
       const merge: RespArg[][] = [
-        ['HSET', key, ...mergeFields(seen.history, record.entry)],
+        ['HSET', key, ...mergeFields(seen.history, record.entry), ...this.learned(seen.history, record.entry)],
         ['EXPIRE', key, this.limits.historyRetentionDays * 86_400],
       ];
       const grows = addsField(seen.history, record.entry);
       if (grows) merge.push(['HLEN', key]);
       const [[, , fields]] = await Promise.all([this.redis.batch(merge), clear]);
       // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
-      if (grows && (fields as number) > 3 + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, record.entry, true);
+      if (grows && (fields as number) > FIXED_FIELDS + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, record.entry, true, []);
     });
   }
 
@@ -177,9 +188,24 @@ export class HistoryStore {
    * own counters alone, so it cannot whitewash an IP attacking other accounts.
    */
   async commit(record: Pick<AssessmentRecord, 'userId' | 'entry' | 'ip'>): Promise<void> {
-    await this.timed('commit', () =>
-      Promise.all([this.commitScript(this.keys.user(record.userId), record.entry, true), record.ip ? this.clearAccountFailures(record.ip, record.userId) : null]),
-    );
+    await this.timed('commit', async () => {
+      const key = this.keys.user(record.userId);
+      // Nothing was loaded for this commit: read what the profile and places are now. A commit
+      // of the same user in between would lose its counts to this one (docs/risk-model.md §7).
+      const [f, p] = (await this.redis.send(['HMGET', key, 'f', 'p'])) as [string | null, string | null];
+      const known = { profile: parseProfile(f ?? undefined), places: decodePlaces(p ?? undefined) };
+      await Promise.all([
+        this.commitScript(key, record.entry, true, this.learned(known, record.entry)),
+        record.ip ? this.clearAccountFailures(record.ip, record.userId) : null,
+      ]);
+    });
+  }
+
+  /** The `f` (profile) and `p` (places) fields after `entry`, over what `known` held. */
+  private learned(known: Pick<HistorySnapshot, 'profile' | 'places'>, entry: HistoryEntry): string[] {
+    const loc = entry.location;
+    const next = learnLogin(known, { features: entry.features, place: loc, atMs: entry.atMs }, this.limits.familiarity);
+    return ['f', encodeProfile(next.profile).toString('base64'), 'p', encodePlaces(next.places)];
   }
 
   /**
@@ -281,7 +307,7 @@ export class HistoryStore {
     return this.redis.send(['HDEL', this.keys.ipAccountFailures(ip), this.account(userId)]);
   }
 
-  private commitScript(key: string, e: HistoryEntry, trim: boolean): Promise<RespReply> {
+  private commitScript(key: string, e: HistoryEntry, trim: boolean, learned: string[]): Promise<RespReply> {
     const loc = e.location;
     return this.redis.eval(
       SCRIPTS.commit,
@@ -296,6 +322,7 @@ export class HistoryStore {
         e.uaFamily ?? '',
         loc ? encodeLocation(loc) : '',
         trim ? '1' : '',
+        ...learned,
       ],
     );
   }
@@ -393,6 +420,8 @@ export function parseUserHash(flat: readonly string[]): HistorySnapshot {
   let first: string | undefined;
   let last: string | undefined;
   let loc: string | undefined;
+  let profile: string | undefined;
+  let places: string | undefined;
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const field = flat[i]!;
     const value = flat[i + 1]!;
@@ -401,6 +430,8 @@ export function parseUserHash(flat: readonly string[]): HistorySnapshot {
     else if (field === 'k') first = value;
     else if (field === 'l') last = value;
     else if (field === 'loc') loc = value;
+    else if (field === 'f') profile = value;
+    else if (field === 'p') places = value;
   }
   return {
     known: first !== undefined,
@@ -408,5 +439,17 @@ export function parseUserHash(flat: readonly string[]): HistorySnapshot {
     userAgents,
     lastLocation: decodeLocation(loc),
     lastLoginMs: last ? Number(last) * SEC : null,
+    profile: parseProfile(profile),
+    places: decodePlaces(places),
   };
+}
+
+/** The profile field (base64 of `encodeProfile`); a damaged one reads as empty: the user starts over, fail closed by cold start. */
+export function parseProfile(field: string | undefined): FamiliarityProfile {
+  if (!field) return EMPTY_PROFILE;
+  try {
+    return decodeProfile(Buffer.from(field, 'base64'));
+  } catch {
+    return EMPTY_PROFILE;
+  }
 }

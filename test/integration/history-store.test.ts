@@ -1,3 +1,4 @@
+import { NO_FEATURES } from '../../src/risk/familiarity/features.js';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,11 +20,12 @@ const traffic = {
   distinctAccountsWindowMinutes: 60,
   accountFailuresThreshold: 10,
 };
-const limits = { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, traffic, accountSecret: 's'.repeat(32) };
+const familiarity = { maxValuesPerFeature: 8, windowDays: 180, maxPlaces: 6, mergeKm: 50 };
+const limits = { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, traffic, accountSecret: 's'.repeat(32), familiarity };
 const keys = createKeys('t:');
 
 function entry(over: Partial<HistoryEntry> = {}): HistoryEntry {
-  return { deviceHash: 'dev1', uaFamily: 'Chrome/Windows', location: null, atMs: T0, ...over };
+  return { deviceHash: 'dev1', uaFamily: 'Chrome/Windows', location: null, atMs: T0, features: NO_FEATURES, ...over };
 }
 
 describe('HistoryStore on a real Redis', () => {
@@ -263,11 +265,11 @@ describe('HistoryStore on a real Redis', () => {
 
   it('bounds a user\'s hash by its field count even when a stale snapshot said no trim was needed', async () => {
     const empty = (await store.load('u4', null, T0)).history;
-    // 5 devices and 3 user agents allowed: 3 + 5 + 3 fields at most before a trim is forced.
+    // 5 devices and 3 user agents allowed: 5 fixed fields (k, l, loc, f, p) + 5 + 3 at most before a trim is forced.
     for (let i = 0; i < 12; i++) {
       await store.commitAssessed({ userId: 'u4', entry: entry({ deviceHash: `d${i}`, atMs: T0 + i * 1000 }), ip: null }, { history: empty, accountFailures: 0 });
     }
-    expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
+    expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(5 + limits.maxDevices + limits.maxUserAgents);
     const { history } = await store.load('u4', null, T0);
     expect([...history.devices.keys()]).toContain('d11');
   });
