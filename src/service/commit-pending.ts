@@ -1,4 +1,5 @@
 import type { AssessmentRecord, HistoryStore } from '../history/store.js';
+import type { PopulationCounts } from '../risk/familiarity/population-counts.js';
 
 /** What committing a pending assessment came to; Redis faults are thrown as {@link CommitPendingError}. */
 export type CommitPendingResult =
@@ -24,12 +25,13 @@ export class CommitPendingError extends Error {
 /**
  * Commit a pending assessment to its user's history exactly once: claim the record (a second
  * claim fails), commit it, and release the claim when the commit fails so the caller may retry.
+ * A committed login also counts in the population (the familiarity model's attacker).
  * The one protocol behind `POST /v1/assessments/{id}/complete`
  * (`src/service/complete-assessment.ts`), a successful MFA step (`src/mfa/service/finish.ts`)
  * and the replay's challenged legit logins (`src/evaluate/replay/runner.ts`).
  */
 export async function commitPending(
-  store: Pick<HistoryStore, 'claimAssessment' | 'commit' | 'unclaimAssessment'>,
+  { store, population }: { store: Pick<HistoryStore, 'claimAssessment' | 'commit' | 'unclaimAssessment'>; population: Pick<PopulationCounts, 'record'> },
   id: string,
   clientId: string,
   accept: (record: AssessmentRecord) => boolean = () => true,
@@ -52,5 +54,6 @@ export async function commitPending(
     await store.unclaimAssessment(id).catch(() => {});
     throw new CommitPendingError('commit', err);
   }
+  population.record(record.entry.features);
   return { outcome: 'committed', record };
 }
