@@ -13,9 +13,10 @@ const round = (x: number, digits: number): number => {
 const place = (l: { country: string | null; city: string | null }) => ({ country: l.country, city: l.city });
 
 /**
- * ImpossibleTravel (DESIGN §2): could the user have travelled from the last valid login
- * location to this one in the time between them? An anonymizer (per the Anonymous-IP database
- * or an `anonymizer` list, named in the details) answers `anonymous_proxy` instead.
+ * ImpossibleTravel (docs/risk-model.md, "ImpossibleTravel"): could the user have travelled from the
+ * last valid login location to this one in the time between them? An anonymizer (per the
+ * Anonymous-IP database or an `anonymizer` list, named in the details) answers `anonymous_proxy`
+ * instead.
  *
  * GeoIP is noisy, so the distance is first reduced by both records' accuracy radii (a default
  * radius where the database gives none). The impossible-travel allowance is authentik's:

@@ -90,7 +90,10 @@ export interface AssessorSettings {
     /** Elapsed time below this counts as this much (authentik's max(hours, 1)). */
     minElapsedHours: number;
   };
-  /** Traffic counts at or over these flag the IP (UntrustedIP, README "Traffic reputation"). */
+  /**
+   * Traffic counts at or over these flag the IP (UntrustedIP, docs/ip-intelligence.md, "Traffic
+   * reputation").
+   */
   traffic: {
     failedLoginsThreshold: number;
     distinctAccountsThreshold: number;

@@ -1,7 +1,7 @@
 import { ASSESSOR_NAMES, type Assessment, type AssessorName, type Confidence } from '../assessors/types.js';
 import type { CombinerConfig } from '../config.js';
 
-/** Risk per confidence (DESIGN §2); `neutral` carries no information and is left out. */
+/** Risk per confidence (docs/risk-model.md, "Combiner"); `neutral` carries no information, left out. */
 const RISK = { high: 0, medium: 0.5, low: 1 } as const satisfies Record<Exclude<Confidence, 'neutral'>, number>;
 
 /** The overall confidence and the numeric score in [0, 1] behind it. */
@@ -13,7 +13,7 @@ export interface Combined {
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /**
- * Combine per-assessor confidences into one (DESIGN §2, "Combining").
+ * Combine per-assessor confidences into one (docs/risk-model.md, "Combiner").
  *
  * `score` is the weighted mean of per-assessor risk (high 0, medium 0.5, low 1), rounded to
  * 3 decimals; neutral and zero-weight assessors are left out. The band is read from the

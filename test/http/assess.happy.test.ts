@@ -6,7 +6,7 @@ import { CHROME, IP, UUID, post } from './helpers.js';
 /** `POST /v1/assess` (and `/assess`) answering well-formed logins under the configured policy. */
 
 const STEP_UP = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
-/** Per-assessor risk of DESIGN §2: high 0, medium 0.5, low 1; neutral left out. */
+/** Per-assessor risk (docs/risk-model.md, "Combiner"): high 0, medium 0.5, low 1; neutral out. */
 const RISK: Record<'high' | 'medium' | 'low', number> = { high: 0, medium: 0.5, low: 1 };
 
 const policy = {
