@@ -5,7 +5,7 @@
  * flight, in batches timed with `process.cpuUsage()`; builds alternate round by round. The
  * figure per build is the median over rounds of the cheapest batch: on a shared machine,
  * interference only ever adds time, so the least disturbed batch is the best estimate. This is
- * what the optimisation steps in the README were measured with, beside `npm run bench`.
+ * what the optimisation steps in bench/README.md were measured with, beside `npm run bench`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -15,7 +15,7 @@
  * or the piece timed alone) before keeping it. Two ways they have disagreed here: valgrind's
  * CPU has no SHA extensions, so OpenSSL takes its AVX2 path and SHA-256 counts dearer than it
  * runs; and string building counts cheap where its cost lands later, when the string is
- * flattened for the write (README "What each optimisation moved").
+ * flattened for the write (bench/README.md, "What each optimisation moved").
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

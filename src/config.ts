@@ -7,7 +7,8 @@ import { parseSealingKeys, type SealingKey } from './mfa/crypto/secret-box.js';
 /**
  * Vigil's configuration: environment variables plus an optional JSON file
  * (`VIGIL_CONFIG=path`). Parsed once at boot by {@link loadConfig}; nothing else reads
- * `process.env`. Every default here is documented in README.md ("Configuration").
+ * `process.env`. Every variable and key is documented, with its default, in docs/configuration.md
+ * (test/unit/config-docs.test.ts checks).
  */
 
 const confidence = z.enum(['high', 'medium', 'low', 'neutral']);
@@ -65,8 +66,9 @@ const denyRule = z.strictObject({
 });
 
 /**
- * One IP list source (README "IP lists"): a file or an http(s) URL, read in `format`, refreshed
- * every `refreshMinutes` by the BullMQ refresh job and shared with every instance through Redis.
+ * One IP list source (docs/ip-intelligence.md, "IP lists"): a file or an http(s) URL, read in
+ * `format`, refreshed every `refreshMinutes` by the BullMQ refresh job and shared with every
+ * instance through Redis.
  */
 const listSource = z
   .strictObject({
@@ -141,7 +143,10 @@ export const fileSchema = z.strictObject({
           unfamiliarRegionKm: z.number().positive().default(1500),
         })
         .prefault({}),
-      /** Traffic reputation (README "Traffic reputation"); defaults after Auth0's attack protection. */
+      /**
+       * Traffic reputation (docs/ip-intelligence.md, "Traffic reputation"); defaults after Auth0's
+       * attack protection.
+       */
       traffic: z
         .strictObject({
           /** Failed logins from one IP within `windowHours` (Auth0 suspicious-IP throttling: 100 a day). */
@@ -296,7 +301,7 @@ export const fileSchema = z.strictObject({
        * excluded-credentials list (docs/security.md, item 3).
        */
       maxAuthenticatorsPerUser: z.number().int().min(1).max(100).default(10),
-      /** Token buckets; defaults are Auth0's published figures (DESIGN §5). */
+      /** Token buckets; defaults are Auth0's published figures (docs/api.md, MFA limits). */
       limits: z
         .strictObject({
           verifyFailures: bucket(10, 360),

@@ -4,10 +4,10 @@ import type { Registry } from 'prom-client';
  * Counters and histograms for the metrics every assessment updates (about a dozen updates a
  * request), registered in the same prom-client registry and exposed the same way. prom-client
  * builds a hash string of the labels, validates them and looks the series up in a dictionary on
- * every update; under load that was ~7% of the server's CPU (README "What each optimisation
- * moved"). Here a series is found through one Map per label, keyed by the label values, and an
- * update is an addition; the exposition is built when `/metrics` is scraped, in the form
- * prom-client's own metrics give the registry (`get()`).
+ * every update; under load that was ~7% of the server's CPU (bench/README.md, "What each
+ * optimisation moved"). Here a series is found through one Map per label, keyed by the label
+ * values, and an update is an addition; the exposition is built when `/metrics` is scraped, in the
+ * form prom-client's own metrics give the registry (`get()`).
  */
 
 interface Series {

@@ -14,7 +14,7 @@ const FROM_DIST = import.meta.url.endsWith('.js');
  * Node flags Vigil runs with in production (`npm start`, the Dockerfile): a 16 MB semi-space.
  * Every assessment allocates short-lived objects (bodies, Redis replies, answers); 64 MB paid
  * off while ioredis pipelines kept many of them alive, and with them gone 16 MB measured
- * faster over sockets and ~70 MB smaller (README "What each optimisation moved").
+ * faster over sockets and ~70 MB smaller (bench/README.md, "What each optimisation moved").
  */
 export const VIGIL_NODE_FLAGS = ['--max-semi-space-size=16'];
 

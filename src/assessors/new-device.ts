@@ -17,7 +17,8 @@ function hasAnySince(lastSeen: ReadonlyMap<string, number>, sinceMs: number): bo
 }
 
 /**
- * NewDevice (DESIGN §2): is this device cookie and user-agent family known for the user?
+ * NewDevice (docs/risk-model.md, "NewDevice"): is this device cookie and user-agent family known
+ * for the user?
  *
  * A device or user agent counts as known when last seen within `deviceTrustDays` of `nowMs`
  * (Auth0: 30 days). `match` needs both known, as in Auth0; one known is `partial_match`, even

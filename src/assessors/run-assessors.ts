@@ -27,7 +27,7 @@ const notAvailable = (reason: 'error' | 'deadline' | 'not_run'): Assessment => (
 /**
  * Run each assessor once and catch what goes wrong, so one broken assessor becomes an
  * explained `assessment_not_available` (reason `error` or `deadline`) instead of a 500 or a
- * silent pass (DESIGN §1, fail closed; STYLE, authentik issue 6169).
+ * silent pass (docs/design.md, "Fail closed, by choice"; authentik issue 6169).
  *
  * Assessors are synchronous and cannot be pre-empted: one that runs past `deadlineMs`, as
  * measured by `clock`, finishes and then has its answer discarded. A name missing from `list`

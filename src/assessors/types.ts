@@ -100,7 +100,10 @@ export interface AssessorSettings {
     unfamiliarRegionKm: number;
   };
   familiarity: FamiliaritySettings;
-  /** Traffic counts at or over these flag the IP (UntrustedIP, README "Traffic reputation"). */
+  /**
+   * Traffic counts at or over these flag the IP (UntrustedIP, docs/ip-intelligence.md, "Traffic
+   * reputation").
+   */
   traffic: {
     failedLoginsThreshold: number;
     distinctAccountsThreshold: number;

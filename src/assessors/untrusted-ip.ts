@@ -21,7 +21,8 @@ function trafficMatches(ip: string, t: TrafficCounts | null, at: AssessorSetting
 }
 
 /**
- * UntrustedIP (DESIGN §2): is the end-user IP on a deny list or seen in an attack?
+ * UntrustedIP (docs/risk-model.md, "UntrustedIP"): is the end-user IP on a deny list or seen in an
+ * attack?
  *
  * Every list entry holding the IP, plus the traffic signals over their thresholds, sorted by
  * severity (a stable sort: equal categories keep the list order). A hit is `low`, except when

@@ -50,13 +50,16 @@ export interface ClientIp {
   /** The raw text that failed validation, when one did. */
   invalidIp: string | null;
   source: IpSource;
-  /** True when an untrusted client sent `auth0-forwarded-for` and it was ignored (DESIGN §4). */
+  /**
+   * True when an untrusted client sent `auth0-forwarded-for` and it was ignored (docs/api.md,
+   * "End-user IP").
+   */
   ignoredForwardedFor: boolean;
 }
 
 /**
- * Pick the end-user IP (DESIGN §4): the `auth0-forwarded-for` header when the client is
- * trusted to send it, else the body's `ip`, else the connection address.
+ * Pick the end-user IP (docs/api.md, "End-user IP"): the `auth0-forwarded-for` header when the
+ * client is trusted to send it, else the body's `ip`, else the connection address.
  *
  * An invalid address from the chosen source does not fall back to the next one: the caller
  * told us which address the login came from, and assessing the login service's own socket

@@ -134,11 +134,11 @@ function describe(db: Opened, role: GeoDbInfo['role'], serves: (4 | 6)[], schema
 }
 
 /**
- * Open the GeoIP databases named in config. Without `cityPath`, the bundled DB-IP Lite IPv4
- * and IPv6 files. With it, that file, plus `cityIpv6Path` for IPv6 when set. IPv6 addresses
- * go only to a file whose metadata says IPv6: an IPv4-only tree answers an IPv6 query with an
- * unrelated record rather than null (DESIGN §6). Throws {@link ConfigError} when a file cannot
- * be opened or is of the wrong kind.
+ * Open the GeoIP databases named in config. Without `cityPath`, the bundled DB-IP Lite IPv4 and
+ * IPv6 files. With it, that file, plus `cityIpv6Path` for IPv6 when set. IPv6 addresses go only to
+ * a file whose metadata says IPv6: an IPv4-only tree answers an IPv6 query with an unrelated record
+ * rather than null (docs/ip-intelligence.md, "GeoIP"). Throws {@link ConfigError} when a file
+ * cannot be opened or is of the wrong kind.
  */
 export async function openGeoLocator(cfg: Omit<Config['geo'], 'asnPath'>): Promise<GeoLocator> {
   const bundled = cfg.cityPath === null;

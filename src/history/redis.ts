@@ -18,7 +18,7 @@ export function createRedis(opts: { url: string; timeoutMs: number; logger: Logg
     maxRetriesPerRequest: 0,
     // No auto-pipelining: its pipelines kept commands and replies alive into the old
     // generation under load, and scavenges took 15-25 ms every few hundred ms: the p99 tail
-    // (README "What each optimisation moved").
+    // (bench/README.md, "What each optimisation moved").
     enableAutoPipelining: false,
     retryStrategy: reconnectDelayMs,
     // Fail the commands of a connection that stalls, rather than wait on a dead socket.

@@ -123,7 +123,7 @@ export const reconnectDelayMs = (n: number): number => Math.min(50 * 2 ** Math.m
  * goes out in one socket write, and replies are parsed by redis-parser, the RESP parser ioredis
  * uses. It does what that path needs and nothing else, because that is where the CPU of an
  * assessment went: five plain commands through ioredis cost ~28 µs of a constant route's
- * ~140 µs under load, through this ~0 (README "What each optimisation moved").
+ * ~140 µs under load, through this ~0 (bench/README.md, "What each optimisation moved").
  *
  * It fails fast: a command sent while the connection is down rejects at once with
  * {@link RedisUnavailableError}, so an assessment answers within its deadline instead of

@@ -71,7 +71,7 @@ export interface IpTraffic {
   flaggedUntilMs: number | null;
 }
 
-/** Assessment records live this long (DESIGN §4: kept 10 minutes for the MFA step). */
+/** Assessment records live this long: 10 minutes, for `/complete` and the MFA step (docs/api.md). */
 export const ASSESSMENT_TTL_SEC = 600;
 
 const SCRIPTS = {
@@ -225,9 +225,9 @@ export class HistoryStore {
   }
 
   /**
-   * Count a failed login from `ip`, for `account` when named (README "Traffic reputation").
-   * When the IP crosses an IP-wide threshold, it is entered in the flagged set until the flag
-   * lapses by itself (a second round trip, only then).
+   * Count a failed login from `ip`, for `account` when named (docs/ip-intelligence.md, "Traffic
+   * reputation"). When the IP crosses an IP-wide threshold, it is entered in the flagged set until
+   * the flag lapses by itself (a second round trip, only then).
    */
   async recordFailure(ip: string, account: string | null, atMs: number): Promise<FailureRecorded> {
     const t = this.limits.traffic;

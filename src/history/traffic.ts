@@ -1,8 +1,9 @@
 import type { TrafficConfig } from '../config.js';
 
 /**
- * Sliding windows of the traffic counters (README "Traffic reputation"), as pure arithmetic
- * over the login's time, so a fake clock moves them and a replayed login reads its own past.
+ * Sliding windows of the traffic counters (docs/ip-intelligence.md, "Traffic reputation"), as pure
+ * arithmetic over the login's time, so a fake clock moves them and a replayed login reads its own
+ * past.
  */
 
 const HOUR_MS = 3_600_000;

@@ -49,8 +49,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     }),
   });
 
-  // Bodies are JSON only (DESIGN §4): fastify's built-in text/plain parser would hand the
-  // schema a string and answer a puzzling 400 instead of 415 unsupported_media_type.
+  // Bodies are JSON only (docs/api.md, "Requests and errors"): fastify's built-in text/plain parser
+  // would hand the schema a string and answer a puzzling 400 instead of 415 unsupported_media_type.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own code from typed values; schemas there are documentation.

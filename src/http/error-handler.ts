@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, VigilError, type ErrorCode } from '../errors.js';
 
-/** The error body of every failed request (DESIGN §4). */
+/** The error body of every failed request (docs/api.md, "Requests and errors"). */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; request_id: string };
 }

@@ -6,7 +6,7 @@ type Log = (...args: unknown[]) => void;
 /**
  * A request's logger that becomes a pino child (with the request id bound) only when it first
  * writes a line. Fastify makes a child per request; most requests never log in production, and
- * making the child on each of them measured ~6% of a constant route's throughput (README
+ * making the child on each of them measured ~6% of a constant route's throughput (bench/README.md,
  * "What each optimisation moved").
  */
 class LazyChildLogger {

@@ -40,7 +40,10 @@ export const verifyBody = z.strictObject({
 
 export const mfaTokenHeader = z.object({ 'x-mfa-token': mfaToken });
 
-/** Factor-specific answers (secrets shown once, WebAuthn options...): documented per factor in the README. */
+/**
+ * Factor-specific answers (secrets shown once, WebAuthn options...): documented per factor in
+ * docs/api.md.
+ */
 export const openObject = z.record(z.string(), z.unknown());
 
 export const resultResponse = z.object({

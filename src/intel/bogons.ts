@@ -21,7 +21,7 @@ export const BOGON_NETWORKS: readonly string[] = [
   '192.168.0.0/16', // private (RFC 1918)
   '198.18.0.0/15', // benchmarking (RFC 2544)
   '198.51.100.0/24', // TEST-NET-2, documentation (RFC 5737)
-  '203.0.113.0/24', // TEST-NET-3, documentation (RFC 5737); DESIGN's examples use it
+  '203.0.113.0/24', // TEST-NET-3, documentation (RFC 5737)
   '224.0.0.0/4', // multicast (RFC 5771)
   '240.0.0.0/4', // reserved, class E (RFC 1112)
   '255.255.255.255/32', // limited broadcast (RFC 919); inside 240/4, listed for clarity

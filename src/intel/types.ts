@@ -1,4 +1,4 @@
-/** The categories an UntrustedIP hit can carry (DESIGN §2). */
+/** The categories an UntrustedIP hit can carry (docs/ip-intelligence.md). */
 export const INTEL_CATEGORIES = ['abuse', 'anonymizer', 'datacenter', 'reputation', 'unroutable'] as const;
 export type IntelCategory = (typeof INTEL_CATEGORIES)[number];
 
@@ -11,7 +11,7 @@ export const TRAFFIC_SOURCE = 'traffic';
 /** Sources Vigil provides itself; configured list sources may not take these names. */
 export const BUILTIN_SOURCES = [BOGON_SOURCE, MANUAL_SOURCE, TRAFFIC_SOURCE] as const;
 
-/** How a list source's bytes are read (README "IP lists"). */
+/** How a list source's bytes are read (docs/ip-intelligence.md, "IP lists"). */
 export const LIST_FORMATS = ['netset', 'ipsum', 'mmdb-anonymous'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
@@ -27,7 +27,7 @@ export interface IntelMatch {
 /**
  * Failed-login reputation of one IP, from `POST /v1/events`: failed logins, distinct accounts
  * they targeted, and this account's failures from the IP, each within its sliding window at the
- * login's time (README "Traffic reputation").
+ * login's time (docs/ip-intelligence.md, "Traffic reputation").
  */
 export interface TrafficCounts {
   failedLogins: number;

@@ -13,7 +13,8 @@ export interface Assurance {
 /**
  * `acr` of a result that proved a factor the user enrolled (TOTP, WebAuthn, SMS, voice, email
  * authenticator, recovery code): the OpenID PAPE multi-factor policy, the same value a login
- * service sends in `acr_values` to ask for step-up (DESIGN §3), so asking and answering match.
+ * service sends in `acr_values` to ask for step-up (docs/risk-model.md, "Policy"), so asking and
+ * answering match.
  */
 export const MULTI_FACTOR_ACR = STEP_UP_ACR;
 

@@ -7,7 +7,7 @@ import type { FactorType, MfaFactor } from './types.js';
 import { voice } from './voice/index.js';
 import { webauthn } from './webauthn/index.js';
 
-/** Every factor, one explicit list (STYLE: no autoloading). */
+/** Every factor, one explicit list (docs/design.md, "Conventions": no autoloading). */
 export const factors = {
   otp,
   email: emailFactor,

@@ -1,8 +1,8 @@
 /**
- * The shape every MFA factor shares (STYLE: each factor is a folder under `src/mfa/` whose
- * index `satisfies MfaFactor`). Factors are logic only: they never touch Redis, queues or the
- * clock. The MFA service (`src/mfa/service/`) loads and saves their state — with a version
- * check, so a code or counter can be used once even under parallel requests — delivers
+ * The shape every MFA factor shares (docs/design.md, "Conventions": each factor is a folder under
+ * `src/mfa/` whose index `satisfies MfaFactor`). Factors are logic only: they never touch Redis,
+ * queues or the clock. The MFA service (`src/mfa/service/`) loads and saves their state — with a
+ * version check, so a code or counter can be used once even under parallel requests — delivers
  * codes, and enforces limits.
  */
 
@@ -44,7 +44,7 @@ export type FailureReason =
   | 'invalid_credential'
   | 'counter_regressed';
 
-/** Expected outcomes are values (STYLE): a wrong code is not an exception. */
+/** Expected outcomes are values (docs/design.md, "Conventions"): a wrong code is not an exception. */
 export type Verified = { ok: true; state: FactorState } | { ok: false; reason: FailureReason };
 
 /** What a factor needs from its surroundings, injected by the service. */

@@ -3,8 +3,8 @@ import type { Config } from '../config.js';
 
 /**
  * Replace each assessment's confidence where the operator configured one for that assessor
- * and code (DESIGN §2: every default confidence is configuration). Returns a new record; the
- * input is not changed. Codes and details stay as the assessor gave them.
+ * and code (docs/risk-model.md: every default confidence is configuration). Returns a new
+ * record; the input is not changed. Codes and details stay as the assessor gave them.
  */
 export function applyOverrides(
   results: Record<AssessorName, Assessment>,

@@ -2,8 +2,8 @@ import { ASSESSOR_NAMES, type Assessment, type AssessorName, type Confidence } f
 import type { ApplicationConfig, DenyRule } from '../config.js';
 
 /**
- * The `acr_values` entry that asks for multi-factor authentication whatever the score
- * (OpenID Provider Authentication Policy Extension 1.0, "Multi-Factor"); DESIGN §3.
+ * The `acr_values` entry that asks for multi-factor authentication whatever the score (OpenID
+ * Provider Authentication Policy Extension 1.0, "Multi-Factor"); docs/risk-model.md, "Policy".
  */
 export const STEP_UP_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
@@ -79,7 +79,7 @@ function denyReasons(input: DecideInput): string[] | null {
   return null;
 }
 
-/** Codes of the low assessments, then of the medium ones, each once; DESIGN §4 `reasons`. */
+/** Codes of the low assessments, then of the medium ones, each once (docs/api.md, `reasons`). */
 function riskReasons(results: Record<AssessorName, Assessment>, confidence: Confidence): string[] {
   const codes = new Set<string>();
   for (const level of ['low', 'medium'] as const) {
@@ -93,7 +93,7 @@ function mfaReasons(input: DecideInput): string[] {
   const { mfaPolicy, challengeOn } = input.application;
   const reasons: string[] = [];
   if (mfaPolicy === 'always') reasons.push('mfa_policy_always');
-  // A step-up request wins over every policy, `never` included (DESIGN §3).
+  // A step-up request wins over every policy, `never` included (docs/risk-model.md, "Policy").
   if (input.acrValues?.split(/\s+/).includes(STEP_UP_ACR)) reasons.push('step_up_requested');
   if (mfaPolicy === 'adaptive' && challengeOn.includes(input.confidence)) {
     const why = input.riskReasons !== undefined && input.riskReasons.length > 0 ? input.riskReasons : riskReasons(input.results, input.confidence);
@@ -103,11 +103,11 @@ function mfaReasons(input: DecideInput): string[] {
 }
 
 /**
- * Turn the combined assessment into a decision (DESIGN §3). Deny rules come first; then, if
- * MFA is due, an enrolled user is challenged with their factors, an unenrolled user with an
- * email verifies it first (then enrolls, optionally or not per application; always after a
- * step-up request, which a mailbox alone cannot answer), and an
- * unenrolled user without an email is denied with `email_required`. Otherwise allow.
+ * Turn the combined assessment into a decision (docs/risk-model.md, "Policy"). Deny rules come
+ * first; then, if MFA is due, an enrolled user is challenged with their factors, an unenrolled user
+ * with an email verifies it first (then enrolls, optionally or not per application; always after a
+ * step-up request, which a mailbox alone cannot answer), and an unenrolled user without an email is
+ * denied with `email_required`. Otherwise allow.
  */
 export function decide(input: DecideInput): Decision {
   const denied = denyReasons(input);

@@ -4,9 +4,9 @@ import { VigilError } from '../errors.js';
 import type { Caller } from './caller.js';
 
 /**
- * The end-user address of a request (DESIGN §4): trusted `auth0-forwarded-for`, else the body's
- * `ip`, else the connection. A malformed body `ip` is the caller's mistake and a 400; an ignored
- * header from an untrusted client is counted.
+ * The end-user address of a request (docs/api.md, "End-user IP"): trusted `auth0-forwarded-for`,
+ * else the body's `ip`, else the connection. A malformed body `ip` is the caller's mistake and a
+ * 400; an ignored header from an untrusted client is counted.
  */
 export function endUserIp(deps: Deps, caller: Caller, bodyIp: string | undefined): ClientIp {
   if (bodyIp !== undefined && !parseIp(bodyIp)) {

@@ -12,9 +12,9 @@ export interface LoginFailedEvent {
 }
 
 /**
- * Count a failed login against its IP, and against the account from that IP when `user_id` is
- * given (README "Traffic reputation"). Counters key on the IP and on account+IP, never on the
- * account alone, so nobody can get a victim's account flagged by failing logins against it.
+ * Count a failed login against its IP, and against the account from that IP when `user_id` is given
+ * (docs/ip-intelligence.md, "Traffic reputation"). Counters key on the IP and on account+IP, never
+ * on the account alone, so nobody can get a victim's account flagged by failing logins against it.
  */
 export async function recordEvent(deps: Deps, event: LoginFailedEvent, caller: Caller): Promise<{ recorded: true; ip: string }> {
   // Without a trusted, non-empty header the body must name the address, or the failure would

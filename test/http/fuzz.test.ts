@@ -205,7 +205,10 @@ describe('fuzz: every route', () => {
     return q ? `${path}?${q}` : path;
   }
 
-  /** DESIGN §4: a non-2xx answer is `{"error": {code, message, request_id}}`, the id as in `x-request-id`. */
+  /**
+   * A non-2xx answer is `{"error": {code, message, request_id}}`, the id as in `x-request-id`
+   * (docs/api.md, "Requests and errors").
+   */
   function expectVigilAnswer(res: LightMyRequestResponse, what: string): void {
     expect(res.statusCode, `${what} → ${res.body.slice(0, 300)}`).toBeLessThan(500);
     if (res.statusCode < 400) return;

@@ -28,9 +28,9 @@ export function post(
 }
 
 /**
- * Assert the error contract of DESIGN §4: exact status, `{"error": {code, message, request_id}}`
- * and nothing else, the request id equal to the `x-request-id` response header, and a message
- * containing each of `mentions`.
+ * Assert the error contract of docs/api.md ("Requests and errors"): exact status,
+ * `{"error": {code, message, request_id}}` and nothing else, the request id equal to the
+ * `x-request-id` response header, and a message containing each of `mentions`.
  */
 export function expectError(res: LightMyRequestResponse, status: number, code: string, ...mentions: string[]): void {
   expect({ status: res.statusCode, body: res.body }).toMatchObject({ status });

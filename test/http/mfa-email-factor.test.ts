@@ -5,7 +5,7 @@ import { expectError, metricValue } from './helpers.js';
 /**
  * The `email` authenticator over HTTP: enrolled as a second factor once another one was proven
  * with the token, then answering `oob` challenges with codes that travel through the queue and
- * a real SMTP server. Codes live five minutes (DESIGN §5), measured on a fake clock.
+ * a real SMTP server. Codes live five minutes (docs/api.md, MFA), measured on a fake clock.
  */
 const FIVE_MINUTES = 5 * 60_000;
 

@@ -7,8 +7,8 @@ import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { expectError, metricValue } from './helpers.js';
 
 /**
- * MFA rate limits over HTTP (DESIGN §5): token buckets per user + factor with per-IP buckets
- * beside them, taken atomically before anything is checked, so parallel guesses cannot slip
+ * MFA rate limits over HTTP (docs/api.md, MFA limits): token buckets per user + factor with per-IP
+ * buckets beside them, taken atomically before anything is checked, so parallel guesses cannot slip
  * past; a success gives its attempt back. The fake clock makes refills exact.
  *
  * verifyFailures keeps its default (10, one per 6 minutes); emailsSent and webauthnFailures

@@ -3,10 +3,10 @@ import { useMfaApp } from '../support/mfa.js';
 import { expectError } from './helpers.js';
 
 /**
- * A Redis command that fails after the mfa_token was read (a timeout, a lost connection, an
- * error reply) is a `store_unavailable` 503 the login service can retry, never a 500
- * (DESIGN §1). The failure is made deterministic here by replacing the user's authenticator
- * hash with a string, so every command on it gets a WRONGTYPE error reply.
+ * A Redis command that fails after the mfa_token was read (a timeout, a lost connection, an error
+ * reply) is a `store_unavailable` 503 the login service can retry, never a 500 (docs/design.md,
+ * "Fail closed, by choice"). The failure is made deterministic here by replacing the user's
+ * authenticator hash with a string, so every command on it gets a WRONGTYPE error reply.
  */
 describe('MFA routes when Redis fails mid-request', () => {
   const { redis, clock, mfa } = useMfaApp();

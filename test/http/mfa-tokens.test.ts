@@ -6,8 +6,8 @@ import { useMfaApp, type MfaClient } from '../support/mfa.js';
 import { dumpRedis, expectError } from './helpers.js';
 
 /**
- * The mfa_token (DESIGN §5): random, stored only as its hash, ten minutes, bound to user, client
- * and assessment, one result. Without a valid token no MFA route says anything about a user.
+ * The mfa_token (docs/api.md, MFA): random, stored only as its hash, ten minutes, bound to user,
+ * client and assessment, one result. Without a valid token no MFA route says anything about a user.
  */
 const INVALID = 'mfa_token is invalid or expired';
 const TEN_MINUTES = 600_000;

@@ -70,7 +70,7 @@ async function openMaxmindAsn(path: string): Promise<AsnLookup> {
     info: { source: 'maxmind', path, databaseType, buildEpoch, serves },
     lookup(ip: string, family: 4 | 6): AsnRecord | null {
       // mmdb-lib does not validate input, and an IPv4-only tree answers an IPv6 query with an
-      // unrelated record instead of null (DESIGN §6): check both first.
+      // unrelated record instead of null (docs/ip-intelligence.md, "GeoIP"): check both first.
       if (!current || isIP(ip) !== family || !serves.includes(family)) return null;
       try {
         const rec = current.get(ip);

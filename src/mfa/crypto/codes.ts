@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
-/** A uniformly random numeric code (email/SMS codes: 6 digits, DESIGN §5). */
+/** A uniformly random numeric code (email/SMS codes: 6 digits, docs/api.md). */
 export function numericCode(digits = 6): string {
   return String(randomInt(0, 10 ** digits)).padStart(digits, '0');
 }

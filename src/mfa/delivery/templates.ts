@@ -2,7 +2,7 @@ import type { Delivery } from '../types.js';
 
 /**
  * Why a code is sent: the factor purposes, plus the email verification step that comes before
- * a first enrollment (DESIGN §3).
+ * a first enrollment (docs/api.md, "Users without a factor").
  */
 export type CodePurpose = Delivery['purpose'] | 'verify_email';
 
@@ -11,7 +11,7 @@ export interface CodeMessageInput {
   purpose: CodePurpose;
   /** The product name users know (the otpauth issuer). */
   issuer: string;
-  /** Defaults to 5, the life of every emailed or phoned code (DESIGN §5). */
+  /** Defaults to 5, the life of every emailed or phoned code (docs/api.md, MFA). */
   validMinutes?: number | undefined;
 }
 

@@ -1,7 +1,7 @@
 import { numericCode, safeEqual } from '../crypto/codes.js';
 import type { Delivery, FactorEnv, Pending, Verified } from '../types.js';
 
-/** Email, SMS and voice codes: 6 digits, valid 5 minutes (DESIGN §5, Auth0's published figures). */
+/** Email, SMS and voice codes: 6 digits, valid 5 minutes (docs/api.md; Auth0's published figures). */
 export const CODE_DIGITS = 6;
 export const CODE_TTL_MS = 5 * 60_000;
 
@@ -48,8 +48,9 @@ export function requireEmail(env: FactorEnv): string {
 }
 
 /**
- * Start the email verification step (DESIGN §3: an unenrolled user proves the email before
- * enrolling) or an email factor's enrollment/challenge: a code for `env.email`.
+ * Start the email verification step (docs/api.md, "Users without a factor": an unenrolled user
+ * proves the email before enrolling) or an email factor's enrollment/challenge: a code for
+ * `env.email`.
  */
 export function issueEmailCode(env: FactorEnv, purpose: Delivery['purpose']): IssuedCode {
   return issueCode(env, 'email', requireEmail(env), purpose);

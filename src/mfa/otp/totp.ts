@@ -1,7 +1,7 @@
 import { HOTP, Secret, TOTP } from 'otpauth';
 
 /**
- * The one TOTP profile Vigil issues (DESIGN §5, RFC 6238 §4 and §5.2): SHA-1, 6 digits,
+ * The one TOTP profile Vigil issues (docs/api.md, RFC 6238 §4 and §5.2): SHA-1, 6 digits,
  * 30-second steps, one step of drift either side. Every authenticator app supports exactly
  * these defaults, which is why they are fixed rather than configurable.
  */

@@ -10,8 +10,9 @@ import { factorEnv, openSession, refuseAfterResult, saveSession, type MfaSession
 import { failure } from './failure.js';
 
 /**
- * The email step of an unenrolled user (DESIGN §3): a 6-digit code to the email the login
- * service gave, valid 5 minutes, single use. Users with a factor are challenged on it instead.
+ * The email step of an unenrolled user (docs/api.md, "Users without a factor"): a 6-digit code to
+ * the email the login service gave, valid 5 minutes, single use. Users with a factor are challenged
+ * on it instead.
  */
 export async function startEmailVerification(
   deps: Deps,

@@ -2,7 +2,7 @@ import type { FactorEnv, Pending } from '../types.js';
 
 /**
  * How long a registration or login challenge stays answerable: 5 minutes, like the emailed codes
- * (DESIGN §5), and well inside the mfa_token's 10-minute life that carries it.
+ * (docs/api.md, MFA), and well inside the mfa_token's 10-minute life that carries it.
  */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
