@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
 import { classifyAssessmentId } from './assessment-id.js';
+import { commitLogin } from './commit-login.js';
 
 /**
  * Commit an allowed assessment made with `commit: false`, once. Records of another client are
@@ -10,7 +11,7 @@ export async function completeAssessment(deps: Deps, id: string, clientId: strin
   const kind = classifyAssessmentId(deps.config.deviceSecret, id, clientId, deps.now());
   if (kind === 'unknown') throw notFound(id);
   if (kind === 'committed') throw alreadyCompleted(id);
-  const claim = await deps.store.claimAssessment(id, clientId).catch((err: unknown) => {
+  const claim = await deps.pending.claim(id, clientId).catch((err: unknown) => {
     throw new VigilError('store_unavailable', 'could not reach the history store; retry', { cause: err });
   });
   if (!claim.ok) {
@@ -18,14 +19,14 @@ export async function completeAssessment(deps: Deps, id: string, clientId: strin
   }
   const { record } = claim;
   if (record.action !== 'allow') {
-    await deps.store.unclaimAssessment(id).catch(() => {});
+    await deps.pending.unclaim(id).catch(() => {});
     throw new VigilError('not_committable', `assessment ${id} was decided "${record.action}"; only "allow" can be completed`);
   }
   try {
-    await deps.store.commit(record);
+    await commitLogin(deps, record);
   } catch (err) {
     deps.metrics.commits.inc({ via: 'complete', result: 'error' });
-    await deps.store.unclaimAssessment(id).catch(() => {});
+    await deps.pending.unclaim(id).catch(() => {});
     throw new VigilError('store_unavailable', 'could not commit to the history store; retry', { cause: err });
   }
   deps.metrics.commits.inc({ via: 'complete', result: 'ok' });

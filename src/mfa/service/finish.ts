@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import { commitLogin } from '../../service/commit-login.js';
 import { STEP_UP_ACR } from '../../scoring/policy.js';
 import type { MfaSession } from './session.js';
 
@@ -41,12 +42,12 @@ export async function finishLogin(deps: Deps, session: MfaSession, factorAmr: re
 /** Commit a challenged assessment once; a missing (expired) record or a Redis fault is reported, not thrown. */
 async function commitAssessment(deps: Deps, assessmentId: string, clientId: string): Promise<boolean> {
   try {
-    const claim = await deps.store.claimAssessment(assessmentId, clientId);
+    const claim = await deps.pending.claim(assessmentId, clientId);
     if (!claim.ok) return claim.reason === 'already_committed';
     try {
-      await deps.store.commit(claim.record);
+      await commitLogin(deps, claim.record);
     } catch (err) {
-      await deps.store.unclaimAssessment(assessmentId).catch(() => {});
+      await deps.pending.unclaim(assessmentId).catch(() => {});
       throw err;
     }
     deps.metrics.commits.inc({ via: 'mfa', result: 'ok' });

@@ -3,7 +3,7 @@ import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
 import { factors } from '../factors.js';
 import { remainingRecoveryCodes } from '../recovery-code/index.js';
-import type { AuthenticatorRecord } from '../store/mfa-store.js';
+import type { AuthenticatorRecord } from '../../stores/mfa/mfa-store.js';
 import type { Proof } from '../types.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
