@@ -22,6 +22,7 @@ export async function commitLogin(
   login: LoginToCommit & { ip: string | null },
   seen?: SeenAtLoad,
 ): Promise<void> {
-  const reset = login.ip !== null && (seen === undefined || seen.accountFailures > 0) ? stores.traffic.clearAccountFailures(login.ip, login.userId) : null;
-  await Promise.all([seen ? stores.history.commitAssessed(login, seen.history) : stores.history.commit(login), reset]);
+  const commit = seen ? stores.history.commitAssessed(login, seen.history) : stores.history.commit(login);
+  if (login.ip === null || (seen !== undefined && seen.accountFailures === 0)) return commit;
+  await Promise.all([commit, stores.traffic.clearAccountFailures(login.ip, login.userId)]);
 }

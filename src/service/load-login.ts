@@ -24,6 +24,10 @@ export async function loadLogin(
   ip: string | null,
   atMs: number,
 ): Promise<LoadedLogin> {
-  const [user, traffic] = await Promise.all([stores.history.load(userId), ip === null ? null : stores.traffic.read(ip, userId, atMs)]);
+  if (ip === null) {
+    const user = await stores.history.load(userId);
+    return { history: user.history, mfaFactors: user.mfaFactors, traffic: null };
+  }
+  const [user, traffic] = await Promise.all([stores.history.load(userId), stores.traffic.read(ip, userId, atMs)]);
   return { history: user.history, mfaFactors: user.mfaFactors, traffic };
 }

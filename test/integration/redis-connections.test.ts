@@ -98,6 +98,19 @@ describe('Redis connections on a real Redis', () => {
     expect(replies.filter((r) => r === null)).toHaveLength(199);
   });
 
+  it('keeps the order of a turn\'s commands when one of them is written as bytes', async () => {
+    const { writes } = await connect();
+    const bytes = Buffer.from([1, 2, 255]);
+    const [a, b, c, all] = await Promise.all([
+      writes.hset('mixed', ['first', 'one']),
+      writes.hset('mixed', ['bytes', bytes]),
+      writes.hset('mixed', ['last', 'three']),
+      writes.hlen('mixed'),
+    ]);
+    expect([a, b, c, all]).toEqual([1, 1, 1, 3]);
+    expect(await observer.hgetBuffer('mixed', 'bytes')).toEqual(bytes);
+  });
+
   it('runs a script by its SHA-1, sending it once when Redis does not know it, and checks its key count', async () => {
     const { writes } = await connect();
     const script = scriptFile('add-to-1.lua', "return redis.call('INCRBY', KEYS[1], ARGV[1])");

@@ -11,6 +11,7 @@ export type BullRole = 'queue' | 'worker';
 /**
  * Every Redis connection of one process, built here and nowhere else (docs/redis.md,
  * "Connections"), for the target the configuration names: a single node, Sentinel or Cluster.
+ * Each connection is made when first asked for, once; `close` ends them all.
  */
 export interface RedisConnections {
   /** Request-path reads that a write pause lets through: the assessment's load, MFA reads. */

@@ -51,10 +51,12 @@ export class HistoryStore {
    * so in a Cluster they go to one node.
    */
   async load(userId: string): Promise<{ history: HistorySnapshot; mfaFactors: string[] }> {
-    return this.timed('load', async () => {
-      const [flat, summary] = await Promise.all([this.reads.hgetall(this.keys.user(userId)), this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD)]);
-      return { history: parseUserHash(flat), mfaFactors: parseMfaSummary(summary) };
-    });
+    return this.timed('load', () =>
+      Promise.all([this.reads.hgetall(this.keys.user(userId)), this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD)]).then(([flat, summary]) => ({
+        history: parseUserHash(flat),
+        mfaFactors: parseMfaSummary(summary),
+      })),
+    );
   }
 
   /**
@@ -76,14 +78,14 @@ export class HistoryStore {
         await this.commitScript(key, login.entry, trim);
         return;
       }
-      const grows = addsField(seen, login.entry);
-      const [, , fields] = await Promise.all([
-        this.writes.hset(key, mergeFields(seen, login.entry)),
-        this.writes.expire(key, this.limits.historyRetentionDays * 86_400),
-        grows ? this.writes.hlen(key) : 0,
-      ]);
+      const merged = [this.writes.hset(key, mergeFields(seen, login.entry)), this.writes.expire(key, this.limits.historyRetentionDays * 86_400)];
+      if (!addsField(seen, login.entry)) {
+        await Promise.all(merged);
+        return;
+      }
+      const [fields] = await Promise.all([this.writes.hlen(key), ...merged]);
       // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
-      if (grows && fields > 3 + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, login.entry, true);
+      if (fields > 3 + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, login.entry, true);
     });
   }
 

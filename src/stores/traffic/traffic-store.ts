@@ -39,8 +39,8 @@ const NO_TRAFFIC: Readonly<TrafficCounts> = { failedLogins: 0, distinctAccounts:
 /**
  * Failed-login counters per IP and per account+IP (README "Traffic reputation"), and the set
  * of IPs flagged by them. An IP's counters share its hash tag, so the Lua that updates and
- * reads them runs in one Cluster slot. `read` runs under the assessment's deadline; the rest
- * fail after `timeoutMs`.
+ * reads them runs in one Cluster slot. `read` runs under the assessment's deadline and takes
+ * none of its own; the rest fail after `timeoutMs`.
  */
 export class TrafficStore {
   private readonly reads;
@@ -94,7 +94,7 @@ export class TrafficStore {
    * whitewash an IP attacking others.
    */
   async clearAccountFailures(ip: string, userId: string): Promise<void> {
-    await this.writes.hdel(this.keys.ipAccountFailures(ip), [this.account(userId)]);
+    await this.timed('commit', () => this.writes.hdel(this.keys.ipAccountFailures(ip), [this.account(userId)]), this.opts.timeoutMs);
   }
 
   /** An IP's traffic counters at `atMs`, for the admin lookup. */
