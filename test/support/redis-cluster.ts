@@ -96,6 +96,8 @@ export async function startTestCluster(opts: { masters?: number; replicas?: numb
         '--save', '',
         '--appendonly', 'no',
         '--enable-debug-command', 'local',
+        // Replicas sync at once, instead of after Redis 7's 5 s wait for more of them.
+        '--repl-diskless-sync-delay', '0',
       ],
       { stdio: 'ignore' },
     );
