@@ -1,5 +1,7 @@
 import { Queue } from 'bullmq';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisConnections } from '../../src/platform/redis/redis-connections.js';
 import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
 import { eventually, startListServer, type ListServer } from '../support/list-server.js';
 import { BROWSERS, IP } from '../support/logins.js';
@@ -91,6 +93,18 @@ describe('Vigil on a Redis Cluster (3 masters, 3 replicas)', () => {
       await eventually(async () => (await queue.getJobSchedulers()).some((s) => s.key === 'refresh:feed'), 10_000, 'the refresh schedule');
     } finally {
       await queue.close();
+    }
+  });
+
+  // With REDIS_URL on one node of a cluster, the deny list never loaded while /health/ready said
+  // ready. Readiness (`/health/ready`) is this ping.
+  it('is not ready, and says why, when REDIS_URL names one node of a Cluster', async () => {
+    const one = createRedisConnections({ mode: 'single', url: `redis://127.0.0.1:${cluster.ports[0]}`, keyPrefix: 'vigil:', timeoutMs: 2000 }, pino({ level: 'silent' }));
+    try {
+      await one.ready(5000);
+      await expect(one.ping()).rejects.toThrow(/REDIS_URL names a node of a Redis Cluster: give its nodes in REDIS_CLUSTER_NODES/);
+    } finally {
+      await one.close();
     }
   });
 

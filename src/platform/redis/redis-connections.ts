@@ -28,7 +28,10 @@ export interface RedisConnections {
   bullmq(role: BullRole): IoredisClient;
   /** Resolves once the reads, writes and background connections are ready; rejects after `ms`. */
   ready(ms: number): Promise<void>;
-  /** PING through the reads and the writes connection (readiness). */
+  /**
+   * PING through the reads and the writes connection (readiness). Fails, too, while `REDIS_URL`
+   * names a node of a Redis Cluster: commands for other nodes' slots would fail with MOVED.
+   */
   ping(): Promise<void>;
   /** Disconnect every connection made here, at once (nothing waits for Redis). Idempotent. */
   close(): Promise<void>;
@@ -42,6 +45,23 @@ export function bullPrefix(keyPrefix: string): string {
 export function createRedisConnections(config: RedisConfig, logger: Logger): RedisConnections {
   const made = new Map<string, IoredisClient>();
   let closed: Promise<void> | null = null;
+  // A single node that is part of a Cluster answers only for its own slots: the rest fail
+  // with MOVED, queues spin and lists never load. Said once per connect, and in readiness.
+  let wrongMode: Error | null = null;
+  const checkMode = (c: IoredisClient) => {
+    if (config.mode !== 'single') return;
+    c.on('ready', () => {
+      (c.call('INFO', 'cluster') as Promise<string>).then(
+        (info) => {
+          wrongMode = /^cluster_enabled:1\b/m.test(info)
+            ? new Error('REDIS_URL names a node of a Redis Cluster: give its nodes in REDIS_CLUSTER_NODES instead (docs/redis.md)')
+            : null;
+          if (wrongMode) logger.error(wrongMode.message);
+        },
+        () => {},
+      );
+    });
+  };
   // Each connection is made on first use: a process (or a test) opens only what it uses.
   const client = (role: ConnectionRole, name: string): IoredisClient => {
     let c = made.get(name);
@@ -49,6 +69,7 @@ export function createRedisConnections(config: RedisConfig, logger: Logger): Red
       if (closed) throw new Error('Redis connections are closed');
       c = createIoredisClient(config, role, name, logger);
       made.set(name, c);
+      if (name === 'reads') checkMode(c);
     }
     return c;
   };
@@ -62,6 +83,7 @@ export function createRedisConnections(config: RedisConfig, logger: Logger): Red
     return p;
   };
   const core = () => [client('request', 'reads'), client('request', 'writes'), client('background', 'background')] as const;
+
 
   return {
     get reads() {
@@ -100,6 +122,7 @@ export function createRedisConnections(config: RedisConfig, logger: Logger): Red
     },
     async ping() {
       await Promise.all([port('request', 'reads').ping(), port('request', 'writes').ping()]);
+      if (wrongMode) throw wrongMode;
     },
     close() {
       closed ??= (async () => {
