@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
-import type { HistoryPart } from '../history/store.js';
+import type { HistoryPart } from '../stores/history/history-store.js';
+import { withDeadline } from './deadline.js';
 import { storeCall } from './store-call.js';
 
 /** What an operator may see of a user's risk history: counts and coarse facts, no hashes. */
@@ -15,7 +16,7 @@ export interface UserHistoryView {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function viewUserHistory(deps: Deps, userId: string): Promise<UserHistoryView> {
-  const { history } = await storeCall('the history store', () => deps.store.load(userId, null, deps.now()));
+  const { history } = await storeCall('the history store', () => withDeadline(deps.history.load(userId), deps.config.redis.timeoutMs));
   const deviceTimes = [...history.devices.values()];
   return {
     user_id: userId,
@@ -44,9 +45,9 @@ export async function clearUserHistory(
   assessor: 'NewDevice' | 'ImpossibleTravel' | undefined,
 ): Promise<{ user_id: string; cleared: string }> {
   if (assessor === undefined) {
-    await storeCall('the history store', () => deps.store.eraseUser(userId));
+    await storeCall('the history store', () => deps.history.eraseUser(userId));
     return { user_id: userId, cleared: 'all' };
   }
-  await storeCall('the history store', () => deps.store.clearHistory(userId, PART_OF[assessor]));
+  await storeCall('the history store', () => deps.history.clearHistory(userId, PART_OF[assessor]));
   return { user_id: userId, cleared: assessor };
 }

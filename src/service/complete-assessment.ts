@@ -13,7 +13,7 @@ export async function completeAssessment(deps: Deps, id: string, clientId: strin
   if (kind === 'committed') throw alreadyCompleted(id);
   let result: CommitPendingResult;
   try {
-    result = await commitPending(deps.store, id, clientId, (record) => record.action === 'allow');
+    result = await commitPending(deps, id, clientId, (record) => record.action === 'allow');
   } catch (err) {
     if (!(err instanceof CommitPendingError)) throw err;
     if (err.step === 'claim') throw new VigilError('store_unavailable', 'could not reach the history store; retry', { cause: err.cause });

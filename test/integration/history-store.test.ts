@@ -1,11 +1,20 @@
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKeys } from '../../src/history/keys.js';
-import { RespConnection } from '../../src/history/resp-connection.js';
-import type { HistoryEntry } from '../../src/history/snapshot.js';
-import { HistoryStore, mayNeedTrim, type AssessmentRecord } from '../../src/history/store.js';
-import { MAX_ACCOUNTS_PER_IP } from '../../src/history/traffic.js';
+import type { HistoryEntry, HistorySnapshot } from '../../src/history/snapshot.js';
+import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
+import type { RequestPorts } from '../../src/platform/redis/redis-port.js';
+import { commitLogin, type SeenAtLoad } from '../../src/service/commit-login.js';
+import { loadLogin } from '../../src/service/load-login.js';
+import { historyKeys } from '../../src/stores/history/history-keys.js';
+import { HistoryStore, type LoginToCommit } from '../../src/stores/history/history-store.js';
+import { mayNeedTrim, type HistoryLimits } from '../../src/stores/history/user-hash.js';
+import { mfaKeys } from '../../src/stores/mfa/mfa-keys.js';
+import { pendingKeys } from '../../src/stores/pending/pending-keys.js';
+import { PendingAssessments, type AssessmentRecord } from '../../src/stores/pending/pending-assessments.js';
+import { trafficKeys } from '../../src/stores/traffic/traffic-keys.js';
+import { TrafficStore, type TrafficLimits } from '../../src/stores/traffic/traffic-store.js';
+import { MAX_ACCOUNTS_PER_IP } from '../../src/stores/traffic/traffic-windows.js';
 import { accountHash } from '../../src/context/account-hash.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
@@ -20,28 +29,51 @@ const traffic = {
   accountFailuresThreshold: 10,
 };
 const limits = { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, traffic, accountSecret: 's'.repeat(32) };
-const keys = createKeys('t:');
+const keys = { ...historyKeys('t:'), ...trafficKeys('t:'), ...pendingKeys('t:') };
 
 function entry(over: Partial<HistoryEntry> = {}): HistoryEntry {
   return { deviceHash: 'dev1', uaFamily: 'Chrome/Windows', location: null, atMs: T0, ...over };
 }
 
+/**
+ * The history, traffic and pending-assessment stores over one pair of request connections,
+ * with the service's load and commit (`loadLogin`, `commitLogin`) composing them as the
+ * assessment does.
+ */
+function storesOver(redis: RequestPorts, l: HistoryLimits & TrafficLimits = limits) {
+  const opts = { timeoutMs: 2000 };
+  const history = new HistoryStore(redis, historyKeys('t:'), mfaKeys('t:'), l, opts);
+  const trafficStore = new TrafficStore(redis, trafficKeys('t:'), l, opts);
+  const pending = new PendingAssessments(redis.writes, pendingKeys('t:'), opts);
+  const stores = { history, traffic: trafficStore };
+  return {
+    load: (userId: string, ip: string | null, atMs: number) => loadLogin(stores, userId, ip, atMs),
+    commit: (r: LoginToCommit & { ip: string | null }) => commitLogin(stores, r),
+    commitAssessed: (r: LoginToCommit & { ip: string | null }, seen: SeenAtLoad) => commitLogin(stores, r, seen),
+    recordFailure: (ip: string, account: string | null, atMs: number) => trafficStore.recordFailure(ip, account, atMs),
+    countFlagged: (nowMs: number) => trafficStore.countFlagged(nowMs),
+    ipTraffic: (ip: string, atMs: number) => trafficStore.ipTraffic(ip, atMs),
+    savePending: (r: AssessmentRecord) => pending.save(r),
+    claimAssessment: (id: string, clientId: string) => pending.claim(id, clientId),
+  };
+}
+
 describe('HistoryStore on a real Redis', () => {
   let server: TestRedis;
-  let conn: RespConnection;
+  let conn: RedisConnections;
   let redis: Redis;
-  let store: HistoryStore;
+  let store: ReturnType<typeof storesOver>;
 
   beforeAll(async () => {
     server = await startTestRedis();
-    // The store's own connection kind, as it runs in production; an ioredis client to look.
-    conn = new RespConnection({ url: server.url, timeoutMs: 2000, logger: pino({ level: 'silent' }), name: 'test' });
-    await conn.ready();
+    // The stores' own connections, as they run in production; an ioredis client to look.
+    conn = createRedisConnections({ mode: 'single', url: server.url, keyPrefix: 't:', timeoutMs: 2000 }, pino({ level: 'silent' }));
+    await conn.ready(5000);
     redis = server.client();
-    store = new HistoryStore(conn, keys, limits);
+    store = storesOver(conn);
   });
   afterAll(async () => {
-    conn.close();
+    await conn.close();
     await server.stop();
   });
   beforeEach(async () => {
@@ -102,7 +134,7 @@ describe('HistoryStore on a real Redis', () => {
   });
 
   it('loses nothing when 50 commits for one user run in parallel', async () => {
-    const wide = new HistoryStore(conn, keys, { ...limits, maxDevices: 100 });
+    const wide = storesOver(conn, { ...limits, maxDevices: 100 });
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => wide.commit({ userId: 'u1', entry: entry({ deviceHash: `p${i}`, atMs: T0 + i * 1000 }), ip: null })),
     );
@@ -160,7 +192,7 @@ describe('HistoryStore on a real Redis', () => {
 
   it('keeps an IP\'s failures hash at least as long as its account counters, so its existence tells the load whether to read them', async () => {
     // A distinct-accounts window (a day) far longer than the failures window (an hour).
-    const skewed = new HistoryStore(conn, keys, { ...limits, traffic: { ...traffic, windowHours: 1, distinctAccountsWindowMinutes: 1440 } });
+    const skewed = storesOver(conn, { ...limits, traffic: { ...traffic, windowHours: 1, distinctAccountsWindowMinutes: 1440 } });
     const ip = '198.51.100.33';
     await skewed.recordFailure(ip, 'alice', T0);
     const [failuresTtl, hllTtl] = await Promise.all([redis.ttl(keys.ipFailures(ip)), redis.ttl(keys.ipAccounts(ip, Math.floor(T0 / 1000 / (1440 * 10))))]);
@@ -262,7 +294,7 @@ describe('HistoryStore on a real Redis', () => {
   });
 
   it('bounds a user\'s hash by its field count even when a stale snapshot said no trim was needed', async () => {
-    const empty = (await store.load('u4', null, T0)).history;
+    const empty: HistorySnapshot = (await store.load('u4', null, T0)).history;
     // 5 devices and 3 user agents allowed: 3 + 5 + 3 fields at most before a trim is forced.
     for (let i = 0; i < 12; i++) {
       await store.commitAssessed({ userId: 'u4', entry: entry({ deviceHash: `d${i}`, atMs: T0 + i * 1000 }), ip: null }, { history: empty, accountFailures: 0 });

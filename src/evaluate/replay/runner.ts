@@ -178,7 +178,7 @@ async function replayOne(deps: Deps, caller: Caller, row: LoginRow, shiftMs: num
       login.committed = answer.committed;
     } else if (answer.decision.action === 'challenge') {
       // The user passes the second factor: commit as the MFA step does.
-      login.committed = (await commitPending(deps.store, answer.assessment_id, caller.client.id)).outcome === 'committed';
+      login.committed = (await commitPending(deps, answer.assessment_id, caller.client.id)).outcome === 'committed';
     }
     if (login.action !== 'deny' && !login.committed) login.error = 'commit_failed';
     if (login.committed) committedLegit.set(row.userId, history + 1);

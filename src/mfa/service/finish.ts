@@ -39,7 +39,7 @@ export async function finishLogin(deps: Deps, session: MfaSession, proven: Assur
 /** Commit a challenged assessment once; a missing (expired) record or a Redis fault is reported, not thrown. */
 async function commitAssessment(deps: Deps, assessmentId: string, clientId: string): Promise<boolean> {
   try {
-    const result = await commitPending(deps.store, assessmentId, clientId);
+    const result = await commitPending(deps, assessmentId, clientId);
     if (result.outcome !== 'committed') return result.outcome === 'already_committed';
     deps.metrics.commits.inc({ via: 'mfa', result: 'ok' });
     return true;
