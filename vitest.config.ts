@@ -1,12 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/** Smoke runs of the bench scripts: slow (whole servers under load), so a project of their own. */
+const BENCH_SMOKE = ['test/bench/*-smoke.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Two cores: integration files each start their own redis-server; keep the pool small.
     maxWorkers: 2,
+    projects: [
+      // `npm test`: unit, integration and HTTP suites.
+      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: BENCH_SMOKE } },
+      // `npm run test:bench`: the bench scripts end to end, as `npm run bench` runs them.
+      { extends: true, test: { name: 'bench', include: BENCH_SMOKE, testTimeout: 180_000 } },
+    ],
   },
 });

@@ -47,8 +47,10 @@ try {
 const deps = await buildDeps(config);
 const app = await buildApp(deps);
 await app.ready();
-// Builds from before the history store had its own connection have no historyRedis.
-while (deps.redis.status !== 'ready' || (deps.historyRedis && deps.historyRedis.status !== 'ready')) await new Promise((r) => setTimeout(r, 10));
+// Builds with every connection from one factory say when they are ready; older ones expose
+// an ioredis client (and, for a while, the history store's own connection).
+if (typeof deps.redis.ready === 'function') await deps.redis.ready(10_000);
+else while (deps.redis.status !== 'ready' || (deps.historyRedis && deps.historyRedis.status !== 'ready')) await new Promise((r) => setTimeout(r, 10));
 
 const bodies = JSON.parse(readFileSync(job.bodiesPath, 'utf8')) as string[];
 const headers = { authorization: `Bearer ${job.apiKey}`, 'content-type': 'application/json' };

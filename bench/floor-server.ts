@@ -8,9 +8,10 @@
  *
  * - `FLOOR=http`: the answer of one real assessment, made at boot, sent again for every request
  *   (serialized each time, like every answer). Vigil's HTTP layer and nothing else.
- * - `FLOOR=redis`: the same after the assessment's Redis work through the history store: the
- *   load (user hash, MFA summary, the IP's counters) and the commit of the login's time (HSET
- *   and EXPIRE, the common path's commands). No context, assessors or decision.
+ * - `FLOOR=redis`: the same after the assessment's Redis work through the stores: the load
+ *   (user hash, MFA summary, the IP's counters: `loadLogin`) and the commit of the login's time
+ *   (HSET and EXPIRE, the common path's commands: `commitLogin`). No context, assessors or
+ *   decision.
  *
  * The gap from the bare route to `http` is the app's own cost, from `http` to `redis` the
  * round trips', and from `redis` to Vigil the assessment's. `FLOOR_BODY` is one request body
@@ -20,6 +21,8 @@ import { NO_FEATURES } from '../src/risk/familiarity/features.js';
 import { buildDeps } from '../src/build-deps.js';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
+import { commitLogin } from '../src/service/commit-login.js';
+import { loadLogin } from '../src/service/load-login.js';
 
 const floor = process.env.FLOOR;
 if (floor !== 'http' && floor !== 'redis') throw new Error(`FLOOR must be http or redis, not ${String(floor)}`);
@@ -38,11 +41,8 @@ app.addHook('preHandler', (request, reply, done) => {
   const body = request.body as { user_id: string; ip?: string };
   const ip = body.ip ?? null;
   const atMs = Date.now();
-  deps.store
-    .load(body.user_id, ip, atMs)
-    .then(({ history }) =>
-      deps.store.commitAssessed({ userId: body.user_id, entry: { deviceHash: null, uaFamily: null, location: null, atMs, features: NO_FEATURES }, ip }, { history, accountFailures: 0 }),
-    )
+  loadLogin(deps, body.user_id, ip, atMs)
+    .then(({ history }) => commitLogin(deps, { userId: body.user_id, entry: { deviceHash: null, uaFamily: null, location: null, atMs, features: NO_FEATURES }, ip }, { history, accountFailures: 0 }))
     .then(
       () => reply.send(answer),
       (err: Error) => reply.send(err),

@@ -4,16 +4,21 @@ import { createUaParser } from './context/user-agent.js';
 import type { Deps } from './deps.js';
 import { cachedGeoLocator } from './geo/cached-geo-locator.js';
 import { openGeoLocator } from './geo/geo-locator.js';
-import { createKeys } from './history/keys.js';
-import { createRedis } from './history/redis.js';
-import { RespConnection } from './history/resp-connection.js';
-import { HistoryStore, type HistoryLimits } from './history/store.js';
 import { createIntelFeeds } from './feeds/intel-feeds.js';
 import { IpIntel } from './intel/intel.js';
 import { createMetrics } from './metrics.js';
 import { openAsnLookup } from './intel/asn/open-asn-lookup.js';
 import { PopulationCounts } from './risk/familiarity/population-counts.js';
 import { buildMfa } from './mfa/build-mfa.js';
+import { createRedisConnections } from './platform/redis/redis-connections.js';
+import { historyKeys } from './stores/history/history-keys.js';
+import { HistoryStore } from './stores/history/history-store.js';
+import type { HistoryLimits } from './stores/history/user-hash.js';
+import { mfaKeys } from './stores/mfa/mfa-keys.js';
+import { pendingKeys } from './stores/pending/pending-keys.js';
+import { PendingAssessments } from './stores/pending/pending-assessments.js';
+import { trafficKeys } from './stores/traffic/traffic-keys.js';
+import { TrafficStore, type TrafficLimits } from './stores/traffic/traffic-store.js';
 
 export interface BuiltDeps extends Deps {
   /** Close every connection and reader; safe to call twice. */
@@ -29,8 +34,9 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 }
 
 /**
- * Build the process's infrastructure once: Redis, GeoIP readers, IP lists (loaded, or fetched
- * when Redis holds none yet, before this returns), UA parser, metrics.
+ * Build the process's infrastructure once: Redis connections and the stores over them, GeoIP
+ * readers, IP lists (loaded, or fetched when Redis holds none yet, before this returns), UA
+ * parser, metrics.
  */
 export async function buildDeps(config: Config, opts: { logger?: Logger; now?: () => number } = {}): Promise<BuiltDeps> {
   const logger = opts.logger ?? createLogger(config);
@@ -38,28 +44,29 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   const now = opts.now ?? Date.now;
   const geo = cachedGeoLocator(await openGeoLocator(config.geo), config.geoCacheSize);
 
-  const redis = createRedis({ url: config.redis.url, timeoutMs: config.redis.timeoutMs, logger });
-  const keys = createKeys(config.redis.keyPrefix);
+  const redis = createRedisConnections(config.redis, logger);
+  const prefix = config.redis.keyPrefix;
   const observe = (op: string, seconds: number, ok: boolean) => {
     metrics.redisDuration.observe({ op }, seconds);
     if (!ok) metrics.redisErrors.inc({ op });
   };
-  const historyRedis = new RespConnection({ url: config.redis.url, timeoutMs: config.redis.timeoutMs, logger, name: 'history' });
-  const store = new HistoryStore(historyRedis, keys, historyLimits(config), observe);
-  const mfa = await buildMfa({ config, redis, keys, logger, metrics, observe });
+  const storeOpts = { observe, timeoutMs: config.redis.timeoutMs };
+  const history = new HistoryStore(redis, historyKeys(prefix), mfaKeys(prefix), historyLimits(config), storeOpts);
+  const pending = new PendingAssessments(redis.writes, pendingKeys(prefix), storeOpts);
+  const traffic = new TrafficStore(redis, trafficKeys(prefix), trafficLimits(config), storeOpts);
+  const mfa = await buildMfa({ config, redis, logger, metrics, observe });
   const ua = createUaParser(config.uaCacheSize);
   const asn = await openAsnLookup(config.geo);
   const population = new PopulationCounts(config.familiarity.populationMaxValues);
   const intel = new IpIntel(config.lists);
-  const feeds = createIntelFeeds({ config, intel, history: store, keys, metrics, logger, now });
+  const feeds = createIntelFeeds({ config, intel, redis, traffic, metrics, logger, now });
 
   let closed: Promise<void> | null = null;
   const close = () => {
     closed ??= (async () => {
       await feeds.close();
       await mfa.close();
-      redis.disconnect();
-      historyRedis.close();
+      await redis.close();
       await geo.close();
       await asn.close();
     })();
@@ -71,7 +78,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     await close();
     throw err;
   }
-  return { config, logger, redis, historyRedis, store, geo, intel, feeds, uaFamily: (s) => ua.family(s), uaParts: (s) => ua.parts(s), asn, population, metrics, mfa, now, close };
+  return { config, logger, redis, history, pending, traffic, geo, intel, feeds, uaFamily: (s) => ua.family(s), uaParts: (s) => ua.parts(s), asn, population, metrics, mfa, now, close };
 }
 
 /** The history store's limits, from config: the store the service and the bench seed build. */
@@ -81,8 +88,6 @@ export function historyLimits(config: Config): HistoryLimits {
     historyRetentionDays: config.assessors.historyRetentionDays,
     maxDevices: config.assessors.maxDevices,
     maxUserAgents: config.assessors.maxUserAgents,
-    traffic: config.assessors.traffic,
-    accountSecret: config.deviceSecret,
     familiarity: {
       maxValuesPerFeature: config.familiarity.maxValuesPerFeature,
       windowDays: config.familiarity.windowDays,
@@ -90,4 +95,9 @@ export function historyLimits(config: Config): HistoryLimits {
       mergeKm: config.familiarity.placeMergeKm,
     },
   };
+}
+
+/** The traffic store's thresholds and the key of its account hashes, from config. */
+export function trafficLimits(config: Config): TrafficLimits {
+  return { traffic: config.assessors.traffic, accountSecret: config.deviceSecret };
 }

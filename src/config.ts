@@ -318,13 +318,112 @@ export const fileSchema = z.strictObject({
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+// ---- Redis (docs/redis.md): exactly one of a single node, a Cluster, or Sentinels. ----
+
+/** One `host:port` of a Redis Cluster seed list or a Sentinel list. */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/**
+ * Where Redis is. `single`: one node (`REDIS_URL`, credentials, database and `rediss://` TLS in
+ * the URL). `cluster`: any nodes of a Redis Cluster, from which the client learns the rest.
+ * `sentinel`: the Sentinels that name the current master of the group `name`.
+ */
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'cluster'; nodes: RedisNode[]; username: string | null; password: string | null; tls: boolean }
+  | {
+      mode: 'sentinel';
+      sentinels: RedisNode[];
+      name: string;
+      username: string | null;
+      password: string | null;
+      /** The Sentinels' own password, when they require one. */
+      sentinelPassword: string | null;
+      tls: boolean;
+      db: number;
+    };
+
+/** The Redis settings the rest of Vigil sees: the target, the key prefix, the per-command timeout. */
+export type RedisConfig = RedisTarget & { keyPrefix: string; timeoutMs: number };
+
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const hostPort = /^(?:\[([0-9a-f:.]+)\]|([^\s:,[\]]+)):(\d{1,5})$/i;
+
+/** `host:port,host:port` (IPv6 in brackets) → nodes; throws a readable message. */
+function parseNodes(name: string, list: string): RedisNode[] {
+  const nodes = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const m = hostPort.exec(item);
+      const port = Number(m?.[3]);
+      if (!m || port < 1 || port > 65535) throw new ConfigError(`${name}: "${item}" is not host:port (IPv6 as [addr]:port)`);
+      return { host: m[1] ?? m[2]!, port };
+    });
+  if (nodes.length === 0) throw new ConfigError(`${name} names no host:port`);
+  return nodes;
+}
+
+function redisEnv() {
+  return {
+    REDIS_URL: z.string().url().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    REDIS_CLUSTER_NODES: z.string().min(1).optional(),
+    REDIS_SENTINELS: z.string().min(1).optional(),
+    REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+    REDIS_USERNAME: z.string().min(1).optional(),
+    REDIS_PASSWORD: z.string().min(1).optional(),
+    REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+    REDIS_TLS: bool.optional(),
+    REDIS_DB: int(0, 1000).optional(),
+    REDIS_KEY_PREFIX: z.string().regex(/^[a-z0-9_:-]*$/i).default('vigil:'),
+  };
+}
+
+type RedisEnv = z.infer<z.ZodObject<ReturnType<typeof redisEnv>>>;
+
+/** The one Redis target the environment names; a {@link ConfigError} for none-of-one or a setting that does not apply. */
+export function redisTarget(v: RedisEnv): RedisTarget {
+  const modes = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => v[k] !== undefined);
+  if (modes.length > 1) throw new ConfigError(`Redis: set one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS, not ${modes.join(' and ')}`);
+  const mode = modes[0] ?? 'REDIS_URL';
+  const notHere = (keys: (keyof RedisEnv)[], why: string) => {
+    const set = keys.filter((k) => v[k] !== undefined);
+    if (set.length > 0) throw new ConfigError(`Redis: ${set.join(', ')} ${set.length > 1 ? 'do' : 'does'} not apply ${why}`);
+  };
+  if (mode === 'REDIS_URL') {
+    notHere(['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_DB'], 'to REDIS_URL: a single node takes them in the URL (rediss://user:password@host:port/db)');
+    notHere(['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'], 'without REDIS_SENTINELS');
+    return { mode: 'single', url: v.REDIS_URL ?? DEFAULT_REDIS_URL };
+  }
+  const auth = { username: v.REDIS_USERNAME ?? null, password: v.REDIS_PASSWORD ?? null, tls: v.REDIS_TLS ?? false };
+  if (mode === 'REDIS_CLUSTER_NODES') {
+    notHere(['REDIS_DB'], 'to a Redis Cluster: it has database 0 only');
+    notHere(['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'], 'without REDIS_SENTINELS');
+    return { mode: 'cluster', nodes: parseNodes('REDIS_CLUSTER_NODES', v.REDIS_CLUSTER_NODES!), ...auth };
+  }
+  if (!v.REDIS_SENTINEL_NAME) throw new ConfigError('Redis: REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the master group the Sentinels watch');
+  return {
+    mode: 'sentinel',
+    sentinels: parseNodes('REDIS_SENTINELS', v.REDIS_SENTINELS!),
+    name: v.REDIS_SENTINEL_NAME,
+    ...auth,
+    sentinelPassword: v.REDIS_SENTINEL_PASSWORD ?? null,
+    db: v.REDIS_DB ?? 0,
+  };
+}
+
+// ---- end of Redis ----
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  REDIS_URL: z.string().url().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
-  REDIS_KEY_PREFIX: z.string().regex(/^[a-z0-9_:-]*$/i).default('vigil:'),
   VIGIL_CONFIG: z.string().optional(),
   /** HMAC key for device ids and user agents at rest; ≥ 32 characters. */
   VIGIL_DEVICE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -366,6 +465,7 @@ const envSchema = z.object({
   VIGIL_METRICS_PORT: int(1, 65535).optional(),
   /** Serve the OpenAPI UI and document at `/docs`; default on, off in production. */
   VIGIL_DOCS: bool.optional(),
+  ...redisEnv(),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
@@ -383,7 +483,7 @@ export interface Config extends FileConfig {
   host: string;
   port: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  redis: { url: string; keyPrefix: string; timeoutMs: number };
+  redis: RedisConfig;
   deviceSecret: string;
   /** True when no device secret was configured and the development default is in use. */
   deviceSecretIsDefault: boolean;
@@ -452,6 +552,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
   const e = envSchema.safeParse(env);
   if (!e.success) throw new ConfigError(formatIssues('environment', e.error));
   const vars = e.data;
+  const redis = redisTarget(vars);
 
   let raw: unknown = fileOverride ?? {};
   if (fileOverride === undefined && vars.VIGIL_CONFIG) {
@@ -523,7 +624,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     host: vars.HOST,
     port: vars.PORT,
     logLevel: vars.LOG_LEVEL,
-    redis: { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX, timeoutMs: vars.VIGIL_REDIS_TIMEOUT_MS },
+    redis: { ...redis, keyPrefix: vars.REDIS_KEY_PREFIX, timeoutMs: vars.VIGIL_REDIS_TIMEOUT_MS },
     deviceSecret: vars.VIGIL_DEVICE_SECRET ?? DEV_DEVICE_SECRET,
     deviceSecretIsDefault: !vars.VIGIL_DEVICE_SECRET,
     assessDeadlineMs: vars.VIGIL_ASSESS_DEADLINE_MS,

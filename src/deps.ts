@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { UaParts } from './context/user-agent.js';
@@ -6,11 +5,13 @@ import type { AsnLookup } from './intel/asn/open-asn-lookup.js';
 import type { PopulationCounts } from './risk/familiarity/population-counts.js';
 import type { IntelFeeds } from './feeds/intel-feeds.js';
 import type { GeoLocator } from './geo/geo-locator.js';
-import type { RespConnection } from './history/resp-connection.js';
-import type { HistoryStore } from './history/store.js';
 import type { IpIntel } from './intel/intel.js';
 import type { Metrics } from './metrics.js';
 import type { MfaRuntime } from './mfa/runtime.js';
+import type { RedisConnections } from './platform/redis/redis-connections.js';
+import type { HistoryStore } from './stores/history/history-store.js';
+import type { PendingAssessments } from './stores/pending/pending-assessments.js';
+import type { TrafficStore } from './stores/traffic/traffic-store.js';
 
 /**
  * The infrastructure one Vigil process uses, built once in `src/build-deps.ts` and handed to
@@ -19,11 +20,14 @@ import type { MfaRuntime } from './mfa/runtime.js';
 export interface Deps {
   config: Config;
   logger: Logger;
-  /** MFA, IP lists and the rest of the Redis work but the history store's. */
-  redis: Redis;
-  /** The history store's own connection (logins, traffic counters, pending assessments). */
-  historyRedis: RespConnection;
-  store: HistoryStore;
+  /** Every Redis connection of the process (readiness pings; the stores hold their own ports). */
+  redis: RedisConnections;
+  /** Users' login history. */
+  history: HistoryStore;
+  /** Assessments kept for a later commit. */
+  pending: PendingAssessments;
+  /** Failed-login counters per IP and the flagged set. */
+  traffic: TrafficStore;
   geo: GeoLocator;
   intel: IpIntel;
   /** The IP lists' shared state, sync loop and refresh job. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { IoredisClient } from './platform/redis/ioredis-port.js';
 
 /** A BullMQ queue or worker that is made once its connection has first answered. */
 export interface OnFirstReady<T> {
@@ -21,7 +21,7 @@ export interface OnFirstReady<T> {
  * in 5.81.5). Made only once Redis has answered, a queue or worker closed before that leaves
  * BullMQ nothing half set up.
  */
-export function onFirstReady<T extends { close(): Promise<void> }>(redis: Redis, make: () => T): OnFirstReady<T> {
+export function onFirstReady<T extends { close(): Promise<void> }>(redis: IoredisClient, make: () => T): OnFirstReady<T> {
   let current: T | null = null;
   let closed = false;
   let fail!: (err: Error) => void;

@@ -4,23 +4,25 @@ import { historyLimits } from '../../src/build-deps.js';
 import type { Config } from '../../src/config.js';
 import { deviceHash } from '../../src/context/device.js';
 import { createUaParser } from '../../src/context/user-agent.js';
-import { createKeys, type Keys } from '../../src/history/keys.js';
-import { RespConnection } from '../../src/history/resp-connection.js';
 import type { HistoryEntry } from '../../src/history/snapshot.js';
-import { HistoryStore } from '../../src/history/store.js';
+import { createRedisConnections } from '../../src/platform/redis/redis-connections.js';
+import { historyKeys, type HistoryKeys } from '../../src/stores/history/history-keys.js';
+import { HistoryStore } from '../../src/stores/history/history-store.js';
+import { mfaKeys } from '../../src/stores/mfa/mfa-keys.js';
 import type { BenchUser, Place, Rand } from './population.js';
 
 const DAY_MS = 86_400_000;
 
 /**
- * A history store of the bench's own on the Redis at `url`, with Vigil's limits and connection
- * kind, so seeded hashes are exactly what Vigil writes. `close()` ends its connection.
+ * A history store of the bench's own on the Redis at `url`, with Vigil's limits and
+ * connections, so seeded hashes are exactly what Vigil writes. `close()` ends its connections.
  */
-export async function benchStore(url: string, config: Config): Promise<{ store: HistoryStore; keys: Keys; close(): void }> {
-  const keys = createKeys(config.redis.keyPrefix);
-  const redis = new RespConnection({ url, timeoutMs: 10_000, logger: pino({ level: 'silent' }), name: 'bench-seed' });
-  await redis.ready();
-  return { store: new HistoryStore(redis, keys, historyLimits(config)), keys, close: () => redis.close() };
+export async function benchStore(url: string, config: Config): Promise<{ store: HistoryStore; keys: HistoryKeys; close(): void }> {
+  const prefix = config.redis.keyPrefix;
+  const keys = historyKeys(prefix);
+  const redis = createRedisConnections({ mode: 'single', url, keyPrefix: prefix, timeoutMs: 10_000 }, pino({ level: 'silent' }));
+  await redis.ready(10_000);
+  return { store: new HistoryStore(redis, keys, mfaKeys(prefix), historyLimits(config), { timeoutMs: 10_000 }), keys, close: () => void redis.close() };
 }
 
 function entry(config: Config, ua: ReturnType<typeof createUaParser>, user: string, deviceId: string, userAgent: string, home: Place, atMs: number): HistoryEntry {
@@ -49,10 +51,10 @@ export async function seedUsers(store: HistoryStore, config: Config, users: read
     u.devices.forEach((d, i) => {
       // Spread older devices back in time, staying inside the trust window.
       const at = Math.floor(last - ((n - 1 - i) / n) * rand() * (trustMs - 11 * DAY_MS));
-      inflight.push(store.commit({ userId: u.id, entry: entry(config, ua, u.id, d.id, d.ua, u.home, at), ip: null }));
+      inflight.push(store.commit({ userId: u.id, entry: entry(config, ua, u.id, d.id, d.ua, u.home, at) }));
       commits++;
     });
-    // Bounded concurrency: auto-pipelining batches these into few round trips.
+    // Bounded concurrency: the commands of one turn leave in one write.
     if (inflight.length >= 2000) {
       await Promise.all(inflight);
       inflight = [];
@@ -81,7 +83,7 @@ export async function seedLongHistory(
   for (let i = 0; i < logins; i++) {
     last = { deviceId: `history-device-${i}`, userAgent: uas[i % uas.length]! };
     // Sequential: each commit trims and caps the hash the previous one wrote.
-    await store.commit({ userId, entry: entry(config, ua, userId, last.deviceId, last.userAgent, home, nowMs - (logins - i) * 60_000), ip: null });
+    await store.commit({ userId, entry: entry(config, ua, userId, last.deviceId, last.userAgent, home, nowMs - (logins - i) * 60_000) });
   }
   return last;
 }

@@ -1,17 +1,17 @@
 import { access, constants } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.js';
-import type { Keys } from '../history/keys.js';
-import { createRedis } from '../history/redis.js';
-import type { HistoryStore } from '../history/store.js';
 import type { IpIntel } from '../intel/intel.js';
 import type { Metrics } from '../metrics.js';
-import { IntelStore } from './intel-store.js';
+import { bullPrefix, type RedisConnections } from '../platform/redis/redis-connections.js';
+import { intelKeys } from '../stores/intel/intel-keys.js';
+import { IntelStore } from '../stores/intel/intel-store.js';
+import type { TrafficStore } from '../stores/traffic/traffic-store.js';
 import { IntelSync } from './intel-sync.js';
 import { createRefreshQueue, type RefreshQueue } from './refresh-queue.js';
 import { refreshSource, type RefreshResult } from './refresh-source.js';
 
-/** Moving a compiled list of megabytes takes a while; this connection does nothing else. */
+/** Moving a compiled list of megabytes takes a while; the background connection does nothing else. */
 const INTEL_REDIS_TIMEOUT_MS = 10_000;
 
 /** The IP list machinery of one process: shared state in Redis, the sync loop, the refresh job. */
@@ -37,17 +37,16 @@ export interface IntelFeeds {
 export function createIntelFeeds(o: {
   config: Config;
   intel: IpIntel;
-  history: HistoryStore;
-  keys: Keys;
+  redis: RedisConnections;
+  traffic: TrafficStore;
   metrics: Metrics;
   logger: Logger;
   now: () => number;
 }): IntelFeeds {
   const { config, logger, metrics } = o;
   const sources = config.lists;
-  const redis = createRedis({ url: config.redis.url, timeoutMs: INTEL_REDIS_TIMEOUT_MS, logger, name: 'intel', queueWhileOffline: true });
-  const store = new IntelStore(redis, o.keys);
-  const sync = new IntelSync({ store, intel: o.intel, sources, history: o.history, metrics, logger, now: o.now });
+  const store = new IntelStore(o.redis.background, intelKeys(config.redis.keyPrefix), INTEL_REDIS_TIMEOUT_MS);
+  const sync = new IntelSync({ store, intel: o.intel, sources, traffic: o.traffic, metrics, logger, now: o.now });
   let retry: NodeJS.Timeout | null = null;
   let closed: Promise<void> | null = null;
 
@@ -66,7 +65,14 @@ export function createIntelFeeds(o: {
   const queue: RefreshQueue | null =
     sources.length === 0
       ? null
-      : createRefreshQueue({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix, sources, runWorker: config.intel.worker, refresh, logger });
+      : createRefreshQueue({
+          redis: o.redis,
+          prefix: bullPrefix(config.redis.keyPrefix),
+          sources,
+          runWorker: config.intel.worker,
+          refresh,
+          logger,
+        });
 
   /** Install the refresh schedule, retrying while Redis is away. */
   function schedule(): void {
@@ -108,7 +114,6 @@ export function createIntelFeeds(o: {
         sync.stop();
         if (retry) clearTimeout(retry);
         await queue?.close();
-        redis.disconnect();
       })();
       return closed;
     },

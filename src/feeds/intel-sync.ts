@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { ListSourceConfig } from '../config.js';
-import type { HistoryStore } from '../history/store.js';
+import type { TrafficStore } from '../stores/traffic/traffic-store.js';
 import type { IpIntel, ManualEntry } from '../intel/intel.js';
 import { IpSet } from '../intel/ip-set.js';
 import { BOGON_SOURCE, MANUAL_SOURCE, type IntelCategory } from '../intel/types.js';
 import type { Metrics } from '../metrics.js';
-import type { IntelStore, SourceState } from './intel-store.js';
+import type { IntelStore } from '../stores/intel/intel-store.js';
+import type { SourceState } from './source-state.js';
 
 /** One source as the readiness report and the admin API show it. */
 export interface SourceReport {
@@ -43,7 +44,7 @@ export class IntelSync {
       store: IntelStore;
       intel: IpIntel;
       sources: readonly ListSourceConfig[];
-      history: HistoryStore;
+      traffic: TrafficStore;
       metrics: Metrics;
       logger: Logger;
       now: () => number;
@@ -119,7 +120,7 @@ export class IntelSync {
       // An entry lapsed since it was loaded: drop it here, without waiting for a write.
       this.installManual(intel.version(MANUAL_SOURCE));
     }
-    metrics.trafficFlaggedIps.set(await this.o.history.countFlagged(this.o.now()));
+    metrics.trafficFlaggedIps.set(await this.o.traffic.countFlagged(this.o.now()));
     this.observe();
   }
 

@@ -1,9 +1,9 @@
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { boundedClose } from '../bounded-close.js';
 import type { ListSourceConfig } from '../config.js';
 import { onFirstReady, type OnFirstReady } from '../on-first-ready.js';
+import type { RedisConnections } from '../platform/redis/redis-connections.js';
 import type { RefreshResult } from './refresh-source.js';
 
 const QUEUE = 'intel-refresh';
@@ -18,8 +18,8 @@ export interface RefreshQueue {
    */
   start(): Promise<void>;
   /**
-   * Stop the worker (letting a running refresh finish) and drop the connections, waiting for
-   * BullMQ at most `CLOSE_TIMEOUT_MS` (see `boundedClose`) each. Idempotent.
+   * Stop the worker (letting a running refresh finish) and close the queue, waiting for BullMQ
+   * at most `CLOSE_TIMEOUT_MS` (see `boundedClose`) each; the connections stay open. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -28,25 +28,21 @@ export interface RefreshQueue {
  * BullMQ gives the refresh one runner per due job across all instances, retries with backoff
  * (a failed refresh throws after recording its failure, so BullMQ tries again within minutes
  * instead of waiting a whole interval), and survives restarts. Its keys sit under one hash tag
- * (`<prefix>{bull}`), so it runs on Redis Cluster too.
+ * (`prefix`, `bullPrefix`), so it runs on Redis Cluster too.
  */
 export function createRefreshQueue(o: {
-  redisUrl: string;
-  keyPrefix: string;
+  /** Where BullMQ's connections come from (they stay open: `RedisConnections` owns them); the worker's is made only when this process runs the worker. */
+  redis: Pick<RedisConnections, 'bullmq'>;
+  /** BullMQ key prefix (`bullPrefix`). */
+  prefix: string;
   sources: readonly ListSourceConfig[];
   runWorker: boolean;
   /** Refresh a source; null when it is not configured (any more). */
   refresh: (name: string) => Promise<RefreshResult | null>;
   logger: Logger;
 }): RefreshQueue {
-  const prefix = `${o.keyPrefix}{bull}`;
-  // BullMQ needs connections that retry forever (`maxRetriesPerRequest: null`) for its blocking reads.
-  const connect = () => {
-    const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
-    redis.on('error', () => {}); // reconnects by itself; the sync loop reports Redis trouble
-    return redis;
-  };
-  const queueConnection = connect();
+  const { prefix } = o;
+  const queueConnection = o.redis.bullmq('queue');
   // Made once its connection has answered (see onFirstReady), as is the worker.
   const queue = onFirstReady(queueConnection, () => {
     const q = new Queue(QUEUE, { connection: queueConnection, prefix });
@@ -55,7 +51,6 @@ export function createRefreshQueue(o: {
     return q;
   });
   let worker: OnFirstReady<Worker> | null = null;
-  let workerConnection: Redis | null = null;
   let closed: Promise<void> | null = null;
 
   return {
@@ -78,7 +73,7 @@ export function createRefreshQueue(o: {
         if (!wanted.has(scheduler.key)) await q.removeJobScheduler(scheduler.key);
       }
       if (o.runWorker && worker === null) {
-        const connection = (workerConnection = connect());
+        const connection = o.redis.bullmq('worker');
         worker = onFirstReady(connection, () => {
           const w = new Worker<{ source: string }>(
             QUEUE,
@@ -100,8 +95,6 @@ export function createRefreshQueue(o: {
         // With Redis away, BullMQ's close waits for it for ever; shutdown must not.
         if (worker) await boundedClose(worker.close());
         await boundedClose(queue.close());
-        queueConnection.disconnect();
-        workerConnection?.disconnect();
       })();
       return closed;
     },

@@ -1,18 +1,18 @@
 import { hkdfSync } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Keys } from '../history/keys.js';
-import type { OpObserver } from '../history/timed.js';
 import type { Metrics } from '../metrics.js';
+import { bullPrefix, type RedisConnections } from '../platform/redis/redis-connections.js';
+import { mfaKeys } from '../stores/mfa/mfa-keys.js';
+import { MfaStore } from '../stores/mfa/mfa-store.js';
+import type { OpObserver } from '../stores/timed.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { createEmailDelivery, type EmailDelivery } from './delivery/email-queue.js';
 import { createWebhookPhoneProvider } from './delivery/phone-provider.js';
 import { phoneText, renderCodeEmail } from './delivery/templates.js';
 import { createResultSigner } from './result-token.js';
 import type { MfaRuntime } from './runtime.js';
-import { MfaStore } from './store/mfa-store.js';
 
 export interface BuiltMfa extends MfaRuntime {
   close(): Promise<void>;
@@ -25,8 +25,7 @@ export interface BuiltMfa extends MfaRuntime {
  */
 export async function buildMfa(opts: {
   config: Config;
-  redis: Redis;
-  keys: Keys;
+  redis: RedisConnections;
   logger: Logger;
   metrics: Metrics;
   observe: OpObserver;
@@ -40,11 +39,11 @@ export async function buildMfa(opts: {
   if (config.smtp.url || config.env !== 'production') {
     if (!config.smtp.url) logger.warn('SMTP_URL is not set: code emails are written to the log (development only)');
     delivery = createEmailDelivery({
-      connection: config.redis.url,
+      connection: { queue: opts.redis.bullmq('queue'), worker: opts.redis.bullmq('worker') },
       transport: config.smtp.url ? nodemailer.createTransport(config.smtp.url) : 'log',
       from: config.smtp.from,
       logger,
-      prefix: `${config.redis.keyPrefix}{bull}`,
+      prefix: bullPrefix(config.redis.keyPrefix),
       hooks: {
         queued: () => metrics.emails.inc({ result: 'queued' }),
         sent: () => metrics.emails.inc({ result: 'sent' }),
@@ -65,7 +64,7 @@ export async function buildMfa(opts: {
   const codeSecret = Buffer.from(hkdfSync('sha256', config.deviceSecret, 'vigil', 'mfa-codes', 32)).toString('base64url');
 
   return {
-    store: new MfaStore(opts.redis, opts.keys, opts.observe),
+    store: new MfaStore(opts.redis, mfaKeys(config.redis.keyPrefix), { observe: opts.observe, timeoutMs: config.redis.timeoutMs }),
     signer,
     box: createSecretBox(config.encryptionKeys),
     codeSecret,

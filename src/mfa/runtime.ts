@@ -1,6 +1,6 @@
 import type { SecretBox } from './crypto/secret-box.js';
 import type { ResultSigner } from './result-token.js';
-import type { MfaStore } from './store/mfa-store.js';
+import type { MfaStore } from '../stores/mfa/mfa-store.js';
 
 import type { EmailQueueCounts } from './delivery/email-queue.js';
 import type { CodePurpose } from './delivery/templates.js';

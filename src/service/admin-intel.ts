@@ -57,7 +57,7 @@ export async function lookupIp(deps: Deps, rawIp: string) {
   if (!parsed) throw new VigilError('invalid_ip_address', `not an IPv4 or IPv6 address: "${rawIp.slice(0, 64)}"`);
   const now = deps.now();
   const t = deps.config.assessors.traffic;
-  const traffic = await storeCall('Redis', () => deps.store.ipTraffic(parsed.ip, now));
+  const traffic = await storeCall('Redis', () => deps.traffic.ipTraffic(parsed.ip, now));
   const matches = deps.intel.explain(parsed.ip, parsed.family);
   return {
     ip: parsed.ip,

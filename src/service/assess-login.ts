@@ -4,8 +4,7 @@ import type { Config } from '../config.js';
 import type { IpSource } from '../context/ip.js';
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
-import type { HistorySnapshot } from '../history/snapshot.js';
-import type { IntelMatch, IntelView, TrafficCounts } from '../intel/types.js';
+import type { IntelMatch, IntelView } from '../intel/types.js';
 import type { Metrics } from '../metrics.js';
 import { applyOverrides } from '../scoring/apply-overrides.js';
 import { combine } from '../scoring/combiner.js';
@@ -14,8 +13,10 @@ import { decide, type Decision } from '../scoring/policy.js';
 import type { Caller } from './caller.js';
 import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
 import { committedAssessmentId, storedAssessmentId } from './assessment-id.js';
+import { commitLogin } from './commit-login.js';
 import { withDeadline } from './deadline.js';
 import { findApplication } from './find-application.js';
+import { loadLogin, type LoadedLogin } from './load-login.js';
 import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './login-timestamp.js';
 
@@ -126,13 +127,13 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
     const budgetMs = Math.max(deadlineAt - deps.now(), 10);
     try {
       if (commit) {
-        await withDeadline(deps.store.commitAssessed(record, { history, accountFailures: loaded?.traffic?.accountFailures ?? 0 }), budgetMs);
+        await withDeadline(commitLogin(deps, record, { history, accountFailures: loaded?.traffic?.accountFailures ?? 0 }), budgetMs);
         // Nothing is stored for it: the id itself tells `/complete` it was committed.
         id = committedAssessmentId(config.deviceSecret, caller.client.id, startedMs);
         committed = true;
         deps.population.record(record.entry.features);
       } else {
-        await withDeadline(deps.store.savePending(record), budgetMs);
+        await withDeadline(deps.pending.save(record), budgetMs);
       }
     } catch (err) {
       caller.log.warn({ err: (err as Error).message, assessment: id }, commit ? 'could not commit assessment' : 'could not save assessment');
@@ -202,9 +203,9 @@ async function loadHistory(
   ip: string | null,
   atMs: number,
   budgetMs: number,
-): Promise<{ history: HistorySnapshot; mfaFactors: string[]; traffic: TrafficCounts | null } | null> {
+): Promise<LoadedLogin | null> {
   try {
-    return await withDeadline(deps.store.load(userId, ip, atMs), budgetMs);
+    return await withDeadline(loadLogin(deps, userId, ip, atMs), budgetMs);
   } catch (err) {
     deps.metrics.historyUnavailable.inc({ reason: err instanceof Error && err.name === 'DeadlineError' ? 'deadline' : 'error' });
     caller.log.warn({ err: (err as Error).message }, 'history unavailable, assessing without it');

@@ -1,5 +1,5 @@
 import { hash, randomFillSync, randomUUID, timingSafeEqual } from 'node:crypto';
-import { ASSESSMENT_TTL_SEC } from '../history/store.js';
+import { ASSESSMENT_TTL_SEC } from '../stores/pending/pending-assessments.js';
 
 /**
  * Assessment ids. An assessment that may still be committed later (`commit: false`, a

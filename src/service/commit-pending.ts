@@ -1,4 +1,7 @@
-import type { AssessmentRecord, HistoryStore } from '../history/store.js';
+import type { HistoryStore } from '../stores/history/history-store.js';
+import type { AssessmentRecord, PendingAssessments } from '../stores/pending/pending-assessments.js';
+import type { TrafficStore } from '../stores/traffic/traffic-store.js';
+import { commitLogin } from './commit-login.js';
 import type { PopulationCounts } from '../risk/familiarity/population-counts.js';
 
 /** What committing a pending assessment came to; Redis faults are thrown as {@link CommitPendingError}. */
@@ -31,29 +34,34 @@ export class CommitPendingError extends Error {
  * and the replay's challenged legit logins (`src/evaluate/replay/runner.ts`).
  */
 export async function commitPending(
-  { store, population }: { store: Pick<HistoryStore, 'claimAssessment' | 'commit' | 'unclaimAssessment'>; population: Pick<PopulationCounts, 'record'> },
+  stores: {
+    pending: Pick<PendingAssessments, 'claim' | 'unclaim'>;
+    history: HistoryStore;
+    traffic: TrafficStore;
+    population: Pick<PopulationCounts, 'record'>;
+  },
   id: string,
   clientId: string,
   accept: (record: AssessmentRecord) => boolean = () => true,
 ): Promise<CommitPendingResult> {
-  let claim: Awaited<ReturnType<HistoryStore['claimAssessment']>>;
+  let claim: Awaited<ReturnType<PendingAssessments['claim']>>;
   try {
-    claim = await store.claimAssessment(id, clientId);
+    claim = await stores.pending.claim(id, clientId);
   } catch (err) {
     throw new CommitPendingError('claim', err);
   }
   if (!claim.ok) return { outcome: claim.reason };
   const { record } = claim;
   if (!accept(record)) {
-    await store.unclaimAssessment(id).catch(() => {});
+    await stores.pending.unclaim(id).catch(() => {});
     return { outcome: 'refused', record };
   }
   try {
-    await store.commit(record);
+    await commitLogin(stores, record);
   } catch (err) {
-    await store.unclaimAssessment(id).catch(() => {});
+    await stores.pending.unclaim(id).catch(() => {});
     throw new CommitPendingError('commit', err);
   }
-  population.record(record.entry.features);
+  stores.population.record(record.entry.features);
   return { outcome: 'committed', record };
 }

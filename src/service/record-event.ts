@@ -29,7 +29,7 @@ export async function recordEvent(deps: Deps, event: LoginFailedEvent, caller: C
   }
   deps.metrics.events.inc({ type: event.type });
   try {
-    await deps.store.recordFailure(resolved.ip, event.user_id ?? null, deps.now());
+    await deps.traffic.recordFailure(resolved.ip, event.user_id ?? null, deps.now());
   } catch (err) {
     throw new VigilError('store_unavailable', 'could not record the event; retry', { cause: err });
   }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeys } from '../../src/history/keys.js';
+import { trafficKeys } from '../../src/stores/traffic/traffic-keys.js';
 import { KEYS, makeTestApp, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { expectError, post } from './helpers.js';
@@ -11,13 +11,13 @@ describe('POST /v1/events errors', () => {
   let redis: TestRedis;
   let t: TestApp;
   let client: Redis;
-  let keys: ReturnType<typeof createKeys>;
+  let keys: ReturnType<typeof trafficKeys>;
 
   beforeAll(async () => {
     redis = await startTestRedis();
     t = await makeTestApp({ redisUrl: redis.url });
     client = redis.client();
-    keys = createKeys(t.config.redis.keyPrefix);
+    keys = trafficKeys(t.config.redis.keyPrefix);
   });
   afterAll(async () => {
     await t?.close();

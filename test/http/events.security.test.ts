@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeys } from '../../src/history/keys.js';
+import { trafficKeys } from '../../src/stores/traffic/traffic-keys.js';
 import { KEYS, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { IP, dumpRedis, expectError, metricValue, post } from './helpers.js';
@@ -13,7 +13,7 @@ describe('POST /v1/events security', () => {
   let redis: TestRedis;
   let t: TestApp;
   let client: Redis;
-  let keys: ReturnType<typeof createKeys>;
+  let keys: ReturnType<typeof trafficKeys>;
 
   beforeAll(async () => {
     redis = await startTestRedis();
@@ -22,7 +22,7 @@ describe('POST /v1/events security', () => {
       file: testFileConfig({ assessors: { traffic: { failedLoginsThreshold: THRESHOLD } } }),
     });
     client = redis.client();
-    keys = createKeys(t.config.redis.keyPrefix);
+    keys = trafficKeys(t.config.redis.keyPrefix);
   });
   afterAll(async () => {
     await t?.close();

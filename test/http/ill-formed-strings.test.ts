@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { AuthenticatorRecord } from '../../src/mfa/store/mfa-store.js';
+import type { AuthenticatorRecord } from '../../src/stores/mfa/mfa-store.js';
 import { KEYS, bearer } from '../support/app.js';
 import { useMfaApp } from '../support/mfa.js';
 import { expectError } from './helpers.js';

@@ -2,10 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import nodemailer from 'nodemailer';
+import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { createEmailDelivery, EMAIL_QUEUE, type EmailDelivery, type EmailDeliveryHooks } from '../../src/mfa/delivery/email-queue.js';
 import { renderCodeEmail } from '../../src/mfa/delivery/templates.js';
 import { checkEmailCode, issueEmailCode } from '../../src/mfa/email/code.js';
+import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { closeAndAwaitEnds, unhandledRejectionsDuring } from '../support/unhandled.js';
 import { factorEnv } from '../unit/factor-env-fixture.js';
@@ -27,9 +29,16 @@ const received: Received[] = [];
 const attempts: { from: string; atMs: number }[] = [];
 const waiters: ((r: Received) => void)[] = [];
 let redis: TestRedis;
+let conns: RedisConnections;
+
+/** Vigil's Redis connections to `url` (BullMQ's among them), logging to `logger`. */
+const connectionsTo = (url: string, logger = pino({ level: 'silent' })) =>
+  createRedisConnections({ mode: 'single', url, keyPrefix: 't:', timeoutMs: 2000 }, logger);
+const bull = (c: RedisConnections) => ({ queue: c.bullmq('queue'), worker: c.bullmq('worker') });
 
 beforeAll(async () => {
   redis = await startTestRedis();
+  conns = connectionsTo(redis.url);
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -66,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await conns.close();
   await redis.stop();
 });
 
@@ -102,7 +112,7 @@ let prefixN = 0;
 
 function delivery(over: Partial<Parameters<typeof createEmailDelivery>[0]> = {}) {
   const d = createEmailDelivery({
-    connection: redis.url,
+    connection: bull(conns),
     transport: smtpTransport(),
     from: 'Vigil <no-reply@vigil.test>',
     logger: silent,
@@ -262,18 +272,25 @@ describe('createEmailDelivery', () => {
         const refused = new Set<string>();
         let bothRefused!: () => void;
         const seen = new Promise<void>((resolve) => (bothRefused = resolve));
-        const logger = {
-          ...silent,
-          warn: (obj: object) => {
-            const role = (obj as { role?: string }).role;
-            if (role && refused.add(role).size === 2) bothRefused();
+        // The connections log their first error each: both of BullMQ's have been refused then.
+        const logger = pino(
+          { level: 'warn' },
+          {
+            write(line: string) {
+              const connection = (JSON.parse(line) as { connection?: string }).connection;
+              if (connection?.startsWith('bullmq-') && refused.add(connection).size === 2) bothRefused();
+            },
           },
-        };
-        const d = createEmailDelivery({ connection: `redis://127.0.0.1:${port}`, transport: 'log', from: 'x@vigil.test', logger });
+        );
+        const portConns = connectionsTo(`redis://127.0.0.1:${port}`, logger);
+        const d = createEmailDelivery({ connection: bull(portConns), transport: 'log', from: 'x@vigil.test', logger: silent });
         await seen;
         await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
         await connected;
-        await closeAndAwaitEnds(() => d.close(), sockets);
+        await closeAndAwaitEnds(async () => {
+          await d.close();
+          await portConns.close();
+        }, sockets);
       });
       expect(unhandled).toEqual([]);
     } finally {

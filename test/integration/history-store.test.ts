@@ -1,12 +1,24 @@
 import { NO_FEATURES } from '../../src/risk/familiarity/features.js';
+import { extractFeatures } from '../../src/risk/familiarity/extract-features.js';
+import { createFeatureHasher } from '../../src/risk/familiarity/feature-hasher.js';
+import { FEATURES } from '../../src/risk/familiarity/features.js';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKeys } from '../../src/history/keys.js';
-import { RespConnection } from '../../src/history/resp-connection.js';
-import type { HistoryEntry } from '../../src/history/snapshot.js';
-import { HistoryStore, mayNeedTrim, type AssessmentRecord } from '../../src/history/store.js';
-import { MAX_ACCOUNTS_PER_IP } from '../../src/history/traffic.js';
+import type { HistoryEntry, HistorySnapshot } from '../../src/history/snapshot.js';
+import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
+import type { RequestPorts } from '../../src/platform/redis/redis-port.js';
+import { commitLogin, type SeenAtLoad } from '../../src/service/commit-login.js';
+import { loadLogin } from '../../src/service/load-login.js';
+import { historyKeys } from '../../src/stores/history/history-keys.js';
+import { HistoryStore, type LoginToCommit } from '../../src/stores/history/history-store.js';
+import { mayNeedTrim, type HistoryLimits } from '../../src/stores/history/user-hash.js';
+import { mfaKeys } from '../../src/stores/mfa/mfa-keys.js';
+import { pendingKeys } from '../../src/stores/pending/pending-keys.js';
+import { PendingAssessments, type AssessmentRecord } from '../../src/stores/pending/pending-assessments.js';
+import { trafficKeys } from '../../src/stores/traffic/traffic-keys.js';
+import { TrafficStore, type TrafficLimits } from '../../src/stores/traffic/traffic-store.js';
+import { MAX_ACCOUNTS_PER_IP } from '../../src/stores/traffic/traffic-windows.js';
 import { accountHash } from '../../src/context/account-hash.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
@@ -22,32 +34,93 @@ const traffic = {
 };
 const familiarity = { maxValuesPerFeature: 8, windowDays: 180, maxPlaces: 6, mergeKm: 50 };
 const limits = { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, traffic, accountSecret: 's'.repeat(32), familiarity };
-const keys = createKeys('t:');
+const keys = { ...historyKeys('t:'), ...trafficKeys('t:'), ...pendingKeys('t:') };
 
 function entry(over: Partial<HistoryEntry> = {}): HistoryEntry {
   return { deviceHash: 'dev1', uaFamily: 'Chrome/Windows', location: null, atMs: T0, features: NO_FEATURES, ...over };
 }
 
+/**
+ * The history, traffic and pending-assessment stores over one pair of request connections,
+ * with the service's load and commit (`loadLogin`, `commitLogin`) composing them as the
+ * assessment does.
+ */
+function storesOver(redis: RequestPorts, l: HistoryLimits & TrafficLimits = limits) {
+  const opts = { timeoutMs: 2000 };
+  const history = new HistoryStore(redis, historyKeys('t:'), mfaKeys('t:'), l, opts);
+  const trafficStore = new TrafficStore(redis, trafficKeys('t:'), l, opts);
+  const pending = new PendingAssessments(redis.writes, pendingKeys('t:'), opts);
+  const stores = { history, traffic: trafficStore };
+  return {
+    load: (userId: string, ip: string | null, atMs: number) => loadLogin(stores, userId, ip, atMs),
+    commit: (r: LoginToCommit & { ip: string | null }) => commitLogin(stores, r),
+    commitAssessed: (r: LoginToCommit & { ip: string | null }, seen: SeenAtLoad) => commitLogin(stores, r, seen),
+    recordFailure: (ip: string, account: string | null, atMs: number) => trafficStore.recordFailure(ip, account, atMs),
+    countFlagged: (nowMs: number) => trafficStore.countFlagged(nowMs),
+    ipTraffic: (ip: string, atMs: number) => trafficStore.ipTraffic(ip, atMs),
+    savePending: (r: AssessmentRecord) => pending.save(r),
+    claimAssessment: (id: string, clientId: string) => pending.claim(id, clientId),
+  };
+}
+
 describe('HistoryStore on a real Redis', () => {
   let server: TestRedis;
-  let conn: RespConnection;
+  let conn: RedisConnections;
   let redis: Redis;
-  let store: HistoryStore;
+  let store: ReturnType<typeof storesOver>;
 
   beforeAll(async () => {
     server = await startTestRedis();
-    // The store's own connection kind, as it runs in production; an ioredis client to look.
-    conn = new RespConnection({ url: server.url, timeoutMs: 2000, logger: pino({ level: 'silent' }), name: 'test' });
-    await conn.ready();
+    // The stores' own connections, as they run in production; an ioredis client to look.
+    conn = createRedisConnections({ mode: 'single', url: server.url, keyPrefix: 't:', timeoutMs: 2000 }, pino({ level: 'silent' }));
+    await conn.ready(5000);
     redis = server.client();
-    store = new HistoryStore(conn, keys, limits);
+    store = storesOver(conn);
   });
   afterAll(async () => {
-    conn.close();
+    await conn.close();
     await server.stop();
   });
   beforeEach(async () => {
     await redis.flushall();
+  });
+
+  it('bounds per-user data under 1,000 logins of one user: the hash, the profile and the places stop growing', async () => {
+    // A user who roams: every login from a new address, network and city, a new browser build
+    // every tenth, a new cookie every fifth, each assessed over what the last load saw.
+    const hash = createFeatureHasher('s'.repeat(32), 'roamer');
+    const login = (i: number): HistoryEntry => {
+      const ip = `${20 + (i % 200)}.${i % 250}.${(i * 7) % 250}.${i % 200}`;
+      const features = extractFeatures(
+        {
+          ip,
+          family: 4,
+          asn: 1000 + (i % 300),
+          country: ['GB', 'FR', 'DE', 'JP', 'US'][i % 5]!,
+          city: `City ${i % 40}`,
+          userAgent: `Mozilla/5.0 Chrome/${100 + Math.floor(i / 10)}.0`,
+          ua: { browser: `Chrome ${100 + Math.floor(i / 10)}`, os: 'Windows', deviceType: 'desktop' },
+          deviceHash: `cookie${Math.floor(i / 5)}`.padEnd(22, 'x'),
+        },
+        hash,
+      );
+      const location = { lat: -60 + (i % 120), lon: -170 + ((i * 13) % 340), accuracyKm: 50, atMs: T0 + i * 3_600_000, country: 'GB', city: 'X' };
+      return { deviceHash: `cookie${Math.floor(i / 5)}`, uaFamily: 'Chrome/Windows', location, atMs: T0 + i * 3_600_000, features };
+    };
+    const sizes: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const { history } = await store.load('roamer', null, T0);
+      await store.commitAssessed({ userId: 'roamer', entry: login(i), ip: null }, { history, accountFailures: 0 });
+      if (i === 299 || i === 999) sizes.push(Number(await redis.memory('USAGE', 't:{u:roamer}')));
+    }
+    const { history } = await store.load('roamer', null, T0);
+    expect(history.profile.logins).toBe(1000);
+    for (const f of FEATURES) expect(history.profile.values[f].size).toBeLessThanOrEqual(familiarity.maxValuesPerFeature);
+    expect(history.places.length).toBeLessThanOrEqual(familiarity.maxPlaces);
+    expect(await redis.hlen('t:{u:roamer}')).toBeLessThanOrEqual(5 + limits.maxDevices + limits.maxUserAgents);
+    // Flat in history length: no bigger after 1,000 logins than after 300 (a few bytes of counts aside).
+    expect(sizes[1]!).toBeLessThanOrEqual(sizes[0]! + 64);
+    expect(sizes[1]!).toBeLessThan(2048);
   });
 
   it('loads an unknown user as not known, with empty maps', async () => {
@@ -104,7 +177,7 @@ describe('HistoryStore on a real Redis', () => {
   });
 
   it('loses nothing when 50 commits for one user run in parallel', async () => {
-    const wide = new HistoryStore(conn, keys, { ...limits, maxDevices: 100 });
+    const wide = storesOver(conn, { ...limits, maxDevices: 100 });
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => wide.commit({ userId: 'u1', entry: entry({ deviceHash: `p${i}`, atMs: T0 + i * 1000 }), ip: null })),
     );
@@ -162,7 +235,7 @@ describe('HistoryStore on a real Redis', () => {
 
   it('keeps an IP\'s failures hash at least as long as its account counters, so its existence tells the load whether to read them', async () => {
     // A distinct-accounts window (a day) far longer than the failures window (an hour).
-    const skewed = new HistoryStore(conn, keys, { ...limits, traffic: { ...traffic, windowHours: 1, distinctAccountsWindowMinutes: 1440 } });
+    const skewed = storesOver(conn, { ...limits, traffic: { ...traffic, windowHours: 1, distinctAccountsWindowMinutes: 1440 } });
     const ip = '198.51.100.33';
     await skewed.recordFailure(ip, 'alice', T0);
     const [failuresTtl, hllTtl] = await Promise.all([redis.ttl(keys.ipFailures(ip)), redis.ttl(keys.ipAccounts(ip, Math.floor(T0 / 1000 / (1440 * 10))))]);
@@ -264,7 +337,7 @@ describe('HistoryStore on a real Redis', () => {
   });
 
   it('bounds a user\'s hash by its field count even when a stale snapshot said no trim was needed', async () => {
-    const empty = (await store.load('u4', null, T0)).history;
+    const empty: HistorySnapshot = (await store.load('u4', null, T0)).history;
     // 5 devices and 3 user agents allowed: 5 fixed fields (k, l, loc, f, p) + 5 + 3 at most before a trim is forced.
     for (let i = 0; i < 12; i++) {
       await store.commitAssessed({ userId: 'u4', entry: entry({ deviceHash: `d${i}`, atMs: T0 + i * 1000 }), ip: null }, { history: empty, accountFailures: 0 });

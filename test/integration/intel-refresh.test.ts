@@ -9,10 +9,11 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE_TIMEOUT_MS } from '../../src/bounded-close.js';
 import type { ListSourceConfig } from '../../src/config.js';
-import { IntelStore } from '../../src/feeds/intel-store.js';
 import { createRefreshQueue } from '../../src/feeds/refresh-queue.js';
 import { refreshSource } from '../../src/feeds/refresh-source.js';
-import { createKeys } from '../../src/history/keys.js';
+import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
+import { intelKeys } from '../../src/stores/intel/intel-keys.js';
+import { IntelStore } from '../../src/stores/intel/intel-store.js';
 import { IpSet } from '../../src/intel/ip-set.js';
 import { eventually, startListServer, type ListServer } from '../support/list-server.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -21,12 +22,16 @@ import { closeAndAwaitEnds, unhandledRejectionsDuring } from '../support/unhandl
 /** The refresh job against a real Redis and a local HTTP server standing in for a feed. */
 
 const T0 = Date.UTC(2026, 5, 1, 12);
-const keys = createKeys('t:');
+const keys = intelKeys('t:');
+const silent = pino({ level: 'silent' });
+/** Vigil's Redis connections to `url`, as the service builds them. */
+const connectionsTo = (url: string) => createRedisConnections({ mode: 'single', url, keyPrefix: 't:', timeoutMs: 2000 }, silent);
 const source = (p: Partial<ListSourceConfig>): ListSourceConfig => ({ name: 'feed', category: 'abuse', format: 'netset', refreshMinutes: 60, ...p });
 
 describe('IP list refresh', () => {
   let server: TestRedis;
   let redis: Redis;
+  let conns: RedisConnections;
   let store: IntelStore;
   let feed: ListServer;
   let dir: string;
@@ -44,12 +49,14 @@ describe('IP list refresh', () => {
   beforeAll(async () => {
     server = await startTestRedis();
     redis = new Redis(server.url);
-    store = new IntelStore(redis, keys);
+    conns = connectionsTo(server.url);
+    store = new IntelStore(conns.background, keys);
     feed = await startListServer();
     dir = await mkdtemp(join(tmpdir(), 'vigil-feeds-'));
   });
   afterAll(async () => {
     redis?.disconnect();
+    await conns?.close();
     await feed?.close();
     await server?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -155,8 +162,8 @@ describe('IP list refresh', () => {
     await stale.upsertJobScheduler('refresh:removed', { every: 60_000 }, { name: 'refresh', data: { source: 'removed' } });
 
     const queue = createRefreshQueue({
-      redisUrl: server.url,
-      keyPrefix: 't:',
+      redis: conns,
+      prefix: 't:{bull}',
       sources: [spec],
       runWorker: true,
       // As IntelFeeds.refresh: null for a source not configured (the removed one's last job).
@@ -180,9 +187,10 @@ describe('IP list refresh', () => {
   // BullMQ's close waits for Redis for ever once it has answered, so SIGTERM with Redis down hung.
   it('close returns while Redis is down after it had answered', async () => {
     const gone = await startTestRedis();
+    const goneConns = connectionsTo(gone.url);
     const queue = createRefreshQueue({
-      redisUrl: gone.url,
-      keyPrefix: 't:',
+      redis: goneConns,
+      prefix: 't:{bull}',
       sources: [source({ url: feed.url('/never.txt') })],
       runWorker: true,
       refresh: async () => null,
@@ -197,6 +205,7 @@ describe('IP list refresh', () => {
       expect(await Promise.race([queue.close().then(() => 'closed' as const), limit])).toBe('closed');
     } finally {
       clearTimeout(timer);
+      await goneConns.close();
       await gone.stop();
     }
   });
@@ -226,9 +235,10 @@ describe('IP list refresh', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       const unhandled = await unhandledRejectionsDuring(async () => {
+        const portConns = connectionsTo(`redis://127.0.0.1:${port}`);
         const queue = createRefreshQueue({
-          redisUrl: `redis://127.0.0.1:${port}`,
-          keyPrefix: 't:',
+          redis: portConns,
+          prefix: 't:{bull}',
           sources: [source({ url: feed.url('/never.txt') })],
           runWorker: true,
           refresh: async () => null,
@@ -236,7 +246,10 @@ describe('IP list refresh', () => {
         });
         await reset;
         await holding;
-        await closeAndAwaitEnds(() => queue.close(), sockets);
+        await closeAndAwaitEnds(async () => {
+          await queue.close();
+          await portConns.close();
+        }, sockets);
       });
       expect(unhandled).toEqual([]);
     } finally {

@@ -94,6 +94,39 @@ describe('Redis stopped mid-run and restarted', () => {
     expect(r.json().risk_assessment.confidence).toBe('low');
   });
 
+  // With one connection, a write paused by CLIENT PAUSE WRITE (what a failover does) held up
+  // every load behind it: 726 of 1,000 logins failed closed during a 2 s pause.
+  it('logins during a 2 s CLIENT PAUSE WRITE get their load answered; their commits fail closed within the deadline', async () => {
+    await waitForRedis(t.deps, 10_000);
+    const pauser = redis.client();
+    await pauser.call('CLIENT', 'PAUSE', '2000', 'WRITE');
+    const pausedAt = performance.now();
+    const answers: { ms: number; body: { context: { history: string }; committed: boolean; decision: { action: string } } }[] = [];
+    let n = 0;
+    // Four logins at a time, each a user's first from a place with no failed logins: the load
+    // is the user hash, the MFA summary and an EXISTS, all reads; the commit is a write.
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (performance.now() - pausedAt < 1700) {
+          const started = performance.now();
+          const r = await assess({ user_id: `paused-${n++}`, ip: LONDON, device_id: 'p1', user_agent: 'curl/8.0' });
+          answers.push({ ms: performance.now() - started, body: r.json() });
+        }
+      }),
+    );
+    expect(answers.length).toBeGreaterThan(8);
+    for (const a of answers) {
+      expect(a.body.context.history).toBe('loaded');
+      expect(a.ms).toBeLessThan(t.config.assessDeadlineMs + 100);
+    }
+    // The commits wait behind the pause and miss the deadline: nothing is learned, nothing allowed that should not be.
+    expect(answers.filter((a) => a.body.committed)).toEqual([]);
+    // The pause over, the writes go through again.
+    await new Promise((r) => setTimeout(r, Math.max(0, 2100 - (performance.now() - pausedAt))));
+    const after = (await assess({ user_id: 'after-pause', ip: LONDON, device_id: 'p1', user_agent: 'curl/8.0' })).json();
+    expect(after.committed).toBe(true);
+  });
+
   it('fails open when configured to: unavailable assessors count as neutral', async () => {
     const dead = await startTestRedis();
     await dead.stop();

@@ -37,9 +37,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app over a real Redis (the test's own), with silent logs and an optional fake clock. */
+/**
+ * The real app over a real Redis (the test's own), with silent logs and an optional fake clock.
+ * `redisUrl` names a single node; `redisEnv` sets the Redis variables another way (a Cluster's
+ * `REDIS_CLUSTER_NODES`, Sentinels: `TestCluster.env`, `TestSentinel.env`).
+ */
 export async function makeTestApp(opts: {
-  redisUrl: string;
+  redisUrl?: string;
+  redisEnv?: Record<string, string>;
   file?: Record<string, unknown>;
   env?: Record<string, string>;
   now?: () => number;
@@ -50,7 +55,8 @@ export async function makeTestApp(opts: {
     {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
-      REDIS_URL: opts.redisUrl,
+      ...(opts.redisUrl !== undefined ? { REDIS_URL: opts.redisUrl } : {}),
+      ...opts.redisEnv,
       VIGIL_DEVICE_SECRET: 'x'.repeat(32),
       // Generous deadlines: a loaded 2-core CI box must not turn slow into "unavailable".
       // Tests about deadlines set the production values themselves.
@@ -76,13 +82,9 @@ export async function makeTestApp(opts: {
   };
 }
 
-/** Wait until the app's Redis connections are up (commands fail fast while they are not). */
+/** Wait until the app's Redis connections are up (request commands fail fast while they are not). */
 export async function waitForRedis(deps: BuiltDeps, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (deps.redis.status !== 'ready' || deps.historyRedis.status !== 'ready') {
-    if (Date.now() > until) throw new Error(`redis not ready: ${deps.redis.status}, history ${deps.historyRedis.status}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await deps.redis.ready(timeoutMs);
 }
 
 export function bearer(key: string): Record<string, string> {

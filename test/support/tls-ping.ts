@@ -1,12 +1,17 @@
 /**
- * Run by test/integration/resp-connection-tls.test.ts in a child process, whose
- * NODE_EXTRA_CA_CERTS decides whether the test CA is trusted: connects to argv[2] and prints
- * PONG, or the connection's status after the wait.
+ * Run by test/integration/redis-tls.test.ts in a child process, whose NODE_EXTRA_CA_CERTS
+ * decides whether the test CA is trusted: opens Vigil's Redis connections to argv[2] and prints
+ * PONG through the reads connection, or `unavailable` when they are not up within the wait.
  */
 import pino from 'pino';
-import { RespConnection } from '../../src/history/resp-connection.js';
+import { createRedisConnections } from '../../src/platform/redis/redis-connections.js';
 
-const c = new RespConnection({ url: process.argv[2]!, timeoutMs: 2000, logger: pino({ level: 'silent' }), name: 'tls-test' });
-const answer = await Promise.race([c.ready().then(() => c.send(['PING'])), new Promise((r) => setTimeout(() => r(c.status), 1500))]);
+const redis = createRedisConnections({ mode: 'single', url: process.argv[2]!, keyPrefix: 't:', timeoutMs: 2000 }, pino({ level: 'silent' }));
+const answer = await redis.ready(1500).then(
+  () => redis.reads.ping(),
+  () => 'unavailable',
+);
 process.stdout.write(String(answer));
-c.close();
+await redis.close();
+// ioredis leaves the connect timeout of a connection closed mid-connect running (2 s): do not wait for it.
+process.exit(0);

@@ -94,8 +94,59 @@ describe('loadConfig', () => {
   });
 
   it('takes redis:// and rediss:// URLs for REDIS_URL, and nothing else', () => {
-    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380/2' }).redis.url).toBe('rediss://user:pw@cache.example:6380/2');
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380/2' }).redis).toMatchObject({ mode: 'single', url: 'rediss://user:pw@cache.example:6380/2' });
     expect(configError(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' }))).toMatch(/REDIS_URL.*redis:\/\/ or rediss:\/\//);
+  });
+
+  it('takes a Redis Cluster by its seed nodes, with credentials and TLS for every node', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b.internal:7001,[::1]:7002' }).redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-b.internal', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      username: null,
+      password: null,
+      tls: false,
+      keyPrefix: 'vigil:',
+      timeoutMs: 200,
+    });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:1', REDIS_USERNAME: 'vigil', REDIS_PASSWORD: 'pw', REDIS_TLS: 'true' }).redis).toMatchObject({
+      username: 'vigil',
+      password: 'pw',
+      tls: true,
+    });
+    expect(configError(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:1,b' }))).toMatch(/REDIS_CLUSTER_NODES: "b" is not host:port/);
+    expect(configError(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:70000' }))).toMatch(/"a:70000" is not host:port/);
+    expect(configError(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:1', REDIS_DB: '2' }))).toMatch(/REDIS_DB does not apply to a Redis Cluster/);
+  });
+
+  it('takes Sentinels with the name of their master group, and the Sentinels\' own password', () => {
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'vigil', REDIS_SENTINEL_PASSWORD: 'spw', REDIS_PASSWORD: 'pw', REDIS_DB: '3' }).redis).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
+      name: 'vigil',
+      username: null,
+      password: 'pw',
+      sentinelPassword: 'spw',
+      tls: false,
+      db: 3,
+      keyPrefix: 'vigil:',
+      timeoutMs: 200,
+    });
+    expect(configError(() => loadConfig({ REDIS_SENTINELS: 's1:26379' }))).toMatch(/REDIS_SENTINELS needs REDIS_SENTINEL_NAME/);
+  });
+
+  it('takes exactly one Redis mode, and refuses settings that do not apply to it', () => {
+    expect(configError(() => loadConfig({ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'b:2' }))).toMatch(/set one of .*not REDIS_URL and REDIS_CLUSTER_NODES/);
+    expect(configError(() => loadConfig({ REDIS_CLUSTER_NODES: 'b:2', REDIS_SENTINELS: 'c:3', REDIS_SENTINEL_NAME: 'm' }))).toMatch(/not REDIS_CLUSTER_NODES and REDIS_SENTINELS/);
+    // A single node's credentials and TLS live in its URL, so a stray variable is a mistake, not a default.
+    expect(configError(() => loadConfig({ REDIS_PASSWORD: 'pw' }))).toMatch(/REDIS_PASSWORD does not apply to REDIS_URL.*rediss:\/\/user:password@host/);
+    expect(configError(() => loadConfig({ REDIS_URL: 'redis://a:1', REDIS_SENTINEL_NAME: 'm' }))).toMatch(/REDIS_SENTINEL_NAME does not apply without REDIS_SENTINELS/);
   });
 
   it('rejects unknown override codes and names the known ones', () => {

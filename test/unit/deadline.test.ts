@@ -1,6 +1,13 @@
+import { createServer, connect, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DeadlineError, withDeadline } from '../../src/service/deadline.js';
 
+const busy = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // the event loop is stalled
+  }
+};
 const after = <T>(ms: number, v: T) => new Promise<T>((r) => setTimeout(() => r(v), ms));
 const failAfter = (ms: number, err: Error) => new Promise<never>((_, reject) => setTimeout(() => reject(err), ms));
 const outcome = (p: Promise<unknown>) =>
@@ -57,5 +64,38 @@ describe('withDeadline (src/service/deadline.ts)', () => {
 
   it('rejects at once when the budget is already spent', async () => {
     await expect(withDeadline(after(1, 'v'), 0)).rejects.toBeInstanceOf(DeadlineError);
+  });
+
+  // Timers run before the poll phase that reads sockets: a deadline that fired right after a
+  // stall used to reject an answer already waiting in the socket.
+  it('an answer that arrived in a socket during an event-loop stall past the deadline still counts', async () => {
+    const server = createServer((s) => s.on('data', (d) => s.write(d)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    try {
+      const echoed = new Promise<string>((r) => socket.once('data', (d) => r(d.toString())));
+      socket.write('ping');
+      const answer = withDeadline(echoed, 30);
+      await new Promise((r) => setImmediate(r)); // the write has gone out
+      busy(80); // the echo arrives in the socket meanwhile
+      await expect(answer).resolves.toBe('ping');
+    } finally {
+      socket.destroy();
+      server.close();
+    }
+  });
+
+  it('after a stall, an answer sent only when the stall ended gets a moment more; without a stall none', async () => {
+    let answer!: (v: string) => void;
+    const late = withDeadline(new Promise<string>((r) => (answer = r)), 30);
+    busy(80);
+    setTimeout(() => answer('v'), 2);
+    await expect(late).resolves.toBe('v');
+
+    const t0 = performance.now();
+    const r = await outcome(withDeadline(after(200, 'too late'), 30));
+    expect(r.ok).toBe(false);
+    expect(r.at - t0).toBeLessThan(150);
   });
 });

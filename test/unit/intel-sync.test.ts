@@ -1,9 +1,10 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ListSourceConfig } from '../../src/config.js';
-import type { IntelStore, SourceState } from '../../src/feeds/intel-store.js';
 import { IntelSync } from '../../src/feeds/intel-sync.js';
-import type { HistoryStore } from '../../src/history/store.js';
+import type { SourceState } from '../../src/feeds/source-state.js';
+import type { IntelStore } from '../../src/stores/intel/intel-store.js';
+import type { TrafficStore } from '../../src/stores/traffic/traffic-store.js';
 import { IpIntel } from '../../src/intel/intel.js';
 import { IpSet } from '../../src/intel/ip-set.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -36,8 +37,8 @@ describe('IntelSync', () => {
     const redis = slowStore();
     const intel = new IpIntel([FEED]);
     intel.install('feed', 1, IpSet.build(['10.0.1.0/24']));
-    const history = { countFlagged: async () => 0 } as unknown as HistoryStore;
-    const sync = new IntelSync({ store: redis.store, intel, sources: [FEED], history, metrics: createMetrics(), logger: pino({ level: 'silent' }), now: Date.now });
+    const traffic = { countFlagged: async () => 0 } as unknown as TrafficStore;
+    const sync = new IntelSync({ store: redis.store, intel, sources: [FEED], traffic, metrics: createMetrics(), logger: pino({ level: 'silent' }), now: Date.now });
 
     const tick = sync.sync(); // a periodic tick reads the state: version 1, nothing to do
     redis.write(); // meanwhile this instance stores version 2 ...

@@ -111,8 +111,8 @@ async function replay(flags: ReplayFlags, log: LoginLog, io: ReplayIo): Promise<
     const runId = randomBytes(4).toString('hex');
     const columns: ColumnReport[] = [];
     for (const [i, spec] of flags.columns.entries()) {
-      const keyPrefix = server ? 'vigil:' : `vigil-replay-${runId}-${i}:`;
-      if (server && i > 0) await clearColumn(redisUrl, { flushAll: true }, logger);
+      // A prefix per column: each starts from nothing, on the replay's own server or on another.
+      const keyPrefix = `vigil-replay-${runId}-${i}:`;
       const config = configOf(flags, spec, io.env, redisUrl, keyPrefix);
       const { deps, lists } = await openColumn(config, logger);
       const tally = new Tally();
@@ -134,7 +134,7 @@ async function replay(flags: ReplayFlags, log: LoginLog, io: ReplayIo): Promise<
         bar?.update(rows.length);
         bar?.stop();
         await deps.close();
-        if (!server) await clearColumn(redisUrl, { prefix: keyPrefix }, logger);
+        if (!server) await clearColumn(config, logger);
       }
       const durationMs = performance.now() - startedMs;
       columns.push({ name: spec.name, config: spec.path, settings: detectionSettings(config), lists, durationMs, rowsPerSec: rows.length / (durationMs / 1000), ...tally.summary() });

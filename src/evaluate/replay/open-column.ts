@@ -34,15 +34,15 @@ export async function openColumn(config: Config, logger: Logger, readyTimeoutMs 
   }
 }
 
-/** Wait until both Redis connections answer PING (commands fail fast while they connect). */
+/** Wait until the Redis connections answer PING (commands fail fast while they connect). */
 async function untilReady(deps: BuiltDeps, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await Promise.all([deps.store.ping(), deps.redis.ping()]);
+      await deps.redis.ping();
       return;
     } catch (err) {
-      if (Date.now() > until) throw new Error(`Redis at ${deps.config.redis.url} did not answer: ${(err as Error).message}`);
+      if (Date.now() > until) throw new Error(`Redis did not answer: ${(err as Error).message}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

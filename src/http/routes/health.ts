@@ -20,7 +20,7 @@ export const healthRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
   app.get('/health/ready', { schema: { hide: true }, onRequest: adminIfKeyed }, async (request, reply) => {
     let redis: 'ok' | string = 'ok';
     try {
-      await withDeadline(deps.store.ping(), deps.config.redis.timeoutMs);
+      await withDeadline(deps.redis.ping(), deps.config.redis.timeoutMs);
     } catch (err) {
       redis = `unavailable: ${(err as Error).message}`;
     }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
 import type { Transporter } from 'nodemailer';
 import { boundedClose } from '../../bounded-close.js';
 import { onFirstReady } from '../../on-first-ready.js';
+import type { IoredisClient } from '../../platform/redis/ioredis-port.js';
 
 /** One email, rendered (see `renderCodeEmail`) and addressed. */
 export interface EmailMessage {
@@ -44,8 +44,13 @@ export interface EmailDeliveryHooks {
 }
 
 export interface EmailDeliveryOptions {
-  /** Redis URL or ioredis options; this module opens its own connections from them. */
-  connection: string | RedisOptions;
+  /**
+   * BullMQ's connections, from `RedisConnections.bullmq` (src/platform/redis/redis-connections.ts),
+   * which owns them: the delivery never ends them. `queue` fails a command after one
+   * reconnect attempt, so `enqueue` fails fast while Redis is down and the caller can answer;
+   * `worker` retries for ever (BullMQ's blocking reads need it; BullMQ duplicates it for them).
+   */
+  connection: { queue: IoredisClient; worker: IoredisClient };
   /**
    * A nodemailer transporter (owned by the delivery from now on: `close()` closes it), or
    * `'log'` to write emails to the logger instead of sending them — development only, since
@@ -63,8 +68,8 @@ export interface EmailDeliveryOptions {
   /** Messages sent in parallel by this process. Default 4. */
   concurrency?: number | undefined;
   /**
-   * BullMQ key prefix. The default's `{bull}` hash tag keeps all of a queue's keys in one
-   * Redis Cluster slot, which BullMQ's scripts need.
+   * BullMQ key prefix (`bullPrefix`). The default's `{bull}` hash tag keeps all of a queue's
+   * keys in one Redis Cluster slot, which BullMQ's scripts need.
    */
   prefix?: string | undefined;
 }
@@ -73,7 +78,7 @@ export interface EmailDelivery {
   /** Queue a message; resolves once Redis holds it, not when it is sent. */
   enqueue(msg: EmailMessage): Promise<void>;
   counts(): Promise<EmailQueueCounts>;
-  /** Stop the worker (letting a running send finish), close the queue and connections. Idempotent. */
+  /** Stop the worker (letting a running send finish) and close the queue; the connections stay open. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -82,12 +87,6 @@ export const EMAIL_QUEUE = 'vigil-email';
 const DEFAULT_PREFIX = 'vigil:{bull}';
 /** Failed jobs kept for inspection; completed ones are removed at once (they hold codes). */
 const KEEP_FAILED = { count: 1000, age: 7 * 24 * 3600 };
-
-function connect(connection: string | RedisOptions, extra: RedisOptions, logger: EmailLogger, role: string): Redis {
-  const redis = typeof connection === 'string' ? new Redis(connection, extra) : new Redis({ ...connection, ...extra });
-  redis.on('error', (err: Error) => logger.warn({ err: err.message, role }, 'email queue redis error'));
-  return redis;
-}
 
 /** SMTP 5xx is a permanent refusal (RFC 5321 §4.2.1): retrying the same message cannot help. */
 function isPermanent(err: unknown): boolean {
@@ -105,11 +104,7 @@ function isPermanent(err: unknown): boolean {
 export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
   const { logger, hooks = {}, transport, from } = opts;
   const prefix = opts.prefix ?? DEFAULT_PREFIX;
-  // The queue's connection gives up on a command after one retry, so `enqueue` fails fast
-  // while Redis is down and the caller can answer; the worker's must be null for BullMQ's
-  // blocking reads (it retries for ever, which is what a background worker should do).
-  const queueRedis = connect(opts.connection, { maxRetriesPerRequest: 1 }, logger, 'queue');
-  const workerRedis = connect(opts.connection, { maxRetriesPerRequest: null }, logger, 'worker');
+  const { queue: queueRedis, worker: workerRedis } = opts.connection;
 
   // Made once their connection has answered (see onFirstReady): the worker duplicates its
   // connection for blocking reads, so a delivery closed before then leaves BullMQ nothing to set up.
@@ -183,9 +178,7 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
         // With Redis away, BullMQ's close waits for it for ever; shutdown must not.
         await boundedClose(worker.close());
         await boundedClose(queue.close());
-        // BullMQ leaves connections it was handed open; they are ours to end.
-        queueRedis.disconnect();
-        workerRedis.disconnect();
+        // BullMQ leaves connections it was handed open; RedisConnections ends them.
         if (transport !== 'log') transport.close();
       })();
       return closing;

@@ -6,7 +6,7 @@ import { factorAssurance } from '../assurance.js';
 import { enrollableTypes, factors } from '../factors.js';
 import { generateRecoveryCodes } from '../recovery-code/index.js';
 import { isE164 } from '../sms/index.js';
-import type { AuthenticatorRecord } from '../store/mfa-store.js';
+import type { AuthenticatorRecord } from '../../stores/mfa/mfa-store.js';
 import type { FactorType, Proof } from '../types.js';
 import { deliverCode, reserveSend } from './delivery.js';
 import { failure } from './failure.js';

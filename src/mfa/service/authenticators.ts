@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
 import { generateRecoveryCodes } from '../recovery-code/index.js';
-import type { AuthenticatorRecord } from '../store/mfa-store.js';
+import type { AuthenticatorRecord } from '../../stores/mfa/mfa-store.js';
 import { factorEnv, openSession } from './session.js';
 import { storeCall } from '../../service/store-call.js';
 

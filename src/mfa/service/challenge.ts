@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import type { Caller } from '../../service/caller.js';
 import { enrollableTypes, factors } from '../factors.js';
-import type { AuthenticatorRecord } from '../store/mfa-store.js';
+import type { AuthenticatorRecord } from '../../stores/mfa/mfa-store.js';
 import type { FactorType } from '../types.js';
 import { deliverCode, reserveSend } from './delivery.js';
 import { factorEnv, openSession, refuseAfterResult, saveSession } from './session.js';

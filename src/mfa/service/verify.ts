@@ -4,7 +4,7 @@ import type { Caller } from '../../service/caller.js';
 import { factorAssurance } from '../assurance.js';
 import { factors } from '../factors.js';
 import { remainingRecoveryCodes } from '../recovery-code/index.js';
-import type { AuthenticatorRecord } from '../store/mfa-store.js';
+import type { AuthenticatorRecord } from '../../stores/mfa/mfa-store.js';
 import type { Proof } from '../types.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';

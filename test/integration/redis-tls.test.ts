@@ -9,8 +9,8 @@ import { freePort } from '../support/redis-server.js';
 
 const PING = fileURLToPath(new URL('../support/tls-ping.ts', import.meta.url));
 
-/** `rediss://` in the history store's connection, against a redis-server serving TLS with a CA made here. */
-describe('RespConnection over TLS', () => {
+/** `rediss://` in Vigil's Redis connections, against a redis-server serving TLS with a CA made here. */
+describe('Redis over TLS', () => {
   let dir: string;
   let port: number;
   let redis: ChildProcess;
@@ -58,6 +58,6 @@ describe('RespConnection over TLS', () => {
   });
 
   it('refuses a server whose certificate no trusted CA signed', () => {
-    expect(ping(`rediss://localhost:${port}`, false)).toBe('connecting');
+    expect(ping(`rediss://localhost:${port}`, false)).toBe('unavailable');
   });
 });

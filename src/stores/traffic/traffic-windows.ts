@@ -1,4 +1,4 @@
-import type { TrafficConfig } from '../config.js';
+import type { TrafficConfig } from '../../config.js';
 
 /**
  * Sliding windows of the traffic counters (docs/ip-intelligence.md, "Traffic reputation"), as pure

@@ -1,9 +1,12 @@
-import type { Redis } from 'ioredis';
 import { VigilError } from '../../errors.js';
-import type { Keys } from '../../history/keys.js';
-import { timed, type OpObserver } from '../../history/timed.js';
-import type { FactorState, FactorType, Pending } from '../types.js';
-import { CAS_RECORD, TOKEN_BUCKET } from './scripts.js';
+import type { FactorState, FactorType, Pending } from '../../mfa/types.js';
+import { luaScript } from '../../platform/redis/lua-script.js';
+import type { RequestPorts } from '../../platform/redis/redis-port.js';
+import { timed, type OpObserver } from '../timed.js';
+import type { MfaKeys } from './mfa-keys.js';
+
+const CAS_RECORD = luaScript(new URL('./cas-record-1.lua', import.meta.url));
+const TOKEN_BUCKET = luaScript(new URL('./token-bucket-1.lua', import.meta.url));
 
 /** One enrolled (or enrolling) authenticator of a user. */
 export interface AuthenticatorRecord {
@@ -50,31 +53,31 @@ export interface BucketResult {
   remaining: number;
 }
 
-interface Scripts {
-  vigilCas(key: string, field: string, expected: number, json: string, ttl: number, summary: '0' | '1'): Promise<number>;
-  vigilBucket(key: string, now: number, burst: number, refillMs: number, cost: number): Promise<[number, number, number]>;
-}
-
-/** Authenticators, mfa_tokens and rate-limit buckets in Redis. */
+/**
+ * Authenticators, mfa_tokens and rate-limit buckets in Redis. Reads go on the reads
+ * connection, scripts (every write: compare-and-set and token buckets) on the writes one.
+ * Every call fails after `timeoutMs` with a retryable `store_unavailable`.
+ */
 export class MfaStore {
-  private readonly redis: Redis & Scripts;
+  private readonly reads;
+  private readonly writes;
 
   constructor(
-    redis: Redis,
-    private readonly keys: Keys,
-    private readonly observe: OpObserver = () => {},
+    redis: RequestPorts,
+    private readonly keys: MfaKeys,
+    private readonly opts: { observe?: OpObserver; timeoutMs: number },
   ) {
-    redis.defineCommand('vigilCas', { numberOfKeys: 1, lua: CAS_RECORD });
-    redis.defineCommand('vigilBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
-    this.redis = redis as Redis & Scripts;
+    this.reads = redis.reads;
+    this.writes = redis.writes;
   }
 
   async authenticators(userId: string): Promise<AuthenticatorRecord[]> {
-    const h = await this.timed('mfa_load', () => this.redis.hgetall(this.keys.mfa(userId)));
-    return Object.entries(h)
-      .filter(([field]) => field.startsWith('a:'))
-      .map(([, json]) => JSON.parse(json) as AuthenticatorRecord)
-      .sort((a, b) => a.createdAtMs - b.createdAtMs);
+    const flat = await this.timed('mfa_load', () => this.reads.hgetall(this.keys.user(userId)));
+    const records: AuthenticatorRecord[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      if (flat[i]!.startsWith('a:')) records.push(JSON.parse(flat[i + 1]!) as AuthenticatorRecord);
+    }
+    return records.sort((a, b) => a.createdAtMs - b.createdAtMs);
   }
 
   /**
@@ -82,27 +85,25 @@ export class MfaStore {
    * Returns false when the version did not match: the caller lost a race and must not succeed.
    */
   async saveAuthenticator(userId: string, record: AuthenticatorRecord, expectedVersion: number): Promise<boolean> {
-    // The fields the scripts read lead the JSON (src/mfa/store/scripts.ts): they never decode the rest.
+    // The fields the script reads lead the JSON (cas-record-1.lua): it never decodes the rest.
     const { version: _, type, active, ...rest } = record;
     const json = JSON.stringify({ version: expectedVersion + 1, type, active, ...rest });
-    const ok = await this.timed('mfa_save', () => this.redis.vigilCas(this.keys.mfa(userId), `a:${record.id}`, expectedVersion, json, 0, '1'));
+    const ok = await this.timed('mfa_save', () => this.cas(this.keys.user(userId), `a:${record.id}`, expectedVersion, json, 0, '1'));
     return ok === 1;
   }
 
   async deleteAuthenticator(userId: string, record: AuthenticatorRecord): Promise<boolean> {
-    const ok = await this.timed('mfa_save', () =>
-      this.redis.vigilCas(this.keys.mfa(userId), `a:${record.id}`, record.version, '', 0, '1'),
-    );
+    const ok = await this.timed('mfa_save', () => this.cas(this.keys.user(userId), `a:${record.id}`, record.version, '', 0, '1'));
     return ok === 1;
   }
 
   /** Remove every authenticator of a user. */
   async resetUser(userId: string): Promise<boolean> {
-    return (await this.timed('mfa_save', () => this.redis.del(this.keys.mfa(userId)))) > 0;
+    return (await this.timed('mfa_save', () => this.writes.del(this.keys.user(userId)))) > 0;
   }
 
   async token(tokenHash: string): Promise<MfaTokenRecord | null> {
-    const json = await this.timed('mfa_token', () => this.redis.hget(this.keys.mfaToken(tokenHash), 'r'));
+    const json = await this.timed('mfa_token', () => this.reads.hget(this.keys.token(tokenHash), 'r'));
     return json ? (JSON.parse(json) as MfaTokenRecord) : null;
   }
 
@@ -118,7 +119,7 @@ export class MfaStore {
     const { version: _, ...rest } = record;
     const json = JSON.stringify({ version: expectedVersion + 1, ...rest });
     const [ok] = await Promise.all([
-      this.timed('mfa_token', () => this.redis.vigilCas(this.keys.mfaToken(tokenHash), 'r', expectedVersion, json, ttl, '0')),
+      this.timed('mfa_token', () => this.cas(this.keys.token(tokenHash), 'r', expectedVersion, json, ttl, '0')),
       expectedVersion === -1 ? this.indexToken(record.userId, tokenHash, record.expiresAtMs, nowMs) : null,
     ]);
     return ok === 1;
@@ -127,15 +128,15 @@ export class MfaStore {
   /**
    * Enter a token in its user's index, dropping entries that expired. The index outlives its
    * newest token by a minute, a margin for instances whose clocks differ. Three commands on one
-   * key, in order on one connection; no MULTI (see src/feeds/intel-store.ts on ioredis and MULTI).
+   * key, in order on one connection.
    */
   private async indexToken(userId: string, tokenHash: string, expiresAtMs: number, nowMs: number): Promise<void> {
-    const key = this.keys.mfaTokenIndex(userId);
+    const key = this.keys.tokenIndex(userId);
     await this.timed('mfa_token', () =>
       Promise.all([
-        this.redis.zadd(key, expiresAtMs, tokenHash),
-        this.redis.zremrangebyscore(key, '-inf', nowMs),
-        this.redis.pexpireat(key, expiresAtMs + 60_000),
+        this.writes.zadd(key, expiresAtMs, tokenHash),
+        this.writes.zremrangebyscore(key, '-inf', nowMs),
+        this.writes.expire(key, Math.ceil((expiresAtMs - nowMs + 60_000) / 1000)),
       ]),
     );
   }
@@ -145,28 +146,34 @@ export class MfaStore {
    * the index. Tokens live in their own hash slots, so each is deleted by its own command.
    */
   async endTokens(userId: string): Promise<number> {
-    const key = this.keys.mfaTokenIndex(userId);
-    const hashes = await this.timed('mfa_token', () => this.redis.zrange(key, 0, -1));
-    const ended = await Promise.all(hashes.map((h) => this.timed('mfa_token', () => this.redis.del(this.keys.mfaToken(h)))));
-    await this.timed('mfa_token', () => this.redis.del(key));
+    const key = this.keys.tokenIndex(userId);
+    const hashes = await this.timed('mfa_token', () => this.writes.zrange(key, 0, -1));
+    const ended = await Promise.all(hashes.map((h) => this.timed('mfa_token', () => this.writes.del(this.keys.token(h)))));
+    await this.timed('mfa_token', () => this.writes.del(key));
     return ended.reduce((n, x) => n + x, 0);
   }
 
   /** Take `cost` tokens from a bucket (negative refunds). Atomic: parallel calls cannot overdraw. */
   async bucket(key: { user: string } | { ip: string }, name: string, limit: { burst: number; refillSeconds: number }, nowMs: number, cost = 1): Promise<BucketResult> {
     const k = 'user' in key ? this.keys.userLimit(key.user, name) : this.keys.ipLimit(key.ip, name);
-    const [allowed, retry, remaining] = await this.timed('limit', () =>
-      this.redis.vigilBucket(k, nowMs, limit.burst, limit.refillSeconds * 1000, cost),
-    );
+    const [allowed, retry, remaining] = (await this.timed('limit', () =>
+      this.writes.runScript(TOKEN_BUCKET, [k], [nowMs, limit.burst, limit.refillSeconds * 1000, cost]),
+    )) as [number, number, number];
     return { allowed: allowed === 1, retryAfterMs: retry, remaining };
+  }
+
+  private async cas(key: string, field: string, expected: number, json: string, ttl: number, summary: '0' | '1'): Promise<number> {
+    return (await this.writes.runScript(CAS_RECORD, [key], [field, expected, json, ttl, summary])) as number;
   }
 
   /** One timed Redis call; any failure (timeout, lost connection, error reply) is a retryable store_unavailable. */
   private async timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
     try {
-      return await timed(this.observe, op, fn);
+      return await timed(this.opts.observe ?? noop, op, fn, this.opts.timeoutMs);
     } catch (err) {
       throw new VigilError('store_unavailable', 'could not reach the MFA store; retry', { cause: err });
     }
   }
 }
+
+const noop: OpObserver = () => {};

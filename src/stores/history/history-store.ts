@@ -1,0 +1,162 @@
+import type { HistoryEntry, HistorySnapshot } from '../../history/snapshot.js';
+import { luaScript } from '../../platform/redis/lua-script.js';
+import type { RequestPorts } from '../../platform/redis/redis-port.js';
+import { MFA_SUMMARY_FIELD, parseMfaSummary, type MfaKeys } from '../mfa/mfa-keys.js';
+import { timed, type OpObserver } from '../timed.js';
+import type { HistoryKeys } from './history-keys.js';
+import { decodePlaces } from '../../risk/familiarity/places.js';
+import {
+  addsField,
+  encodeLocation,
+  FIXED_FIELDS,
+  isLatest,
+  learnedFields,
+  mayNeedTrim,
+  mergeFields,
+  parseProfile,
+  parseUserHash,
+  type HistoryLimits,
+} from './user-hash.js';
+
+const COMMIT_LOGIN = luaScript(new URL('./commit-login-1.lua', import.meta.url));
+const CLEAR_USER_PART = luaScript(new URL('./clear-user-part-1.lua', import.meta.url));
+
+/** The parts of a user's history an admin can clear separately. */
+export type HistoryPart = 'devices' | 'location' | 'familiarity';
+
+/** What a commit writes: the user and the login's entry. */
+export interface LoginToCommit {
+  userId: string;
+  entry: HistoryEntry;
+}
+
+const SEC = 1000;
+
+/**
+ * Users' login history in Redis: one hash per user (fields in `commit-login-1.lua`). An
+ * assessment's load and commit are plain commands, one round trip each in the common case;
+ * the merges that must be atomic are Lua on the one key.
+ *
+ * Loads go on the `reads` connection, writes on `writes` (docs/redis.md). `load` and
+ * `commitAssessed` run under the assessment's deadline and take none of their own; the others
+ * fail after `timeoutMs`.
+ */
+export class HistoryStore {
+  private readonly reads;
+  private readonly writes;
+
+  constructor(
+    redis: RequestPorts,
+    private readonly keys: HistoryKeys,
+    /** The MFA store's keys: the load reads the user's MFA summary beside the history. */
+    private readonly mfaKeys: Pick<MfaKeys, 'user'>,
+    private readonly limits: HistoryLimits,
+    private readonly opts: { observe?: OpObserver; timeoutMs: number },
+  ) {
+    this.reads = redis.reads;
+    this.writes = redis.writes;
+  }
+
+  /**
+   * The user's history and active MFA factor types: HGETALL of the user hash and HGET of the
+   * MFA summary, sent together on the reads connection; both keys carry the user's hash tag,
+   * so in a Cluster they go to one node.
+   */
+  async load(userId: string): Promise<{ history: HistorySnapshot; mfaFactors: string[] }> {
+    return this.timed('load', () =>
+      Promise.all([this.reads.hgetall(this.keys.user(userId)), this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD)]).then(([flat, summary]) => ({
+        history: parseUserHash(flat),
+        mfaFactors: parseMfaSummary(summary),
+      })),
+    );
+  }
+
+  /**
+   * Commit a login just assessed, with the history its load saw. When the snapshot shows the
+   * login is the user's latest and nothing is due for trimming — nearly always — the merge is
+   * a plain HSET with EXPIRE; otherwise COMMIT_LOGIN merges, trims and caps.
+   *
+   * A commit that adds a device or user-agent field the snapshot did not show also asks HLEN,
+   * to bound the hash whatever the snapshot said: commits racing on stale snapshots can push it
+   * past the caps. One whose device and user agent the snapshot already held (a returning
+   * device, most logins) sends none. It grows the hash only if a trim or an admin clear took
+   * its fields in between, by one field at most, and the next load sees that and trims.
+   */
+  async commitAssessed(login: LoginToCommit, seen: HistorySnapshot): Promise<void> {
+    await this.timed('commit', async () => {
+      const key = this.keys.user(login.userId);
+      const trim = mayNeedTrim(seen, login.entry, this.limits);
+      const learned = learnedFields(seen, login.entry, this.limits.familiarity);
+      if (trim || !isLatest(seen, login.entry)) {
+        await this.commitScript(key, login.entry, trim, learned);
+        return;
+      }
+      const merged = [
+        this.writes.hset(key, [...mergeFields(seen, login.entry), ...learned]),
+        this.writes.expire(key, this.limits.historyRetentionDays * 86_400),
+      ];
+      if (!addsField(seen, login.entry)) {
+        await Promise.all(merged);
+        return;
+      }
+      const [fields] = await Promise.all([this.writes.hlen(key), ...merged]);
+      // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
+      if (fields > FIXED_FIELDS + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, login.entry, true, []);
+    });
+  }
+
+  /**
+   * Commit a login with nothing loaded before it (`/complete`, the MFA step): atomic merge, trim
+   * and cap. The profile and places are read first and computed here: a commit of the same user
+   * in between would lose its counts to this one (docs/risk-model.md §7).
+   */
+  async commit(login: LoginToCommit): Promise<void> {
+    const key = this.keys.user(login.userId);
+    await this.timed(
+      'commit',
+      async () => {
+        const [f, p] = await Promise.all([this.reads.hget(key, 'f'), this.reads.hget(key, 'p')]);
+        const known = { profile: parseProfile(f ?? undefined), places: decodePlaces(p ?? undefined) };
+        await this.commitScript(key, login.entry, true, learnedFields(known, login.entry, this.limits.familiarity));
+      },
+      this.opts.timeoutMs,
+    );
+  }
+
+  /** Forget one part of a user's history; returns how many entries went. */
+  async clearHistory(userId: string, part: HistoryPart): Promise<number> {
+    return (await this.timed('admin', () => this.writes.runScript(CLEAR_USER_PART, [this.keys.user(userId)], [part]), this.opts.timeoutMs)) as number;
+  }
+
+  /** Erase everything stored about a user's logins. Returns whether there was anything. */
+  async eraseUser(userId: string): Promise<boolean> {
+    return (await this.timed('admin', () => this.writes.del(this.keys.user(userId)), this.opts.timeoutMs)) > 0;
+  }
+
+  /** COMMIT_LOGIN; `learned` are the profile and places fields to set with the merge (`learnedFields`). */
+  private commitScript(key: string, e: HistoryEntry, trim: boolean, learned: readonly string[]): Promise<unknown> {
+    const loc = e.location;
+    return this.writes.runScript(
+      COMMIT_LOGIN,
+      [key],
+      [
+        Math.floor(e.atMs / SEC),
+        this.limits.deviceTrustDays * 86_400,
+        this.limits.maxDevices,
+        this.limits.maxUserAgents,
+        this.limits.historyRetentionDays * 86_400,
+        e.deviceHash ?? '',
+        e.uaFamily ?? '',
+        loc ? encodeLocation(loc) : '',
+        trim ? '1' : '',
+        ...learned,
+      ],
+    );
+  }
+
+  private timed<T>(op: string, fn: () => Promise<T>, deadlineMs?: number): Promise<T> {
+    return timed(this.opts.observe ?? noop, op, fn, deadlineMs);
+  }
+}
+
+const noop: OpObserver = () => {};
