@@ -17,6 +17,7 @@
  * round trips', and from `redis` to Vigil the assessment's. `FLOOR_BODY` is one request body
  * and `FLOOR_AUTH` its Authorization header, for the boot-time assessment.
  */
+import { NO_FEATURES } from '../src/risk/familiarity/features.js';
 import { buildDeps } from '../src/build-deps.js';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
@@ -41,7 +42,7 @@ app.addHook('preHandler', (request, reply, done) => {
   const ip = body.ip ?? null;
   const atMs = Date.now();
   loadLogin(deps, body.user_id, ip, atMs)
-    .then(({ history }) => commitLogin(deps, { userId: body.user_id, entry: { deviceHash: null, uaFamily: null, location: null, atMs }, ip }, { history, accountFailures: 0 }))
+    .then(({ history }) => commitLogin(deps, { userId: body.user_id, entry: { deviceHash: null, uaFamily: null, location: null, atMs, features: NO_FEATURES }, ip }, { history, accountFailures: 0 }))
     .then(
       () => reply.send(answer),
       (err: Error) => reply.send(err),

@@ -7,6 +7,8 @@ import { openGeoLocator } from './geo/geo-locator.js';
 import { createIntelFeeds } from './feeds/intel-feeds.js';
 import { IpIntel } from './intel/intel.js';
 import { createMetrics } from './metrics.js';
+import { openAsnLookup } from './intel/asn/open-asn-lookup.js';
+import { PopulationCounts } from './risk/familiarity/population-counts.js';
 import { buildMfa } from './mfa/build-mfa.js';
 import { createRedisConnections } from './platform/redis/redis-connections.js';
 import { historyKeys } from './stores/history/history-keys.js';
@@ -54,6 +56,8 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   const traffic = new TrafficStore(redis, trafficKeys(prefix), trafficLimits(config), storeOpts);
   const mfa = await buildMfa({ config, redis, logger, metrics, observe });
   const ua = createUaParser(config.uaCacheSize);
+  const asn = await openAsnLookup(config.geo);
+  const population = new PopulationCounts(config.familiarity.populationMaxValues);
   const intel = new IpIntel(config.lists);
   const feeds = createIntelFeeds({ config, intel, redis, traffic, metrics, logger, now });
 
@@ -64,6 +68,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
       await mfa.close();
       await redis.close();
       await geo.close();
+      await asn.close();
     })();
     return closed;
   };
@@ -73,7 +78,7 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     await close();
     throw err;
   }
-  return { config, logger, redis, history, pending, traffic, geo, intel, feeds, uaFamily: (s) => ua.family(s), metrics, mfa, now, close };
+  return { config, logger, redis, history, pending, traffic, geo, intel, feeds, uaFamily: (s) => ua.family(s), uaParts: (s) => ua.parts(s), asn, population, metrics, mfa, now, close };
 }
 
 /** The history store's limits, from config: the store the service and the bench seed build. */
@@ -83,6 +88,12 @@ export function historyLimits(config: Config): HistoryLimits {
     historyRetentionDays: config.assessors.historyRetentionDays,
     maxDevices: config.assessors.maxDevices,
     maxUserAgents: config.assessors.maxUserAgents,
+    familiarity: {
+      maxValuesPerFeature: config.familiarity.maxValuesPerFeature,
+      windowDays: config.familiarity.windowDays,
+      maxPlaces: config.familiarity.maxPlaces,
+      mergeKm: config.familiarity.placeMergeKm,
+    },
   };
 }
 

@@ -136,6 +136,11 @@ export const fileSchema = z.strictObject({
           defaultAccuracyKm: z.number().nonnegative().default(100),
           baseAllowanceKm: z.number().nonnegative().default(100),
           minElapsedHours: z.number().nonnegative().default(1),
+          /**
+           * A login farther than this from every familiar place is in a region new to the user
+           * (docs/risk-model.md "Travel"); about the distance across a large European country.
+           */
+          unfamiliarRegionKm: z.number().positive().default(1500),
         })
         .prefault({}),
       /**
@@ -169,10 +174,18 @@ export const fileSchema = z.strictObject({
       windowDays: z.number().int().min(1).max(730).default(180),
       /** Values kept per feature and user, least recently seen dropped first; bounds the profile's size. */
       maxValuesPerFeature: z.number().int().min(1).max(32).default(8),
+      /** Familiar places kept per user (ImpossibleTravel), least recently seen dropped first. */
+      maxPlaces: z.number().int().min(1).max(32).default(6),
+      /** A login within this of a kept place (centre to centre) counts as that place; about a metropolitan area. */
+      placeMergeKm: z.number().positive().default(50),
+      /** Distinct values counted per feature across all users (AS, country, browser + major, OS, device type). */
+      populationMaxValues: z.number().int().min(100).max(1_000_000).default(100_000),
       /** Estimate of a user's not-yet-seen values: the reference implementation's, or Witten–Bell. */
       smoothing: z.enum(['reference', 'witten-bell']).default('reference'),
       /** The largest likelihood ratio one feature may contribute in the user's favour. */
       maxCreditRatio: z.number().min(1).default(20),
+      /** Population shares are read against at least this many logins (a fresh deployment's first logins are few users'). */
+      minPopulation: z.number().int().min(1).default(1000),
       /**
        * Weight of each feature's log-likelihood ratio. Network: the reference's IP 0.6 split into
        * address 0.35 and subnet 0.25, AS 0.3, country 0.1 split into city 0.05 and country 0.05.
@@ -204,19 +217,55 @@ export const fileSchema = z.strictObject({
     })
     .prefault({}),
   overrides,
+  /**
+   * How the assessments become one confidence (docs/risk-model.md "Combining"). `evidence`
+   * (default) adds each signal's log-likelihood ratio, in nats, to the Familiarity score, so one
+   * strong signal counts unless familiarity outweighs it. `average` is the first contract's
+   * Auth0-like weighted mean of per-assessor risk, kept for operators who want its leniency.
+   */
   combiner: z
     .strictObject({
+      mode: z.enum(['evidence', 'average']).default('evidence'),
+      /** `average` mode: the weight of each assessor's risk (high 0, medium 0.5, low 1). */
       weights: z
         .strictObject({
           NewDevice: z.number().nonnegative().default(1),
           ImpossibleTravel: z.number().nonnegative().default(1),
           UntrustedIP: z.number().nonnegative().default(1),
+          Familiarity: z.number().nonnegative().default(0),
         })
         .prefault({}),
+      /** `average` mode: `low` at or above `low`, `medium` at or above `medium`. */
       bands: z
         .strictObject({ low: z.number().min(0).max(1).default(0.6), medium: z.number().min(0).max(1).default(0.3) })
         .prefault({})
         .refine((b) => b.medium <= b.low, 'bands.medium must not exceed bands.low'),
+      /** `evidence` mode: what each signal adds, in nats (log-likelihood ratio attack : legit), and the bands. */
+      evidence: z
+        .strictObject({
+          /** `low` at or above `lowNats` (e:1 against the user), `medium` at or above `mediumNats`. */
+          bands: z
+            .strictObject({ lowNats: z.number().default(1), mediumNats: z.number().default(0) })
+            .prefault({})
+            .refine((b) => b.mediumNats <= b.lowNats, 'bands.mediumNats must not exceed bands.lowNats'),
+          /**
+           * A user with no familiar history (first login, or none within the window). At or above
+           * `bands.lowNats` every such login is challenged; 0 is Auth0's choice (`initial_login`
+           * neutral), which lets an attacker through on an account never seen.
+           */
+          coldStartNats: z.number().default(1),
+          /** ImpossibleTravel `low` (impossible, to a place not familiar) and `medium` (by air only, or a new region). */
+          travel: z.strictObject({ lowNats: z.number().default(4), mediumNats: z.number().default(0.5) }).prefault({}),
+          /** UntrustedIP `low` (abuse, reputation, unroutable lists; traffic) and `medium` (datacenter only). */
+          untrustedIp: z.strictObject({ lowNats: z.number().default(4), mediumNats: z.number().default(0.5) }).prefault({}),
+          /** A VPN, Tor or proxy exit, counted once whoever reports it; nothing with a known device cookie. */
+          anonymizerNats: z.number().default(2),
+          /** A known device cookie from a country the user never logged in from (not through an anonymizer). */
+          knownDeviceNewCountryNats: z.number().default(4),
+          /** A device new to the user (a new cookie, or none from a browser) on a subnet, AS or country new to the user. */
+          unknownDeviceNewNetworkNats: z.number().default(3),
+        })
+        .prefault({}),
     })
     .prefault({}),
   denyRules: z.array(denyRule).default([]),

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { UaParts } from './context/user-agent.js';
+import type { AsnLookup } from './intel/asn/open-asn-lookup.js';
+import type { PopulationCounts } from './risk/familiarity/population-counts.js';
 import type { IntelFeeds } from './feeds/intel-feeds.js';
 import type { GeoLocator } from './geo/geo-locator.js';
 import type { IpIntel } from './intel/intel.js';
@@ -30,6 +33,12 @@ export interface Deps {
   /** The IP lists' shared state, sync loop and refresh job. */
   feeds: IntelFeeds;
   uaFamily(ua: string): string | null;
+  /** Browser + major, OS family and device type of a user agent (the familiarity features). */
+  uaParts(ua: string): UaParts | null;
+  /** Address → autonomous system, for the familiarity features. */
+  asn: AsnLookup;
+  /** Population counts of the familiarity features (the model's attacker), shared through Redis. */
+  population: PopulationCounts;
   metrics: Metrics;
   mfa: MfaRuntime;
   /** The clock, epoch ms; tests pass a fake one. */

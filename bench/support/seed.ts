@@ -1,3 +1,4 @@
+import { NO_FEATURES } from '../../src/risk/familiarity/features.js';
 import { pino } from 'pino';
 import { historyLimits } from '../../src/build-deps.js';
 import type { Config } from '../../src/config.js';
@@ -30,6 +31,7 @@ function entry(config: Config, ua: ReturnType<typeof createUaParser>, user: stri
     uaFamily: ua.family(userAgent),
     location: { lat: home.lat, lon: home.lon, accuracyKm: null, atMs, country: home.country, city: home.city },
     atMs,
+    features: NO_FEATURES,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Location } from '../geo/location.js';
 import { haversineKm } from '../geo/haversine.js';
 import type { LastLocation } from '../history/snapshot.js';
+import { nearestPlaceKm, recentPlaces } from '../risk/familiarity/places.js';
 import type { Assessment, Assessor, AssessorInput } from './types.js';
 
 const HOUR_MS = 3_600_000;
@@ -13,10 +14,17 @@ const round = (x: number, digits: number): number => {
 const place = (l: { country: string | null; city: string | null }) => ({ country: l.country, city: l.city });
 
 /**
- * ImpossibleTravel (docs/risk-model.md, "ImpossibleTravel"): could the user have travelled from the
- * last valid login location to this one in the time between them? An anonymizer (per the
- * Anonymous-IP database or an `anonymizer` list, named in the details) answers `anonymous_proxy`
- * instead.
+ * ImpossibleTravel (docs/risk-model.md "Travel"): could the user have travelled from the last
+ * valid login location to this one in the time between them? An anonymizer (per the
+ * Anonymous-IP database or an `anonymizer` list, named in the details) answers
+ * `anonymous_proxy` instead.
+ *
+ * The user's familiar places weigh in: arriving at one (home after a trip, or a place GeoIP
+ * put the user before) is `high` whatever the speed from the last login, and a login farther
+ * than `unfamiliarRegionKm` from every familiar place is at best `medium` however slowly the
+ * user got there. Details carry `familiar_place` and `nearest_familiar_km`. A login stamped
+ * before the last one is measured over the time between them all the same (`invalid_travel`
+ * only when that travel is harmless), so a timestamp cannot weaken the assessment.
  *
  * GeoIP is noisy, so the distance is first reduced by both records' accuracy radii (a default
  * radius where the database gives none). The impossible-travel allowance is authentik's:
@@ -26,7 +34,7 @@ const place = (l: { country: string | null; city: string | null }) => ({ country
  */
 export const impossibleTravel = {
   name: 'ImpossibleTravel',
-  assess({ login, history, settings }: AssessorInput): Assessment<'ImpossibleTravel'> {
+  assess({ login, history, settings, nowMs }: AssessorInput): Assessment<'ImpossibleTravel'> {
     if (history === null) return { confidence: 'low', code: 'assessment_not_available' };
     if (login.ip === null) return { confidence: 'medium', code: 'missing_geoip' };
     // A VPN or Tor hop says nothing about where the user is, so it is not read as travel.
@@ -40,8 +48,12 @@ export const impossibleTravel = {
     if (!history.known) return { confidence: 'neutral', code: 'initial_login' };
     const last = history.lastLocation;
     if (last === null) return { confidence: 'neutral', code: 'location_history_not_found' };
-    if (login.atMs < last.atMs) return { confidence: 'neutral', code: 'invalid_travel' };
-    return travel(last, { ...here, lat, lon }, login.atMs, settings.travel);
+    const point = { ...here, lat, lon };
+    const result = travel(last, point, login.atMs, settings.travel);
+    const places = recentPlaces(history.places, nowMs, settings.familiarity.windowDays);
+    const assessed = withPlaces(result, nearestPlaceKm(places, point, settings.travel.defaultAccuracyKm), settings.travel);
+    const harmless = assessed.code === 'minimal_travel_from_last_login' || assessed.code === 'travel_from_last_login';
+    return login.atMs < last.atMs && harmless ? { ...assessed, code: 'invalid_travel' } : assessed;
   },
 } as const satisfies Assessor<'ImpossibleTravel'>;
 
@@ -54,7 +66,8 @@ function travel(
   const rawKm = haversineKm(last.lat, last.lon, here.lat, here.lon);
   const uncertaintyKm = (last.accuracyKm ?? t.defaultAccuracyKm) + (here.accuracyKm ?? t.defaultAccuracyKm);
   const effectiveKm = Math.max(0, rawKm - uncertaintyKm);
-  const elapsedH = (atMs - last.atMs) / HOUR_MS;
+  // Logins out of order (a back-fill, a client clock ahead) are measured over the time between them.
+  const elapsedH = Math.abs(atMs - last.atMs) / HOUR_MS;
   const billedH = Math.max(elapsedH, t.minElapsedHours);
   const allowanceKm = t.maxSpeedKmh * billedH + t.baseAllowanceKm;
   // billedH is 0 only when minElapsedHours is 0 and both logins share a timestamp: any
@@ -77,4 +90,18 @@ function travel(
   if (effectiveKm > allowanceKm) return { confidence: 'low', code: 'impossible_travel_from_last_login', details };
   if (billedSpeed > t.groundSpeedKmh) return { confidence: 'medium', code: 'substantial_travel_from_last_login', details };
   return { confidence: 'high', code: 'travel_from_last_login', details };
+}
+
+/** `result` with the nearest familiar place taken into account (see {@link impossibleTravel}). */
+function withPlaces(
+  result: Assessment<'ImpossibleTravel'>,
+  nearestKm: number | null,
+  t: AssessorInput['settings']['travel'],
+): Assessment<'ImpossibleTravel'> {
+  if (nearestKm === null) return result;
+  const familiar = nearestKm <= t.minimalDistanceKm;
+  const details = { ...result.details, familiar_place: familiar, nearest_familiar_km: round(nearestKm, 1) };
+  if (familiar) return { ...result, confidence: 'high', details };
+  if (nearestKm > t.unfamiliarRegionKm && result.confidence === 'high') return { ...result, confidence: 'medium', details };
+  return { ...result, details };
 }

@@ -2,10 +2,14 @@ import type { GeoResult } from '../geo/location.js';
 import type { HistorySnapshot } from '../history/snapshot.js';
 import type { AnonymizerHit } from '../intel/anonymizer.js';
 import type { IntelView } from '../intel/types.js';
+import { FAMILIARITY_CODES, type FamiliaritySettings } from '../risk/familiarity/assess-familiarity.js';
+import type { LoginFeatures } from '../risk/familiarity/features.js';
+import type { PopulationStats } from '../risk/familiarity/population.js';
 
 export type Confidence = 'high' | 'medium' | 'low' | 'neutral';
 
-export const ASSESSOR_NAMES = ['NewDevice', 'ImpossibleTravel', 'UntrustedIP'] as const;
+/** Auth0's three assessors, then Vigil's own (docs/risk-model.md). */
+export const ASSESSOR_NAMES = ['NewDevice', 'ImpossibleTravel', 'UntrustedIP', 'Familiarity'] as const;
 export type AssessorName = (typeof ASSESSOR_NAMES)[number];
 
 export const NEW_DEVICE_CODES = [
@@ -41,6 +45,7 @@ export const CODES = {
   NewDevice: NEW_DEVICE_CODES,
   ImpossibleTravel: IMPOSSIBLE_TRAVEL_CODES,
   UntrustedIP: UNTRUSTED_IP_CODES,
+  Familiarity: FAMILIARITY_CODES,
 } as const satisfies Record<AssessorName, readonly string[]>;
 
 export type AssessmentCode<N extends AssessorName = AssessorName> = (typeof CODES)[N][number];
@@ -71,6 +76,8 @@ export interface LoginContext {
   anonymizer: AnonymizerHit | null;
   /** When the login happened, epoch ms (the request's `timestamp`, else now). */
   atMs: number;
+  /** The login's familiarity features, keyed for this user (`src/risk/familiarity/extract-features.ts`). */
+  features: LoginFeatures;
 }
 
 /** Tunables the assessors read; all from config (`src/config.ts`). */
@@ -89,7 +96,10 @@ export interface AssessorSettings {
     baseAllowanceKm: number;
     /** Elapsed time below this counts as this much (authentik's max(hours, 1)). */
     minElapsedHours: number;
+    /** A login farther than this from every familiar place is in an unfamiliar region (docs/risk-model.md). */
+    unfamiliarRegionKm: number;
   };
+  familiarity: FamiliaritySettings;
   /**
    * Traffic counts at or over these flag the IP (UntrustedIP, docs/ip-intelligence.md, "Traffic
    * reputation").
@@ -107,6 +117,8 @@ export interface AssessorInput {
   /** The user's history, or null when it could not be loaded (Redis down or late). */
   history: HistorySnapshot | null;
   intel: IntelView;
+  /** How common each feature value is across all users (the familiarity model's attacker). */
+  population: PopulationStats;
   settings: AssessorSettings;
   /** The clock, epoch ms; assessors never read the time themselves. */
   nowMs: number;

@@ -1,3 +1,7 @@
+import type { FamiliarityProfile } from '../risk/familiarity/profile.js';
+import type { LoginFeatures } from '../risk/familiarity/features.js';
+import type { Place } from '../risk/familiarity/places.js';
+
 /** The last committed (valid) login location of a user. */
 export interface LastLocation {
   lat: number;
@@ -23,6 +27,10 @@ export interface HistorySnapshot {
   lastLocation: LastLocation | null;
   /** When the last valid login happened (with or without coordinates), epoch ms, or null. */
   lastLoginMs: number | null;
+  /** The familiarity profile (docs/risk-model.md): feature values with counts and last seen. */
+  profile: FamiliarityProfile;
+  /** Places the user logged in from, for ImpossibleTravel's familiar places. */
+  places: readonly Place[];
 }
 
 /** What a commit adds to a user's history. */
@@ -31,4 +39,6 @@ export interface HistoryEntry {
   uaFamily: string | null;
   location: LastLocation | null;
   atMs: number;
+  /** The login's familiarity features, for the profile. */
+  features: LoginFeatures;
 }

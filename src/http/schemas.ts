@@ -83,6 +83,13 @@ export const userHistoryResponse = z.object({
   devices: z.object({ count: z.number().int(), last_seen: z.string().nullable() }),
   user_agents: z.array(z.object({ family: z.string(), last_seen: z.string() })),
   last_location: z.object({ country: z.string().nullable(), city: z.string().nullable(), at: z.string() }).nullable(),
+  familiarity: z.object({
+    logins: z.number().int(),
+    /** How many values of each feature the profile holds (the values themselves are keyed hashes, never shown). */
+    values: z.record(z.string(), z.number().int()),
+    countries: z.array(z.string()),
+    places: z.number().int(),
+  }),
 });
 export const clearHistoryResponse = z.object({ user_id: z.string(), cleared: z.string() });
 

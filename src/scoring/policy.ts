@@ -27,6 +27,8 @@ export interface DecideInput {
   applicationName: string;
   /** The combined confidence. */
   confidence: Confidence;
+  /** What raised the risk, most first, when the combiner says (`evidence` mode); else the assessments' codes are used. */
+  riskReasons?: readonly string[] | undefined;
   /** Per-assessor results after overrides. */
   results: Record<AssessorName, Assessment>;
   acrValues: string | null;
@@ -94,7 +96,8 @@ function mfaReasons(input: DecideInput): string[] {
   // A step-up request wins over every policy, `never` included (docs/risk-model.md, "Policy").
   if (input.acrValues?.split(/\s+/).includes(STEP_UP_ACR)) reasons.push('step_up_requested');
   if (mfaPolicy === 'adaptive' && challengeOn.includes(input.confidence)) {
-    reasons.push(...riskReasons(input.results, input.confidence));
+    const why = input.riskReasons !== undefined && input.riskReasons.length > 0 ? input.riskReasons : riskReasons(input.results, input.confidence);
+    reasons.push(...why);
   }
   return reasons;
 }

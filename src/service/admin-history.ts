@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import { FEATURES } from '../risk/familiarity/features.js';
 import type { HistoryPart } from '../stores/history/history-store.js';
 import { withDeadline } from './deadline.js';
 import { storeCall } from './store-call.js';
@@ -11,6 +12,8 @@ export interface UserHistoryView {
   devices: { count: number; last_seen: string | null };
   user_agents: { family: string; last_seen: string }[];
   last_location: { country: string | null; city: string | null; at: string } | null;
+  /** The familiarity profile as counts: values per feature, the raw countries, familiar places. */
+  familiarity: { logins: number; values: Record<string, number>; countries: string[]; places: number };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -29,20 +32,28 @@ export async function viewUserHistory(deps: Deps, userId: string): Promise<UserH
       city: history.lastLocation.city,
       at: iso(history.lastLocation.atMs),
     },
+    familiarity: {
+      logins: history.profile.logins,
+      values: Object.fromEntries(FEATURES.map((f) => [f, history.profile.values[f].size])),
+      countries: [...history.profile.values.country.keys()],
+      places: history.places.length,
+    },
   };
 }
 
-/** The history part each assessor learns from. */
-const PART_OF: Record<'NewDevice' | 'ImpossibleTravel', HistoryPart> = { NewDevice: 'devices', ImpossibleTravel: 'location' };
+/** Assessors whose learning an admin can clear, and the history part each learns from. */
+export const CLEARABLE = ['NewDevice', 'ImpossibleTravel', 'Familiarity'] as const;
+const PART_OF: Record<(typeof CLEARABLE)[number], HistoryPart> = { NewDevice: 'devices', ImpossibleTravel: 'location', Familiarity: 'familiarity' };
 
 /**
  * Clear what one assessor learned about a user (`NewDevice`: devices and user agents;
- * `ImpossibleTravel`: the last location), or, with no assessor, erase the user's history.
+ * `ImpossibleTravel`: the last location and the familiar places; `Familiarity`: the profile),
+ * or, with no assessor, erase the user's history (all of it: docs/privacy.md).
  */
 export async function clearUserHistory(
   deps: Deps,
   userId: string,
-  assessor: 'NewDevice' | 'ImpossibleTravel' | undefined,
+  assessor: (typeof CLEARABLE)[number] | undefined,
 ): Promise<{ user_id: string; cleared: string }> {
   if (assessor === undefined) {
     await storeCall('the history store', () => deps.history.eraseUser(userId));

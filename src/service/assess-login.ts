@@ -1,5 +1,6 @@
 import { runAssessors, type AssessorRun } from '../assessors/run-assessors.js';
-import type { Assessment, AssessorName, Confidence } from '../assessors/types.js';
+import type { Assessment, AssessorName, AssessorSettings, Confidence } from '../assessors/types.js';
+import type { Config } from '../config.js';
 import type { IpSource } from '../context/ip.js';
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
@@ -7,6 +8,7 @@ import type { IntelMatch, IntelView } from '../intel/types.js';
 import type { Metrics } from '../metrics.js';
 import { applyOverrides } from '../scoring/apply-overrides.js';
 import { combine } from '../scoring/combiner.js';
+import type { Evidence } from '../scoring/weigh-evidence.js';
 import { decide, type Decision } from '../scoring/policy.js';
 import type { Caller } from './caller.js';
 import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
@@ -39,6 +41,8 @@ export interface AssessResponse {
     assessments: Record<AssessorName, Assessment>;
   };
   score: number;
+  /** `evidence` combiner: each signal's nats and their sum (docs/risk-model.md "Combining"). */
+  evidence?: Evidence;
   decision: Decision;
   committed: boolean;
   context: {
@@ -84,18 +88,19 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
 
   const run = runAssessors(
     // Trust windows and travel speed are measured at the login's own time, so replays work.
-    { login, history, intel, settings: config.assessors, nowMs: atMs },
+    { login, history, intel, population: deps.population, settings: assessorSettings(config), nowMs: atMs },
     { deadlineMs: config.assessorDeadlineMs, clock: () => performance.now() },
   );
   for (const [name, t] of Object.entries(run.timings)) {
     if (t.failed === 'threw') caller.log.error({ err: t.error, assessor: name }, 'assessor threw; answered assessment_not_available');
   }
   const results = applyOverrides(run.results, config.overrides);
-  const { confidence, score } = combine(results, config.combiner, config.failOpen);
+  const { confidence, score, evidence, reasons } = combine(results, config.combiner, config.failOpen);
   const decision = decide({
     application,
     applicationName,
     confidence,
+    riskReasons: reasons,
     results,
     acrValues: req.acr_values ?? null,
     denyRules: config.denyRules,
@@ -126,6 +131,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
         // Nothing is stored for it: the id itself tells `/complete` it was committed.
         id = committedAssessmentId(config.deviceSecret, caller.client.id, startedMs);
         committed = true;
+        deps.population.record(record.entry.features);
       } else {
         await withDeadline(deps.pending.save(record), budgetMs);
       }
@@ -152,6 +158,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
     assessment_id: id,
     risk_assessment: { confidence, version: '1', assessments: results },
     score,
+    ...(evidence === undefined ? {} : { evidence }),
     decision,
     committed,
     context: {
@@ -162,6 +169,15 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
       history: history ? 'loaded' : 'unavailable',
     },
   };
+}
+
+const settingsOf = new WeakMap<Config, AssessorSettings>();
+
+/** What the assessors read of the config, made once per config object. */
+function assessorSettings(config: Config): AssessorSettings {
+  let settings = settingsOf.get(config);
+  if (settings === undefined) settingsOf.set(config, (settings = { ...config.assessors, familiarity: config.familiarity }));
+  return settings;
 }
 
 /** Enrolled means a factor besides recovery codes; the factors offered are the active types. */

@@ -2,6 +2,7 @@ import type { HistoryStore } from '../stores/history/history-store.js';
 import type { AssessmentRecord, PendingAssessments } from '../stores/pending/pending-assessments.js';
 import type { TrafficStore } from '../stores/traffic/traffic-store.js';
 import { commitLogin } from './commit-login.js';
+import type { PopulationCounts } from '../risk/familiarity/population-counts.js';
 
 /** What committing a pending assessment came to; Redis faults are thrown as {@link CommitPendingError}. */
 export type CommitPendingResult =
@@ -27,12 +28,18 @@ export class CommitPendingError extends Error {
 /**
  * Commit a pending assessment to its user's history exactly once: claim the record (a second
  * claim fails), commit it, and release the claim when the commit fails so the caller may retry.
+ * A committed login also counts in the population (the familiarity model's attacker).
  * The one protocol behind `POST /v1/assessments/{id}/complete`
  * (`src/service/complete-assessment.ts`), a successful MFA step (`src/mfa/service/finish.ts`)
  * and the replay's challenged legit logins (`src/evaluate/replay/runner.ts`).
  */
 export async function commitPending(
-  stores: { pending: Pick<PendingAssessments, 'claim' | 'unclaim'>; history: HistoryStore; traffic: TrafficStore },
+  stores: {
+    pending: Pick<PendingAssessments, 'claim' | 'unclaim'>;
+    history: HistoryStore;
+    traffic: TrafficStore;
+    population: Pick<PopulationCounts, 'record'>;
+  },
   id: string,
   clientId: string,
   accept: (record: AssessmentRecord) => boolean = () => true,
@@ -55,5 +62,6 @@ export async function commitPending(
     await stores.pending.unclaim(id).catch(() => {});
     throw new CommitPendingError('commit', err);
   }
+  stores.population.record(record.entry.features);
   return { outcome: 'committed', record };
 }

@@ -4,6 +4,8 @@ import type { IpSource } from '../context/ip.js';
 import type { Deps } from '../deps.js';
 import type { HistoryEntry } from '../history/snapshot.js';
 import { findAnonymizer } from '../intel/anonymizer.js';
+import { extractFeatures } from '../risk/familiarity/extract-features.js';
+import { createFeatureHasher } from '../risk/familiarity/feature-hasher.js';
 import type { IntelMatch } from '../intel/types.js';
 import type { Caller } from './caller.js';
 import { endUserIp } from './end-user-ip.js';
@@ -30,15 +32,30 @@ export function buildLoginContext(
   const addr = resolved.ip !== null && resolved.family !== null ? { ip: resolved.ip, family: resolved.family } : null;
   const geo = addr ? deps.geo.lookup(addr.ip, addr.family) : { location: null, anonymous: null };
   const matches = addr ? deps.intel.lookup(addr.ip, addr.family) : [];
+  const deviceHashed = input.deviceId ? deviceHash(deps.config.deviceSecret, input.userId, input.deviceId) : null;
+  const features = extractFeatures(
+    {
+      ip: addr?.ip ?? null,
+      family: addr?.family ?? null,
+      asn: addr ? (deps.asn.lookup(addr.ip, addr.family)?.asn ?? null) : null,
+      country: geo.location?.country ?? null,
+      city: geo.location?.city ?? null,
+      userAgent: input.userAgent ?? null,
+      ua: input.userAgent ? deps.uaParts(input.userAgent) : null,
+      deviceHash: deviceHashed,
+    },
+    createFeatureHasher(deps.config.deviceSecret, input.userId),
+  );
   const login: LoginContext = {
     userId: input.userId,
     ip: resolved.ip,
     invalidIp: resolved.invalidIp,
-    deviceHash: input.deviceId ? deviceHash(deps.config.deviceSecret, input.userId, input.deviceId) : null,
+    deviceHash: deviceHashed,
     uaFamily: input.userAgent ? deps.uaFamily(input.userAgent) : null,
     geo,
     anonymizer: findAnonymizer(geo, matches),
     atMs: input.atMs,
+    features,
   };
   return { login, matches, ipSource: resolved.source };
 }
@@ -58,5 +75,6 @@ export function historyEntryOf(login: LoginContext): HistoryEntry {
         ? { lat: loc.lat, lon: loc.lon, accuracyKm: loc.accuracyKm, atMs: login.atMs, country: loc.country, city: loc.city }
         : null,
     atMs: login.atMs,
+    features: login.features,
   };
 }

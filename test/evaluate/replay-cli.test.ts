@@ -43,7 +43,7 @@ describe('vigil replay (main)', () => {
   const header = ['user_id', 'timestamp', 'ip', 'user_agent', 'device_id', 'application', 'email', 'label', 'outcome', 'extra'];
   const rows = [
     ['alice', at(0), IP.london, BROWSERS.d1, 'a-1', '', 'alice@example.com', 'legit', '', 'ignored'],
-    // A new device at home: NewDevice low alone, score 1/3: medium by default.
+    // A new device at home: NewDevice no_match, but the home network is familiar: allowed.
     ['alice', at(10), IP.london, BROWSERS.d2, 'a-2', '', 'alice@example.com', 'legit', '', ''],
     // The same device again: known only if the login before was committed.
     ['alice', at(20), IP.london, BROWSERS.d2, 'a-2', '', 'alice@example.com', 'legit', '', ''],
@@ -51,15 +51,15 @@ describe('vigil replay (main)', () => {
     ['alice', at(31), IP.tokyo, '', '', '', '', 'attack:naive', 'failure', ''],
   ];
   writeFileSync(log, `${[header, ...rows].map(csv).join('\r\n')}\r\n`);
-  const strict = join(dir, 'strict.json');
-  // One value changed: the band from which a score counts as low (default 0.6).
-  writeFileSync(strict, JSON.stringify({ combiner: { bands: { low: 0.3 } } }));
+  const lenient = join(dir, 'lenient.json');
+  // One value changed: what a login with no history weighs (default 1 nat, which challenges it; 0 is Auth0's neutral).
+  writeFileSync(lenient, JSON.stringify({ combiner: { evidence: { coldStartNats: 0 } } }));
 
   it('replays a CSV log per configuration: the changed value moves the decisions, the shift is whole weeks', async () => {
     const json = join(dir, 'report.json');
     const html = join(dir, 'report.html');
     const decisions = join(dir, 'decisions.jsonl');
-    const r = await run([log, '--config', 'defaults', '--config', strict, '--json', json, '--html', html, '--decisions', decisions, '--concurrency', '1']);
+    const r = await run([log, '--config', 'defaults', '--config', lenient, '--json', json, '--html', html, '--decisions', decisions, '--concurrency', '1']);
     expect(r.stderr).not.toContain('failed');
     expect(r.code).toBe(0);
 
@@ -67,38 +67,46 @@ describe('vigil replay (main)', () => {
     expect(report.input).toMatchObject({ format: 'csv', rows: 5, logins: 4, failures: 1, unlabelled: 0, shift: { reason: 'too_old' } });
     expect(report.input.shift.days % 7).toBe(0);
     expect(report.input.shift.days).toBeGreaterThan(365);
-    expect(report.columns.map((c) => [c.name, c.settings['combiner.bands.low']])).toEqual([
-      ['defaults', 0.6],
-      ['strict', 0.3],
+    expect(report.columns.map((c) => [c.name, c.settings['combiner.evidence.coldStartNats']])).toEqual([
+      ['defaults', 1],
+      ['lenient', 0],
     ]);
 
     const lines = readFileSync(decisions, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const byColumn = (name: string) => lines.filter((l) => l.column === name);
-    expect(byColumn('defaults').map((l) => [l.record, l.action, l.codes.NewDevice ?? null, l.score])).toEqual([
-      [1, 'allow', 'initial_login', 0],
-      [2, 'allow', 'no_match', 0.333],
-      [3, 'allow', 'match', 0],
-      [4, 'challenge', 'no_match', 0.667],
-      [5, null, null, null],
-    ]);
-    // Same scores, other decisions: the 1/3 of a new device at home is now low.
-    expect(byColumn('strict').map((l) => [l.record, l.action, l.score])).toEqual([
-      [1, 'allow', 0],
-      [2, 'challenge', 0.333],
-      [3, 'allow', 0],
-      [4, 'challenge', 0.667],
+    expect(byColumn('defaults').map((l) => [l.record, l.action, l.codes.NewDevice ?? null])).toEqual([
+      [1, 'challenge', 'initial_login'],
+      [2, 'allow', 'no_match'],
+      [3, 'allow', 'match'],
+      [4, 'challenge', 'no_match'],
       [5, null, null],
     ]);
-    // The challenged login passed MFA and was committed: the device is known on the next login.
-    expect(byColumn('strict')[2].codes.NewDevice).toBe('match');
+    // Every score is the logistic of its evidence less bands.lowNats (1).
+    for (const l of lines.filter((x) => x.evidence !== null)) {
+      const nats = Object.values(l.evidence as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(l.score).toBeCloseTo(1 / (1 + Math.exp(-(nats - 1))), 3);
+    }
+    // The first login is the only one the changed value moves: allowed, as Auth0 would.
+    expect(byColumn('lenient').map((l) => [l.record, l.action])).toEqual([
+      [1, 'allow'],
+      [2, 'allow'],
+      [3, 'allow'],
+      [4, 'challenge'],
+      [5, null],
+    ]);
+    expect(byColumn('defaults')[0].evidence).toEqual({ initial_login: 1 });
+    expect(byColumn('lenient')[0].evidence).toEqual({});
+    // The challenged first login passed MFA and was committed: the history is the same in both columns.
+    expect(byColumn('defaults').slice(1).map((l) => l.score)).toEqual(byColumn('lenient').slice(1).map((l) => l.score));
+    expect(byColumn('defaults')[2].codes.NewDevice).toBe('match');
 
     const legit = (i: number) => report.columns[i]!.classes.find((c) => c.class === 'legit')!;
-    expect(legit(0).all).toMatchObject({ logins: 3, challenged: 0 });
-    expect(legit(1).all).toMatchObject({ logins: 3, challenged: 1 });
-    expect(legit(1).buckets.find((b) => b.bucket === '1–2')).toMatchObject({ logins: 2, challenged: 1 });
+    expect(legit(0).all).toMatchObject({ logins: 3, challenged: 1 });
+    expect(legit(1).all).toMatchObject({ logins: 3, challenged: 0 });
+    expect(legit(0).buckets.find((b) => b.bucket === '0')).toMatchObject({ logins: 1, challenged: 1 });
 
     expect(r.stdout).toContain('Timestamps shifted by +');
-    expect(r.stdout).toMatch(/defaults: logins\s+challenged\s+denied\s+strict: logins/);
+    expect(r.stdout).toMatch(/defaults: logins\s+challenged\s+denied\s+lenient: logins/);
     expect(readFileSync(html, 'utf8')).toContain('data-chart="sweep"');
   });
 
@@ -115,9 +123,9 @@ describe('vigil replay (main)', () => {
       const client = redis.client();
       await client.set('vigil:{u:alice}', 'operator data');
       await client.set('unrelated', '1');
-      const r = await run([log, '--redis', redis.url, '--config', 'defaults', '--config', strict, '--no-html']);
+      const r = await run([log, '--redis', redis.url, '--config', 'defaults', '--config', lenient, '--no-html']);
       expect(r.code).toBe(0);
-      expect(r.stdout).toContain('strict: logins');
+      expect(r.stdout).toContain('lenient: logins');
       expect((await client.keys('*')).sort()).toEqual(['unrelated', 'vigil:{u:alice}']);
       expect(await client.get('vigil:{u:alice}')).toBe('operator data');
     });

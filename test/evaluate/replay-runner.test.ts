@@ -44,25 +44,31 @@ const STUFFER_IP = '77.2.2.2';
 
 /** The log, in time order, with what each row must come to. */
 const LOG: { row: LoginRow; expect: Partial<ReplayedLogin> & { codes?: Record<string, string> } }[] = [
-  // 1. Alice's first login: nothing known, allowed and committed.
+  // 1. Alice's first login: nothing known, so the default cold start challenges it; she passes and it is committed.
   {
     row: row({ ...alice, atMs: T0, ip: IP.london, userAgent: BROWSERS.d1, deviceId: 'a-1' }),
-    expect: { action: 'allow', committed: true, history: 0, codes: { NewDevice: 'initial_login', ImpossibleTravel: 'initial_login' } },
+    expect: { action: 'challenge', committed: true, history: 0, reasons: ['initial_login'], codes: { NewDevice: 'initial_login', Familiarity: 'initial_login' } },
   },
-  // 2. Same device and place: a match.
+  // 2. Same device and place: a match, familiar, allowed.
   {
     row: row({ ...alice, atMs: T0 + 10 * MINUTE, ip: IP.london, userAgent: BROWSERS.d1, deviceId: 'a-1' }),
-    expect: { action: 'allow', committed: true, history: 1, codes: { NewDevice: 'match', ImpossibleTravel: 'minimal_travel_from_last_login' } },
+    expect: { action: 'allow', committed: true, history: 1, codes: { NewDevice: 'match', ImpossibleTravel: 'minimal_travel_from_last_login', Familiarity: 'familiar' } },
   },
-  // 3. A stolen cookie from Tokyo 20 minutes later: one low assessor → medium → allowed, never committed.
+  // 3. A stolen cookie from Tokyo 20 minutes later: impossible travel and the known cookie in a new country → challenged, never committed.
   {
     row: row({ ...alice, atMs: T0 + 30 * MINUTE, ip: IP.tokyo, userAgent: BROWSERS.d1, deviceId: 'a-1', label: 'attack:stolen_cookie' }),
-    expect: { action: 'allow', committed: false, history: 2, codes: { NewDevice: 'match', ImpossibleTravel: 'impossible_travel_from_last_login' } },
+    expect: {
+      action: 'challenge',
+      committed: false,
+      history: 2,
+      codes: { NewDevice: 'match', ImpossibleTravel: 'impossible_travel_from_last_login' },
+      reasons: ['impossible_travel_from_last_login', 'known_device_new_country', 'familiarity'],
+    },
   },
-  // 4. A naive attacker from Tokyo on a new browser: two lows → challenged, not committed.
+  // 4. A naive attacker from Tokyo on a new browser: challenged, not committed.
   {
     row: row({ ...alice, atMs: T0 + 31 * MINUTE, ip: IP.tokyo, userAgent: BROWSERS.d2, deviceId: 'x-9', label: 'attack:naive' }),
-    expect: { action: 'challenge', committed: false, history: 2, codes: { NewDevice: 'no_match', ImpossibleTravel: 'impossible_travel_from_last_login' } },
+    expect: { action: 'challenge', committed: false, history: 2, codes: { NewDevice: 'no_match', Familiarity: 'unfamiliar' } },
   },
   // 5. Alice herself in Tokyo an hour later on a new phone: challenged, passes MFA, committed.
   {
@@ -74,20 +80,19 @@ const LOG: { row: LoginRow; expect: Partial<ReplayedLogin> & { codes?: Record<st
     row: row({ ...alice, atMs: T0 + 2 * HOUR, ip: IP.tokyo, userAgent: BROWSERS.d3, deviceId: 'a-2' }),
     expect: { action: 'allow', committed: true, history: 3, codes: { NewDevice: 'match', ImpossibleTravel: 'minimal_travel_from_last_login' } },
   },
-  // 7. Bob's first login.
+  // 7. Bob's first login, with no email to verify: the cold-start challenge cannot be met, so denied, not committed.
   {
     row: row({ ...bob, atMs: T0 + 3 * HOUR, ip: IP.tokyo, userAgent: BROWSERS.d1, deviceId: 'b-1' }),
-    expect: { action: 'allow', committed: true, history: 0 },
+    expect: { action: 'deny', committed: false, history: 0, reasons: ['initial_login', 'email_required'] },
   },
-  // 8. Bob from London 30 minutes later on a new device, no email to verify: denied, not committed.
+  // 8–9. Bob again, on the same and on a new device: a deny teaches history nothing, so still his first login.
   {
-    row: row({ ...bob, atMs: T0 + 3 * HOUR + 30 * MINUTE, ip: IP.london, userAgent: BROWSERS.d2, deviceId: 'b-2' }),
-    expect: { action: 'deny', committed: false, history: 1, reasons: ['no_match', 'impossible_travel_from_last_login', 'email_required'] },
+    row: row({ ...bob, atMs: T0 + 3 * HOUR + 30 * MINUTE, ip: IP.tokyo, userAgent: BROWSERS.d1, deviceId: 'b-1' }),
+    expect: { action: 'deny', committed: false, history: 0, codes: { NewDevice: 'initial_login' } },
   },
-  // 9. The same device again: still unknown, and Tokyo still the last place (the deny was not committed).
   {
     row: row({ ...bob, atMs: T0 + 3 * HOUR + 40 * MINUTE, ip: IP.london, userAgent: BROWSERS.d2, deviceId: 'b-2' }),
-    expect: { action: 'deny', committed: false, history: 1, codes: { NewDevice: 'no_match', ImpossibleTravel: 'impossible_travel_from_last_login' } },
+    expect: { action: 'deny', committed: false, history: 0, codes: { NewDevice: 'initial_login', ImpossibleTravel: 'initial_login' } },
   },
   // 10–19. Ten wrong passwords for Carol from one address (the default brute-force threshold).
   ...Array.from({ length: 10 }, (_, i) => ({
@@ -97,12 +102,12 @@ const LOG: { row: LoginRow; expect: Partial<ReplayedLogin> & { codes?: Record<st
   // 20. Then the right one from there: the account's failures from that IP mark it.
   {
     row: row({ ...carol, atMs: T0 + 4 * HOUR + 11 * MINUTE, ip: ATTACKER_IP, label: 'attack:credential_stuffing' }),
-    expect: { action: 'challenge', committed: false, history: 0, codes: { UntrustedIP: 'found_on_deny_list' } },
+    expect: { action: 'challenge', committed: false, history: 0, codes: { UntrustedIP: 'found_on_deny_list' }, reasons: ['found_on_deny_list', 'initial_login'] },
   },
-  // 21. Carol herself from elsewhere: unaffected, her first login.
+  // 21. Carol herself from elsewhere: unaffected by the address, her first login (cold start), committed after MFA.
   {
     row: row({ ...carol, atMs: T0 + 5 * HOUR, ip: IP.us, userAgent: BROWSERS.d5, deviceId: 'c-1' }),
-    expect: { action: 'allow', committed: true, history: 0, codes: { UntrustedIP: 'not_found_on_deny_list' } },
+    expect: { action: 'challenge', committed: true, history: 0, reasons: ['initial_login'], codes: { UntrustedIP: 'not_found_on_deny_list' } },
   },
 ];
 
@@ -143,23 +148,23 @@ describe('replayLogins over a real Redis', () => {
     for (const login of await replay(1)) tally.add(login);
     const s = tally.summary();
     const legit = s.classes.find((c) => c.class === 'legit')!;
-    // Alice 0,1,2,3 · Bob 0,1,1 · Carol 0.
+    // Alice 0,1,2,3 · Bob 0,0,0 · Carol 0.
     expect(legit.buckets.map((b) => [b.bucket, b.logins, b.challenged, b.denied])).toEqual([
-      ['0', 3, 0, 0],
-      ['1–2', 4, 1, 2],
+      ['0', 5, 2, 3],
+      ['1–2', 2, 1, 0],
       ['3–9', 1, 0, 0],
       ['10–29', 0, 0, 0],
       ['30+', 0, 0, 0],
     ]);
-    expect(legit.all).toMatchObject({ logins: 8, challenged: 1, denied: 2 });
+    expect(legit.all).toMatchObject({ logins: 8, challenged: 3, denied: 3 });
     expect(s.classes.map((c) => [c.class, c.all.logins, c.all.challenged + c.all.denied, c.failures])).toEqual([
-      ['legit', 8, 3, 0],
+      ['legit', 8, 6, 0],
       ['attack:credential_stuffing', 1, 1, 10],
       ['attack:naive', 1, 1, 0],
-      ['attack:stolen_cookie', 1, 0, 0],
+      ['attack:stolen_cookie', 1, 1, 0],
     ]);
-    // Alice 4 (the challenged one among them), Bob 1, Carol 1.
-    expect(s).toMatchObject({ rows: LOG.length, failuresRecorded: 10, committed: 6, errors: {} });
+    // Alice 4 (two of them challenged), Carol 1; Bob's denies teach nothing.
+    expect(s).toMatchObject({ rows: LOG.length, failuresRecorded: 10, committed: 5, errors: {} });
   });
 
   it('decides the same whatever the concurrency: a login waits for its user and its IP', async () => {

@@ -45,7 +45,25 @@ describe('/v1/admin/users/{userId}/history', () => {
       last_location: { country: 'GB', city: 'London' },
     });
     expect(res.body).not.toContain('ann-cookie');
-    expect((await admin('GET', 'nobody/history')).json()).toMatchObject({ known: false, devices: { count: 0 } });
+    // The familiarity profile as counts: one value a feature, the raw country, one place; no hashes.
+    expect(view.familiarity).toEqual({
+      logins: 1,
+      values: { ip: 1, subnet: 1, asn: 1, city: 1, country: 1, ua: 1, browser: 1, os: 1, deviceType: 1, device: 1 },
+      countries: ['GB'],
+      places: 1,
+    });
+    expect(res.body).not.toContain(LONDON);
+    expect((await admin('GET', 'nobody/history')).json()).toMatchObject({ known: false, devices: { count: 0 }, familiarity: { logins: 0, places: 0 } });
+  });
+
+  it('clears what Familiarity learned: the next login is a cold start for it, NewDevice still knows the device', async () => {
+    await assess('dan');
+    expect((await assess('dan')).risk_assessment.assessments.Familiarity.code).toBe('familiar');
+    expect((await admin('DELETE', 'dan/history?assessor=Familiarity')).json()).toEqual({ user_id: 'dan', cleared: 'Familiarity' });
+    expect((await admin('GET', 'dan/history')).json().familiarity).toMatchObject({ logins: 0, places: 1 });
+    const after = await assess('dan');
+    expect(after.risk_assessment.assessments.Familiarity.code).toBe('initial_login');
+    expect(after.risk_assessment.assessments.NewDevice.code).toBe('match');
   });
 
   it('clears what NewDevice learned: the next login from the same device is no longer a match', async () => {
@@ -62,12 +80,16 @@ describe('/v1/admin/users/{userId}/history', () => {
   it('clears the location for ImpossibleTravel, and erases a user entirely', async () => {
     await assess('cat');
     await admin('DELETE', 'cat/history?assessor=ImpossibleTravel');
+    // The familiar places go with the last location.
+    expect((await admin('GET', 'cat/history')).json().familiarity.places).toBe(0);
     const after = await assess('cat');
     expect(after.risk_assessment.assessments.ImpossibleTravel.code).toBe('location_history_not_found');
     expect(after.risk_assessment.assessments.NewDevice.code).toBe('match');
 
     expect((await admin('DELETE', 'cat/history')).json()).toEqual({ user_id: 'cat', cleared: 'all' });
-    expect((await admin('GET', 'cat/history')).json().known).toBe(false);
+    // Erased entirely: history, profile and places (docs/privacy.md).
+    expect((await admin('GET', 'cat/history')).json()).toMatchObject({ known: false, familiarity: { logins: 0, places: 0 } });
+    expect(await redis.client().exists(`vigil:{u:cat}`)).toBe(0);
     expect((await assess('cat')).risk_assessment.assessments.NewDevice.code).toBe('initial_login');
   });
 

@@ -6,8 +6,8 @@ import { CHROME, IP, UUID, post } from './helpers.js';
 /** `POST /v1/assess` (and `/assess`) answering well-formed logins under the configured policy. */
 
 const STEP_UP = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
-/** Per-assessor risk (docs/risk-model.md, "Combiner"): high 0, medium 0.5, low 1; neutral out. */
-const RISK: Record<'high' | 'medium' | 'low', number> = { high: 0, medium: 0.5, low: 1 };
+/** The evidence combiner's score for a sum of `nats` (docs/risk-model.md "Combining"): 0.5 at `bands.lowNats` (1). */
+const scoreOf = (nats: number) => Math.round(1000 / (1 + Math.exp(-(nats - 1)))) / 1000;
 
 const policy = {
   applications: {
@@ -46,19 +46,22 @@ describe('POST /v1/assess', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const body = res.json();
-    expect(Object.keys(body).sort()).toEqual(['assessment_id', 'committed', 'context', 'decision', 'risk_assessment', 'score']);
+    expect(Object.keys(body).sort()).toEqual(['assessment_id', 'committed', 'context', 'decision', 'evidence', 'risk_assessment', 'score']);
     expect(body.assessment_id).toMatch(UUID);
+    // Nothing known of the user and nothing against the address: no signal spoke, so neutral (as Auth0's initial_login).
     expect(body.risk_assessment).toMatchObject({
       version: '1',
-      confidence: 'high',
+      confidence: 'neutral',
       assessments: {
         NewDevice: { code: 'initial_login', confidence: 'neutral' },
         ImpossibleTravel: { code: 'initial_login', confidence: 'neutral' },
         UntrustedIP: { code: 'not_found_on_deny_list', confidence: 'high' },
+        Familiarity: { code: 'initial_login', confidence: 'neutral' },
       },
     });
-    expect(Object.keys(body.risk_assessment.assessments).sort()).toEqual(['ImpossibleTravel', 'NewDevice', 'UntrustedIP']);
-    expect(body.score).toBe(0);
+    expect(Object.keys(body.risk_assessment.assessments).sort()).toEqual(['Familiarity', 'ImpossibleTravel', 'NewDevice', 'UntrustedIP']);
+    expect(body.evidence).toEqual({ nats: 0, terms: {} });
+    expect(body.score).toBe(scoreOf(0));
     expect(body.decision).toEqual({ action: 'allow', reasons: [] });
     expect(body.committed).toBe(true);
     expect(body.context).toEqual({
@@ -116,7 +119,7 @@ describe('POST /v1/assess', () => {
   describe('mfa policy', () => {
     it('challenges every login under mfaPolicy "always", sending the unenrolled user to email verification', async () => {
       const body = (await assess({ user_id: 'always-1', ip: IP.us, email: 'a@example.com', application: 'strict' })).json();
-      expect(body.risk_assessment.confidence).toBe('high');
+      expect(body.risk_assessment.confidence).toBe('neutral');
       expect(body.decision).toEqual({
         action: 'challenge',
         reasons: ['mfa_policy_always'],
@@ -158,7 +161,7 @@ describe('POST /v1/assess', () => {
       expect(plain.decision).toEqual({ action: 'allow', reasons: [] });
 
       const body = (await assess({ user_id: 'step-1', ...clean, acr_values: `openid ${STEP_UP}` })).json();
-      expect(body.risk_assessment.confidence).toBe('high');
+      expect(body.risk_assessment.confidence).toBe('neutral');
       expect(body.decision).toMatchObject({ action: 'challenge', reasons: ['step_up_requested'], mfa: { step: 'email_verification' } });
       expect(body.committed).toBe(false);
     });
@@ -187,14 +190,11 @@ describe('POST /v1/assess', () => {
     expect(after.ImpossibleTravel).toEqual(before.ImpossibleTravel);
     expect(after.NewDevice).toEqual(before.NewDevice);
 
-    // The score is the mean risk of the non-neutral assessors, so the override moves it.
-    const score = (a: Record<string, { confidence: keyof typeof RISK | 'neutral' }>) => {
-      const risks = Object.values(a).flatMap((x) => (x.confidence === 'neutral' ? [] : [RISK[x.confidence]]));
-      return risks.reduce((s, r) => s + r, 0) / risks.length;
-    };
-    expect(plain.score).toBeCloseTo(score(before), 10);
-    expect(over.score).toBeCloseTo(score(after), 10);
-    expect(over.score).toBeLessThan(plain.score);
+    // An unroutable address is untrustedIp.lowNats (4) as low, untrustedIp.mediumNats (0.5) as medium: the override moves the evidence and the score.
+    expect(plain.evidence).toEqual({ nats: 4, terms: { found_on_deny_list: 4 } });
+    expect(over.evidence).toEqual({ nats: 0.5, terms: { found_on_deny_list: 0.5 } });
+    expect(plain.score).toBe(scoreOf(4));
+    expect(over.score).toBe(scoreOf(0.5));
     expect(plain.decision.action).toBe('challenge');
     expect(over.risk_assessment.confidence).not.toBe('low');
     expect(over.decision).toEqual({ action: 'allow', reasons: [] });

@@ -56,12 +56,12 @@ describe('operations routes', () => {
     });
 
     it('counts an assessment under its application, confidence and action, and its request by route template', async () => {
-      const labels = { application: 'default', confidence: 'high', action: 'allow' };
+      const labels = { application: 'default', confidence: 'neutral', action: 'allow' };
       const http = { route: '/v1/assess', method: 'POST', status: '200' };
       const before = await metricValue(t.app, 'vigil_assessments_total', labels);
       const httpBefore = await metricValue(t.app, 'vigil_http_request_duration_seconds_count', http);
       const res = await post(t.app, '/v1/assess', KEYS.web, { user_id: 'ops-metrics-user', ip: IP.us });
-      expect(res.json()).toMatchObject({ risk_assessment: { confidence: 'high' }, decision: { action: 'allow' } });
+      expect(res.json()).toMatchObject({ risk_assessment: { confidence: 'neutral' }, decision: { action: 'allow' } });
       expect(await metricValue(t.app, 'vigil_assessments_total', labels)).toBe(before + 1);
       expect(await metricValue(t.app, 'vigil_http_request_duration_seconds_count', http)).toBe(httpBefore + 1);
     });

@@ -1,3 +1,7 @@
+import { NO_FEATURES } from '../../src/risk/familiarity/features.js';
+import { extractFeatures } from '../../src/risk/familiarity/extract-features.js';
+import { createFeatureHasher } from '../../src/risk/familiarity/feature-hasher.js';
+import { FEATURES } from '../../src/risk/familiarity/features.js';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,11 +32,12 @@ const traffic = {
   distinctAccountsWindowMinutes: 60,
   accountFailuresThreshold: 10,
 };
-const limits = { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, traffic, accountSecret: 's'.repeat(32) };
+const familiarity = { maxValuesPerFeature: 8, windowDays: 180, maxPlaces: 6, mergeKm: 50 };
+const limits = { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, traffic, accountSecret: 's'.repeat(32), familiarity };
 const keys = { ...historyKeys('t:'), ...trafficKeys('t:'), ...pendingKeys('t:') };
 
 function entry(over: Partial<HistoryEntry> = {}): HistoryEntry {
-  return { deviceHash: 'dev1', uaFamily: 'Chrome/Windows', location: null, atMs: T0, ...over };
+  return { deviceHash: 'dev1', uaFamily: 'Chrome/Windows', location: null, atMs: T0, features: NO_FEATURES, ...over };
 }
 
 /**
@@ -78,6 +83,44 @@ describe('HistoryStore on a real Redis', () => {
   });
   beforeEach(async () => {
     await redis.flushall();
+  });
+
+  it('bounds per-user data under 1,000 logins of one user: the hash, the profile and the places stop growing', async () => {
+    // A user who roams: every login from a new address, network and city, a new browser build
+    // every tenth, a new cookie every fifth, each assessed over what the last load saw.
+    const hash = createFeatureHasher('s'.repeat(32), 'roamer');
+    const login = (i: number): HistoryEntry => {
+      const ip = `${20 + (i % 200)}.${i % 250}.${(i * 7) % 250}.${i % 200}`;
+      const features = extractFeatures(
+        {
+          ip,
+          family: 4,
+          asn: 1000 + (i % 300),
+          country: ['GB', 'FR', 'DE', 'JP', 'US'][i % 5]!,
+          city: `City ${i % 40}`,
+          userAgent: `Mozilla/5.0 Chrome/${100 + Math.floor(i / 10)}.0`,
+          ua: { browser: `Chrome ${100 + Math.floor(i / 10)}`, os: 'Windows', deviceType: 'desktop' },
+          deviceHash: `cookie${Math.floor(i / 5)}`.padEnd(22, 'x'),
+        },
+        hash,
+      );
+      const location = { lat: -60 + (i % 120), lon: -170 + ((i * 13) % 340), accuracyKm: 50, atMs: T0 + i * 3_600_000, country: 'GB', city: 'X' };
+      return { deviceHash: `cookie${Math.floor(i / 5)}`, uaFamily: 'Chrome/Windows', location, atMs: T0 + i * 3_600_000, features };
+    };
+    const sizes: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const { history } = await store.load('roamer', null, T0);
+      await store.commitAssessed({ userId: 'roamer', entry: login(i), ip: null }, { history, accountFailures: 0 });
+      if (i === 299 || i === 999) sizes.push(Number(await redis.memory('USAGE', 't:{u:roamer}')));
+    }
+    const { history } = await store.load('roamer', null, T0);
+    expect(history.profile.logins).toBe(1000);
+    for (const f of FEATURES) expect(history.profile.values[f].size).toBeLessThanOrEqual(familiarity.maxValuesPerFeature);
+    expect(history.places.length).toBeLessThanOrEqual(familiarity.maxPlaces);
+    expect(await redis.hlen('t:{u:roamer}')).toBeLessThanOrEqual(5 + limits.maxDevices + limits.maxUserAgents);
+    // Flat in history length: no bigger after 1,000 logins than after 300 (a few bytes of counts aside).
+    expect(sizes[1]!).toBeLessThanOrEqual(sizes[0]! + 64);
+    expect(sizes[1]!).toBeLessThan(2048);
   });
 
   it('loads an unknown user as not known, with empty maps', async () => {
@@ -295,11 +338,11 @@ describe('HistoryStore on a real Redis', () => {
 
   it('bounds a user\'s hash by its field count even when a stale snapshot said no trim was needed', async () => {
     const empty: HistorySnapshot = (await store.load('u4', null, T0)).history;
-    // 5 devices and 3 user agents allowed: 3 + 5 + 3 fields at most before a trim is forced.
+    // 5 devices and 3 user agents allowed: 5 fixed fields (k, l, loc, f, p) + 5 + 3 at most before a trim is forced.
     for (let i = 0; i < 12; i++) {
       await store.commitAssessed({ userId: 'u4', entry: entry({ deviceHash: `d${i}`, atMs: T0 + i * 1000 }), ip: null }, { history: empty, accountFailures: 0 });
     }
-    expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
+    expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(5 + limits.maxDevices + limits.maxUserAgents);
     const { history } = await store.load('u4', null, T0);
     expect([...history.devices.keys()]).toContain('d11');
   });

@@ -13,7 +13,7 @@ import { BROWSERS, IP } from '../support/logins.js';
  */
 const EMAIL = 'alice@example.com';
 
-const { london: LONDON, tokyo: TOKYO, us: US } = IP;
+const { london: LONDON, tokyo: TOKYO, us: US, stockholm: STOCKHOLM, southAfrica: SOUTH_AFRICA } = IP;
 
 describe('MFA flow end to end', () => {
   let redis: TestRedis;
@@ -123,11 +123,11 @@ describe('MFA flow end to end', () => {
     // One result per mfa_token.
     expect((await post('/v1/mfa/verify', { mfa_token: token2, otp: totp(secret, 1) }, 403)).error.code).toBe('invalid_grant');
 
-    // A recovery code works once, on another risky login.
-    const third = await assess(LONDON, 'd4');
+    // A recovery code works once, on another risky login (a new device in a new country).
+    const third = await assess(STOCKHOLM, 'd4');
     const byRecovery = await post('/v1/mfa/verify', { mfa_token: third.decision.mfa.mfa_token, recovery_code: recoveryCodes[0] });
     expect(byRecovery).toMatchObject({ authenticator_type: 'recovery-code', recovery_codes_remaining: 9 });
-    const fourth = await assess(TOKYO, 'd5');
+    const fourth = await assess(SOUTH_AFRICA, 'd5');
     const reused = await post('/v1/mfa/verify', { mfa_token: fourth.decision.mfa.mfa_token, recovery_code: recoveryCodes[0] }, 403);
     expect(reused.error.code).toBe('invalid_grant');
   });

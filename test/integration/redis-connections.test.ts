@@ -148,7 +148,7 @@ describe('Redis connections on a real Redis', () => {
     const conns = await connect();
     const opts = { timeoutMs: 200 };
     const stores = {
-      history: new HistoryStore(conns, historyKeys('t:'), mfaKeys('t:'), { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3 }, opts),
+      history: new HistoryStore(conns, historyKeys('t:'), mfaKeys('t:'), { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, familiarity: { maxValuesPerFeature: 8, windowDays: 180, maxPlaces: 6, mergeKm: 50 } }, opts),
       traffic: new TrafficStore(conns, trafficKeys('t:'), { traffic: { failedLoginsThreshold: 5, windowHours: 24, distinctAccountsThreshold: 3, distinctAccountsWindowMinutes: 60, accountFailuresThreshold: 10 }, accountSecret: 's'.repeat(32) }, opts),
     };
     await loadLogin(stores, 'warm', '198.51.100.1', Date.now()); // connections up, scripts loaded

@@ -5,6 +5,8 @@ export const IP = {
   london: '81.2.69.142',
   tokyo: '1.0.16.1',
   us: '8.8.8.8',
+  stockholm: '89.160.20.112',
+  southAfrica: '41.0.0.1',
   private: '10.0.0.1',
   testNet3: '203.0.113.7',
 } as const;

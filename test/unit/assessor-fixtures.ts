@@ -1,6 +1,10 @@
 import type { AssessorInput, AssessorSettings, LoginContext } from '../../src/assessors/types.js';
 import type { HistorySnapshot, LastLocation } from '../../src/history/snapshot.js';
 import type { Location } from '../../src/geo/location.js';
+import { loadConfig } from '../../src/config.js';
+import { EMPTY_PROFILE } from '../../src/risk/familiarity/profile.js';
+import { EMPTY_POPULATION } from '../../src/risk/familiarity/population.js';
+import { NO_FEATURES } from '../../src/risk/familiarity/features.js';
 
 /** Fixed "now" for assessor tests: 2026-01-01T10:00:00Z. */
 export const NOW = Date.UTC(2026, 0, 1, 10, 0, 0);
@@ -17,9 +21,12 @@ export const settings: AssessorSettings = {
     defaultAccuracyKm: 100,
     baseAllowanceKm: 100,
     minElapsedHours: 1,
+    unfamiliarRegionKm: 1500,
   },
   traffic: { failedLoginsThreshold: 100, distinctAccountsThreshold: 20, accountFailuresThreshold: 10 },
+  familiarity: loadConfig({}).familiarity,
 };
+
 
 export const LONDON = { lat: 51.5074, lon: -0.1278, country: 'GB', city: 'London' };
 export const PARIS = { lat: 48.8566, lon: 2.3522, country: 'FR', city: 'Paris' };
@@ -43,6 +50,7 @@ export function login(p: Partial<LoginContext> = {}): LoginContext {
     geo: { location: location(), anonymous: null },
     anonymizer: null,
     atMs: NOW,
+    features: NO_FEATURES,
     ...p,
   };
 }
@@ -54,6 +62,8 @@ export function history(p: Partial<HistorySnapshot> = {}): HistorySnapshot {
     userAgents: new Map(),
     lastLocation: null,
     lastLoginMs: null,
+    profile: EMPTY_PROFILE,
+    places: [],
     ...p,
   };
 }
@@ -63,6 +73,7 @@ export function input(p: Partial<AssessorInput> = {}): AssessorInput {
     login: login(),
     history: history(),
     intel: { matches: [], traffic: null },
+    population: EMPTY_POPULATION,
     settings,
     nowMs: NOW,
     ...p,

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CombinerConfig } from '../../src/config.js';
+import { loadConfig, type CombinerConfig } from '../../src/config.js';
 import { combine } from '../../src/scoring/combiner.js';
 import { results } from './scoring-fixtures.js';
 
-/** The config defaults (src/config.ts): equal weights, bands low ≥ 0.6, medium ≥ 0.3. */
-const cfg: CombinerConfig = {
-  weights: { NewDevice: 1, ImpossibleTravel: 1, UntrustedIP: 1 },
-  bands: { low: 0.6, medium: 0.3 },
-};
+/** `average` mode with its defaults (src/config.ts): equal weights, Familiarity 0, bands low ≥ 0.6, medium ≥ 0.3. */
+const cfg: CombinerConfig = { ...loadConfig({}, { combiner: { mode: 'average' } }).combiner };
 const withWeights = (w: Partial<CombinerConfig['weights']>): CombinerConfig => ({ ...cfg, weights: { ...cfg.weights, ...w } });
 const unavailable = (r: ReturnType<typeof results>, name: keyof typeof r) => ({
   ...r,

@@ -28,8 +28,12 @@ describe('loadConfig: familiarity and the ASN database', () => {
     expect(c.familiarity).toEqual({
       windowDays: 180,
       maxValuesPerFeature: 8,
+      maxPlaces: 6,
+      placeMergeKm: 50,
+      populationMaxValues: 100_000,
       smoothing: 'reference',
       maxCreditRatio: 20,
+      minPopulation: 1000,
       weights: { ip: 0.35, subnet: 0.25, asn: 0.3, city: 0.05, country: 0.05, ua: 0.5387, browser: 0.268, os: 0.1882, deviceType: 0.0051, device: 1 },
       thresholds: { familiarMaxNats: 0, unfamiliarMinNats: 1 },
     });

@@ -85,9 +85,16 @@ describe('impossibleTravel: codes before any distance', () => {
     expect(r).toEqual({ confidence: 'neutral', code: 'location_history_not_found' });
   });
 
-  it('invalid_travel (neutral) when the login is older than the last valid one', () => {
+  it('invalid_travel when the login is older than the last valid one and the travel between them is harmless, keeping its confidence', () => {
     const h = history({ lastLocation: lastLocation({ atMs: NOW + 1 }) });
-    expect(impossibleTravel.assess(input({ history: h }))).toEqual({ confidence: 'neutral', code: 'invalid_travel' });
+    expect(impossibleTravel.assess(input({ history: h }))).toMatchObject({ confidence: 'high', code: 'invalid_travel' });
+  });
+
+  it('a client timestamp ahead of the next login does not weaken it: London stamped 5 minutes ahead, then Tokyo now is impossible', () => {
+    // The hardening finding: a login stamped in the future made the next real one invalid_travel (neutral).
+    const h = history({ lastLocation: lastLocation({ atMs: NOW + 5 * 60_000 }) });
+    const tokyo = login({ geo: { location: location({ lat: 35.6762, lon: 139.6503, country: 'JP', city: 'Tokyo' }), anonymous: null } });
+    expect(impossibleTravel.assess(input({ history: h, login: tokyo }))).toMatchObject({ confidence: 'low', code: 'impossible_travel_from_last_login' });
   });
 });
 
@@ -241,5 +248,44 @@ describe('impossibleTravel: distance and speed', () => {
     const far = trip({ lat: 0, lon: 0, accuracyKm: 0 }, { lat: 101 / KM_PER_DEG, lon: 0, accuracyKm: 0 }, 0, travel);
     expect(far.code).toBe('impossible_travel_from_last_login');
     expect(trip(LONDON, LONDON, 0, travel).code).toBe('minimal_travel_from_last_login');
+  });
+});
+
+describe('impossibleTravel: familiar places', () => {
+  const TOKYO = { lat: 35.6762, lon: 139.6503, country: 'JP', city: 'Tokyo' };
+  const place = (p: { lat: number; lon: number }, daysAgo = 1) => ({ lat: p.lat, lon: p.lon, accuracyKm: null, count: 5, lastSeenDay: Math.floor((NOW - daysAgo * 86_400_000) / 86_400_000) });
+  const at = (to: Point, last: LastLocation, places: ReturnType<typeof place>[]) =>
+    impossibleTravel.assess(
+      input({
+        login: login({ geo: { location: location({ ...to }), anonymous: null } }),
+        history: history({ lastLocation: last, places }),
+      }),
+    );
+
+  it('coming home after a trip is not challenged: Tokyo → London in 1 h is impossible by speed, yet high at a familiar place', () => {
+    const r = at(LONDON, lastLocation({ ...TOKYO, atMs: NOW - HOUR }), [place(LONDON)]);
+    expect(r).toMatchObject({ code: 'impossible_travel_from_last_login', confidence: 'high', details: { familiar_place: true, nearest_familiar_km: 0 } });
+  });
+
+  it('the same jump to a place the user was never at stays low', () => {
+    const r = at(TOKYO, lastLocation({ atMs: NOW - HOUR }), [place(LONDON)]);
+    expect(r).toMatchObject({ code: 'impossible_travel_from_last_login', confidence: 'low', details: { familiar_place: false } });
+  });
+
+  it('a first login from a new region is at best medium, however slowly the user got there', () => {
+    // London → New York over 3 days: ordinary travel by speed, but 5,570 km from every familiar place.
+    const r = at(NEW_YORK, lastLocation({ atMs: NOW - 72 * HOUR }), [place(LONDON), place(PARIS)]);
+    expect(r).toMatchObject({ code: 'travel_from_last_login', confidence: 'medium', details: { familiar_place: false } });
+    expect((r.details as { nearest_familiar_km: number }).nearest_familiar_km).toBeGreaterThan(settings.travel.unfamiliarRegionKm);
+  });
+
+  it('a nearby unfamiliar place keeps the travel verdict (Paris, 340 km from London, a day later)', () => {
+    const r = at(PARIS, lastLocation({ atMs: NOW - 24 * HOUR }), [place(LONDON)]);
+    expect(r).toMatchObject({ code: 'travel_from_last_login', confidence: 'high', details: { familiar_place: false } });
+  });
+
+  it('places older than the familiarity window are not familiar', () => {
+    const r = at(LONDON, lastLocation({ ...TOKYO, atMs: NOW - HOUR }), [place(LONDON, settings.familiarity.windowDays + 1)]);
+    expect(r).toMatchObject({ confidence: 'low' });
   });
 });

@@ -1,11 +1,15 @@
 import type { Assessment, AssessorName, Confidence } from '../../src/assessors/types.js';
 
-/** Results with the given confidences and plausible codes; `code` overrides per assessor. */
+/**
+ * Results with the given confidences and plausible codes; `code` overrides per assessor.
+ * Familiarity is `initial_login` (neutral) unless `fam` says otherwise.
+ */
 export function results(
   nd: Confidence,
   it: Confidence,
   ui: Confidence,
   codes: Partial<Record<AssessorName, string>> = {},
+  fam: Confidence = 'neutral',
 ): Record<AssessorName, Assessment> {
   const pick = (name: AssessorName, c: Confidence, byConfidence: Record<Confidence, string>) =>
     ({ confidence: c, code: codes[name] ?? byConfidence[c] }) as Assessment;
@@ -23,5 +27,6 @@ export function results(
       low: 'found_on_deny_list',
       neutral: 'not_found_on_deny_list',
     }),
+    Familiarity: pick('Familiarity', fam, { high: 'familiar', medium: 'partly_familiar', low: 'unfamiliar', neutral: 'initial_login' }),
   };
 }

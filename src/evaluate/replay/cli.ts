@@ -205,6 +205,8 @@ function decisionLine(column: string, l: ReplayedLogin): Record<string, unknown>
     score: l.score,
     codes: l.codes,
     reasons: l.reasons,
+    evidence: l.evidence,
+    familiarity: l.familiarity,
     committed: l.committed,
     error: l.error,
   };

@@ -28,6 +28,10 @@ export interface ReplayedLogin {
   score: number | null;
   /** Assessor name → code, as answered. */
   codes: Record<string, string>;
+  /** The `evidence` combiner's terms (signal → nats), or null in `average` mode. */
+  evidence: Record<string, number> | null;
+  /** Familiarity's details as answered (score, groups, new features, contributions), or null. */
+  familiarity: Record<string, unknown> | null;
   reasons: string[];
   /** Whether history learned this login (an allowed or challenged legit login). */
   committed: boolean;
@@ -139,6 +143,8 @@ async function replayOne(deps: Deps, caller: Caller, row: LoginRow, shiftMs: num
     confidence: null,
     score: null,
     codes: {},
+    evidence: null,
+    familiarity: null,
     reasons: [],
     committed: false,
     fixed: null,
@@ -168,6 +174,8 @@ async function replayOne(deps: Deps, caller: Caller, row: LoginRow, shiftMs: num
     login.score = answer.score;
     login.reasons = answer.decision.reasons;
     for (const [name, a] of Object.entries(answer.risk_assessment.assessments)) login.codes[name] = a.code;
+    login.evidence = answer.evidence?.terms ?? null;
+    login.familiarity = answer.risk_assessment.assessments.Familiarity.details ?? null;
     login.fixed = fixedDecision(answer.decision.reasons, deps.config.applications[row.application ?? 'default']?.mfaPolicy);
     if (answer.context.history === 'unavailable') {
       login.error = 'history_unavailable';

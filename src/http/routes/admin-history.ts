@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { clearUserHistory, viewUserHistory } from '../../service/admin-history.js';
+import { CLEARABLE, clearUserHistory, viewUserHistory } from '../../service/admin-history.js';
 import { clearHistoryResponse, errorResponse, userHistoryResponse } from '../schemas.js';
 import { wellFormed } from '../well-formed.js';
 
@@ -26,7 +26,7 @@ export const adminHistoryRoutes = (deps: Deps): FastifyPluginAsyncZod => async (
       tags: ['admin'],
       security: [{ bearer: [] }],
       params,
-      querystring: z.strictObject({ assessor: z.enum(['NewDevice', 'ImpossibleTravel']).optional() }),
+      querystring: z.strictObject({ assessor: z.enum(CLEARABLE).optional() }),
       response: { 200: clearHistoryResponse, '4xx': errorResponse, '5xx': errorResponse },
     },
     handler: (request) => {

@@ -72,7 +72,8 @@ export function assessFamiliarity(
   const contributions: Partial<Record<Feature, number>> = {};
   const fresh: Feature[] = [];
   for (const f of score.features) {
-    if (f.status === 'new') fresh.push(f.feature);
+    // New to the user: a value never shown, or a feature the user never had a value for.
+    if (f.status === 'new' || f.status === 'no_history') fresh.push(f.feature);
     if (f.status === 'new' || f.status === 'known') contributions[f.feature] = round3(f.contribution);
   }
   const details = {

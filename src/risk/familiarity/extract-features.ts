@@ -2,7 +2,7 @@ import type { UaParts } from '../../context/user-agent.js';
 import { MAX_UA_LENGTH } from '../../context/user-agent.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../intel/address.js';
 import type { FeatureHasher } from './feature-hasher.js';
-import type { Feature, FeatureValue, LoginFeatures } from './features.js';
+import { NO_DEVICE_KEY, NO_DEVICE_POPULATION, type Feature, type FeatureValue, type LoginFeatures } from './features.js';
 
 /** What the familiarity features are made from: a login as the request context resolved it. */
 export interface FamiliarityLogin {
@@ -63,6 +63,17 @@ export function extractFeatures(login: FamiliarityLogin, hash: FeatureHasher): L
     browser: hashed('browser', ua?.browser ?? null, true),
     os: hashed('os', ua?.os ?? null, true),
     deviceType: raw(ua?.deviceType ?? null),
-    device: login.deviceHash === null ? null : { key: login.deviceHash.slice(0, 8), population: null },
+    device: deviceValue(login.deviceHash, userAgent),
   };
+}
+
+/**
+ * The device cookie's profile key (its keyed hash cut to 48 bits), or — for a browser login
+ * (a user agent was sent) without a cookie — the no-cookie value. A login with neither (a
+ * password-grant API call) has no device feature at all: nothing to compare, as NewDevice's
+ * `unknown_device`.
+ */
+function deviceValue(deviceHash: string | null, userAgent: string | null): FeatureValue | null {
+  if (deviceHash !== null) return { key: deviceHash.slice(0, 8), population: null };
+  return userAgent !== null && userAgent !== '' ? { key: NO_DEVICE_KEY, population: NO_DEVICE_POPULATION } : null;
 }

@@ -47,11 +47,21 @@ export const RAW_FEATURES: ReadonlySet<Feature> = new Set<Feature>(['country', '
 /**
  * Features whose population counts are kept exactly: small domains (≈250 countries, ≈100k
  * ASes of which a service sees a few thousand, a few hundred browser + major versions, a few
- * dozen OS families, four device types). The others (IP, subnet, city, full user agent, device
- * cookie) have domains as large as the population itself; their population probability is
+ * dozen OS families, four device types, and for the device cookie only its absence). The others
+ * (IP, subnet, city, full user agent, a device cookie's value) have domains as large as the population itself; their population probability is
  * backed off to the nearest coarser level that is counted (see `scoreFamiliarity`).
  */
-export const COUNTED_FEATURES: ReadonlySet<Feature> = new Set<Feature>(['asn', 'country', 'browser', 'os', 'deviceType']);
+export const COUNTED_FEATURES: ReadonlySet<Feature> = new Set<Feature>(['asn', 'country', 'browser', 'os', 'deviceType', 'device']);
+
+/**
+ * The device value of a browser login that sent no cookie: a value like any other, so a user
+ * who always brings a cookie and now brings none is not familiar on the device, and one who
+ * never does is. Its population count is kept (`NO_DEVICE_POPULATION`); a real cookie's is not
+ * (no other user can present it). The key is 48 zero bits, the codec's key shape; a keyed hash
+ * equals it with probability 2⁻⁴⁸.
+ */
+export const NO_DEVICE_KEY = 'AAAAAAAA';
+export const NO_DEVICE_POPULATION = 'none';
 
 /** One feature of a login. */
 export interface FeatureValue {
@@ -63,3 +73,17 @@ export interface FeatureValue {
 
 /** A login's features; null where the login has none (no user agent, no GeoIP record, no cookie). */
 export type LoginFeatures = { readonly [F in Feature]: FeatureValue | null };
+
+/** A login with no features at all (nothing known of it). */
+export const NO_FEATURES: LoginFeatures = Object.freeze({
+  ip: null,
+  subnet: null,
+  asn: null,
+  city: null,
+  country: null,
+  ua: null,
+  browser: null,
+  os: null,
+  deviceType: null,
+  device: null,
+});

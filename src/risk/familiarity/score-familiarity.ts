@@ -20,6 +20,11 @@ export interface FamiliarityModel {
    * cannot outweigh everything else.
    */
   maxCreditRatio: number;
+  /**
+   * Population shares are read against at least this many logins: a fresh deployment's first
+   * logins, all of a few users, would otherwise make every value look common.
+   */
+  minPopulation: number;
 }
 
 /** How a feature of the login relates to the profile. */
@@ -71,15 +76,22 @@ export function unseenEstimate(profile: FamiliarityProfile, f: Feature, smoothin
 
 /**
  * The population probability of a value the user has shown. For a counted feature,
- * max(C, c) / max(N, n): the population includes the user, so their own counts bound it from
- * below (population counts lag behind the profile). For a feature not counted, the nearest
+ * max(C, c) / max(N, n, minPopulation): the population includes the user, so their own counts
+ * bound it from below (population counts lag behind the profile). For a feature not counted, the nearest
  * coarser counted level of the login stands in: an upper bound, since an IP is at most as
  * common as its AS, so backing off never credits the user more than the data supports. With no
  * counted level at all (the device cookie, whose keyed hash no other user can present), the
  * user's own share c / max(N, n).
  */
-function populationProbability(f: Feature, features: LoginFeatures, profile: FamiliarityProfile, population: PopulationStats, c: number): number {
-  const N = population.total;
+function populationProbability(
+  f: Feature,
+  features: LoginFeatures,
+  profile: FamiliarityProfile,
+  population: PopulationStats,
+  c: number,
+  minPopulation: number,
+): number {
+  const N = Math.max(population.total, minPopulation);
   for (const k of [f, ...coarserLevels(f)]) {
     const fv = features[k];
     if (fv === null || fv.population === null) continue;
@@ -134,7 +146,7 @@ export function scoreFamiliarity(
       if (count > 0) {
         status = 'known';
         pUser = count / (total + unseen);
-        pPopulation = populationProbability(feature, features, profile, population, count);
+        pPopulation = populationProbability(feature, features, profile, population, count, model.minPopulation);
         llr = Math.max(floor, Math.log(pPopulation) - Math.log(pUser));
       } else {
         status = 'new';

@@ -4,13 +4,25 @@ import type { RequestPorts } from '../../platform/redis/redis-port.js';
 import { MFA_SUMMARY_FIELD, parseMfaSummary, type MfaKeys } from '../mfa/mfa-keys.js';
 import { timed, type OpObserver } from '../timed.js';
 import type { HistoryKeys } from './history-keys.js';
-import { addsField, encodeLocation, isLatest, mayNeedTrim, mergeFields, parseUserHash, type HistoryLimits } from './user-hash.js';
+import { decodePlaces } from '../../risk/familiarity/places.js';
+import {
+  addsField,
+  encodeLocation,
+  FIXED_FIELDS,
+  isLatest,
+  learnedFields,
+  mayNeedTrim,
+  mergeFields,
+  parseProfile,
+  parseUserHash,
+  type HistoryLimits,
+} from './user-hash.js';
 
 const COMMIT_LOGIN = luaScript(new URL('./commit-login-1.lua', import.meta.url));
 const CLEAR_USER_PART = luaScript(new URL('./clear-user-part-1.lua', import.meta.url));
 
 /** The parts of a user's history an admin can clear separately. */
-export type HistoryPart = 'devices' | 'location';
+export type HistoryPart = 'devices' | 'location' | 'familiarity';
 
 /** What a commit writes: the user and the login's entry. */
 export interface LoginToCommit {
@@ -74,24 +86,41 @@ export class HistoryStore {
     await this.timed('commit', async () => {
       const key = this.keys.user(login.userId);
       const trim = mayNeedTrim(seen, login.entry, this.limits);
+      const learned = learnedFields(seen, login.entry, this.limits.familiarity);
       if (trim || !isLatest(seen, login.entry)) {
-        await this.commitScript(key, login.entry, trim);
+        await this.commitScript(key, login.entry, trim, learned);
         return;
       }
-      const merged = [this.writes.hset(key, mergeFields(seen, login.entry)), this.writes.expire(key, this.limits.historyRetentionDays * 86_400)];
+      const merged = [
+        this.writes.hset(key, [...mergeFields(seen, login.entry), ...learned]),
+        this.writes.expire(key, this.limits.historyRetentionDays * 86_400),
+      ];
       if (!addsField(seen, login.entry)) {
         await Promise.all(merged);
         return;
       }
       const [fields] = await Promise.all([this.writes.hlen(key), ...merged]);
       // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
-      if (fields > 3 + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, login.entry, true);
+      if (fields > FIXED_FIELDS + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, login.entry, true, []);
     });
   }
 
-  /** Commit a login with nothing loaded before it (`/complete`, the MFA step): atomic merge, trim and cap. */
+  /**
+   * Commit a login with nothing loaded before it (`/complete`, the MFA step): atomic merge, trim
+   * and cap. The profile and places are read first and computed here: a commit of the same user
+   * in between would lose its counts to this one (docs/risk-model.md §7).
+   */
   async commit(login: LoginToCommit): Promise<void> {
-    await this.timed('commit', () => this.commitScript(this.keys.user(login.userId), login.entry, true), this.opts.timeoutMs);
+    const key = this.keys.user(login.userId);
+    await this.timed(
+      'commit',
+      async () => {
+        const [f, p] = await Promise.all([this.reads.hget(key, 'f'), this.reads.hget(key, 'p')]);
+        const known = { profile: parseProfile(f ?? undefined), places: decodePlaces(p ?? undefined) };
+        await this.commitScript(key, login.entry, true, learnedFields(known, login.entry, this.limits.familiarity));
+      },
+      this.opts.timeoutMs,
+    );
   }
 
   /** Forget one part of a user's history; returns how many entries went. */
@@ -104,7 +133,8 @@ export class HistoryStore {
     return (await this.timed('admin', () => this.writes.del(this.keys.user(userId)), this.opts.timeoutMs)) > 0;
   }
 
-  private commitScript(key: string, e: HistoryEntry, trim: boolean): Promise<unknown> {
+  /** COMMIT_LOGIN; `learned` are the profile and places fields to set with the merge (`learnedFields`). */
+  private commitScript(key: string, e: HistoryEntry, trim: boolean, learned: readonly string[]): Promise<unknown> {
     const loc = e.location;
     return this.writes.runScript(
       COMMIT_LOGIN,
@@ -119,6 +149,7 @@ export class HistoryStore {
         e.uaFamily ?? '',
         loc ? encodeLocation(loc) : '',
         trim ? '1' : '',
+        ...learned,
       ],
     );
   }

@@ -62,7 +62,11 @@ describe('assessFamiliarity', () => {
 
   it('scores against an empty population too (a fresh deployment)', () => {
     const a = assessFamiliarity({ profile: USER, features: loginOf({ ip: 'A', country: 'DE' }), population: EMPTY_POPULATION, nowMs: NOW }, settings);
-    // With no population the user's own share stands in: country ln((9/9)·(10/9)) > 0, IP backed off likewise.
-    expect(a.score!.features.find((f) => f.feature === 'country')!.llr).toBeCloseTo(Math.log(10 / 9), 12);
+    // With no population the user's own count is read against minPopulation (1,000) logins:
+    // country ln((9/1000) / (9/10)) = ln 0.01, floored at −ln(maxCreditRatio 20).
+    expect(a.score!.features.find((f) => f.feature === 'country')!.llr).toBeCloseTo(-Math.log(20), 12);
+    // With minPopulation 1 the user's own share stands in: ln((9/9) · (10/9)) > 0.
+    const raw = assessFamiliarity({ profile: USER, features: loginOf({ ip: 'A', country: 'DE' }), population: EMPTY_POPULATION, nowMs: NOW }, { ...settings, minPopulation: 1 });
+    expect(raw.score!.features.find((f) => f.feature === 'country')!.llr).toBeCloseTo(Math.log(10 / 9), 12);
   });
 });

@@ -16,7 +16,8 @@ export const WEIGHTS: Record<Feature, number> = {
   device: 1,
 };
 
-export const MODEL: FamiliarityModel = { weights: WEIGHTS, smoothing: 'reference', maxCreditRatio: 20 };
+/** The default model, but population shares read as counted (minPopulation 1), so the hand-computed cases stay small. */
+export const MODEL: FamiliarityModel = { weights: WEIGHTS, smoothing: 'reference', maxCreditRatio: 20, minPopulation: 1 };
 
 /** A profile from `{ feature: { key: count } }`, every value seen on `day`. */
 export function profileOf(logins: number, counts: Partial<Record<Feature, Record<string, number>>>, day = 20_000): FamiliarityProfile {

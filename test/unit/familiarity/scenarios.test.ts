@@ -59,7 +59,7 @@ const cases: [string, FamiliarityLogin, FamiliarityCode][] = [
   ['new /24, same AS', { ...HOME, ip: '93.184.9.77' }, 'familiar'],
   ['browser update', { ...HOME, userAgent: 'UA desktop 126', ua: { ...desktop, browser: 'Chrome 126' } }, 'familiar'],
   ['hotel in another city, same country', { ...HOME, ...travel }, 'familiar'],
-  ['no cookie sent', { ...HOME, deviceHash: null }, 'familiar'],
+  ['no cookie sent', { ...HOME, deviceHash: null }, 'partly_familiar'],
   ['cookies cleared', { ...HOME, deviceHash: 'cookieXcookieXcookieXx' }, 'partly_familiar'],
   ['stolen cookie and UA, used abroad', { ...HOME, ...abroad }, 'familiar'],
   ['attacker in the same country, own browser, no cookie', { ...HOME, ...travel, userAgent: 'UA attacker', deviceHash: null }, 'unfamiliar'],
@@ -68,7 +68,7 @@ const cases: [string, FamiliarityLogin, FamiliarityCode][] = [
     { ...abroad, family: 4, userAgent: 'UA attacker', ua: { ...desktop, browser: 'Chrome 126' }, deviceHash: 'cookieXcookieXcookieXx' },
     'unfamiliar',
   ],
-  ['very targeted: same ISP and city, copied UA, no cookie', { ...HOME, ip: '93.184.200.1', deviceHash: null }, 'familiar'],
+  ['very targeted: same ISP and city, copied UA, no cookie', { ...HOME, ip: '93.184.200.1', deviceHash: null }, 'unfamiliar'],
 ];
 
 describe('familiarity scenarios (docs/risk-model.md §5)', () => {

@@ -153,6 +153,15 @@ describe('scoreFamiliarity: back-off along the hierarchy', () => {
     expect(byFeature(scoreFamiliarity(USER, loginOf(HOME), lagging, MODEL), 'asn').llr).toBeCloseTo(Math.log(7 / 4), 12);
   });
 
+  it('reads population shares against at least minPopulation logins: a young population does not make the user common', () => {
+    // Population of 2 logins, none counted for AS 3320; with minPopulation 1,000:
+    // p_pop = max(0, 4) / max(2, 4, 1000) = 0.004, p_user = 4 / (4 + 3) → ln(0.004 · 7/4) ≈ −4.962, floored at −ln 20.
+    const young = populationFromCounts(2, new Map());
+    const asn = byFeature(scoreFamiliarity(USER, loginOf(HOME), young, { ...MODEL, minPopulation: 1000 }), 'asn');
+    expect(asn.pPopulation).toBeCloseTo(0.004, 12);
+    expect(asn.llr).toBeCloseTo(-Math.log(20), 12);
+  });
+
   it('floors one feature’s credit at −ln(maxCreditRatio): a known device cookie', () => {
     // The cookie is counted by no population; its share is the user's own: 3 / 1e6.
     // Unfloored: ln(3e-6) − ln(3/(3+1)) ≈ −12.43; floored at −ln 20 ≈ −2.9957.
