@@ -9,6 +9,9 @@ import { IpIntel } from './intel/intel.js';
 import { createMetrics } from './metrics.js';
 import { openAsnLookup } from './intel/asn/open-asn-lookup.js';
 import { PopulationCounts } from './risk/familiarity/population-counts.js';
+import { startPopulationSync } from './service/population-sync.js';
+import { populationKeys } from './stores/population/population-keys.js';
+import { PopulationStore } from './stores/population/population-store.js';
 import { buildMfa } from './mfa/build-mfa.js';
 import { createRedisConnections } from './platform/redis/redis-connections.js';
 import { historyKeys } from './stores/history/history-keys.js';
@@ -19,6 +22,9 @@ import { pendingKeys } from './stores/pending/pending-keys.js';
 import { PendingAssessments } from './stores/pending/pending-assessments.js';
 import { trafficKeys } from './stores/traffic/traffic-keys.js';
 import { TrafficStore, type TrafficLimits } from './stores/traffic/traffic-store.js';
+
+/** A background merge of population counts waits this long for Redis (the background connection queues while Redis is away). */
+const POPULATION_REDIS_TIMEOUT_MS = 10_000;
 
 export interface BuiltDeps extends Deps {
   /** Close every connection and reader; safe to call twice. */
@@ -58,12 +64,19 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   const ua = createUaParser(config.uaCacheSize);
   const asn = await openAsnLookup(config.geo);
   const population = new PopulationCounts(config.familiarity.populationMaxValues);
+  const populationStore = new PopulationStore(redis.background, populationKeys(prefix), {
+    maxValuesPerFeature: config.familiarity.populationMaxValues,
+    timeoutMs: POPULATION_REDIS_TIMEOUT_MS,
+    observe,
+  });
   const intel = new IpIntel(config.lists);
   const feeds = createIntelFeeds({ config, intel, redis, traffic, metrics, logger, now });
+  const populationSync = startPopulationSync({ counts: population, store: populationStore, intervalMs: config.populationSyncMs, logger, metrics });
 
   let closed: Promise<void> | null = null;
   const close = () => {
     closed ??= (async () => {
+      populationSync.stop();
       await feeds.close();
       await mfa.close();
       await redis.close();

@@ -441,6 +441,8 @@ const envSchema = z.object({
   GEOIP_ASN_PATH: z.string().optional(),
   /** How often each instance checks Redis for new list versions and manual entries. */
   VIGIL_INTEL_SYNC_MS: int(50, 600_000).default(5000),
+  /** How often each instance merges its familiarity population counts into Redis (docs/risk-model.md §7). */
+  VIGIL_POPULATION_SYNC_MS: int(100, 3_600_000).default(30_000),
   /** Run the BullMQ worker that refreshes list sources in this process. */
   VIGIL_INTEL_WORKER: bool.default(true),
   VIGIL_UA_CACHE_SIZE: int(0, 1_000_000).default(10_000),
@@ -493,6 +495,8 @@ export interface Config extends FileConfig {
   maxTimestampAgeDays: number;
   geo: { cityPath: string | null; cityIpv6Path: string | null; anonymousIpPath: string | null; asnPath: string | null };
   intel: { syncIntervalMs: number; worker: boolean };
+  /** How often the population counts are merged into Redis, ms. */
+  populationSyncMs: number;
   uaCacheSize: number;
   encryptionKeys: SealingKey[];
   /** True when no encryption key was configured and the development default is in use. */
@@ -638,6 +642,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
       asnPath: vars.GEOIP_ASN_PATH ?? null,
     },
     intel: { syncIntervalMs: vars.VIGIL_INTEL_SYNC_MS, worker: vars.VIGIL_INTEL_WORKER },
+    populationSyncMs: vars.VIGIL_POPULATION_SYNC_MS,
     uaCacheSize: vars.VIGIL_UA_CACHE_SIZE,
     encryptionKeys,
     encryptionKeyIsDefault: !vars.VIGIL_ENCRYPTION_KEYS,

@@ -183,6 +183,16 @@ export function createMetrics() {
       help: 'IPs currently over a traffic threshold (failed logins or distinct accounts)',
       registers,
     }),
+    populationLogins: new Gauge({
+      name: 'vigil_population_logins',
+      help: 'Committed logins in the shared population counts of the familiarity model, as last merged',
+      registers,
+    }),
+    populationSyncFailures: new Counter({
+      name: 'vigil_population_sync_failures_total',
+      help: 'Background merges of the population counts into Redis that failed (retried at the next interval)',
+      registers,
+    }),
     ready: new Gauge({
       name: 'vigil_ready',
       help: '1 when Redis answered the last readiness probe',
