@@ -1,4 +1,3 @@
-import { NO_FEATURES } from '../../src/risk/familiarity/features.js';
 import { pino } from 'pino';
 import { historyLimits } from '../../src/build-deps.js';
 import type { Config } from '../../src/config.js';
@@ -9,6 +8,9 @@ import { createRedisConnections } from '../../src/platform/redis/redis-connectio
 import { historyKeys, type HistoryKeys } from '../../src/stores/history/history-keys.js';
 import { HistoryStore } from '../../src/stores/history/history-store.js';
 import { mfaKeys } from '../../src/stores/mfa/mfa-keys.js';
+import { openAsnLookup, type AsnLookup } from '../../src/intel/asn/open-asn-lookup.js';
+import { extractFeatures } from '../../src/risk/familiarity/extract-features.js';
+import { createFeatureHasher } from '../../src/risk/familiarity/feature-hasher.js';
 import type { BenchUser, Place, Rand } from './population.js';
 
 const DAY_MS = 86_400_000;
@@ -25,13 +27,38 @@ export async function benchStore(url: string, config: Config): Promise<{ store: 
   return { store: new HistoryStore(redis, keys, mfaKeys(prefix), historyLimits(config), { timeoutMs: 10_000 }), keys, close: () => void redis.close() };
 }
 
-function entry(config: Config, ua: ReturnType<typeof createUaParser>, user: string, deviceId: string, userAgent: string, home: Place, atMs: number): HistoryEntry {
+/** What a seeded login is made of besides its user: the UA parser and the ASN data, as the service has them. */
+interface Lookups {
+  ua: ReturnType<typeof createUaParser>;
+  asn: AsnLookup;
+}
+
+async function lookups(config: Config): Promise<Lookups> {
+  return { ua: createUaParser(10_000), asn: await openAsnLookup(config.geo) };
+}
+
+/** The history entry Vigil would commit for this login, familiarity features included. */
+function entry(config: Config, l: Lookups, user: string, deviceId: string, userAgent: string, home: Place, atMs: number): HistoryEntry {
+  const device = deviceHash(config.deviceSecret, user, deviceId);
+  const features = extractFeatures(
+    {
+      ip: home.ip,
+      family: 4,
+      asn: l.asn.lookup(home.ip, 4)?.asn ?? null,
+      country: home.country,
+      city: home.city,
+      userAgent,
+      ua: l.ua.parts(userAgent),
+      deviceHash: device,
+    },
+    createFeatureHasher(config.deviceSecret, user),
+  );
   return {
-    deviceHash: deviceHash(config.deviceSecret, user, deviceId),
-    uaFamily: ua.family(userAgent),
+    deviceHash: device,
+    uaFamily: l.ua.family(userAgent),
     location: { lat: home.lat, lon: home.lon, accuracyKm: null, atMs, country: home.country, city: home.city },
     atMs,
-    features: NO_FEATURES,
+    features,
   };
 }
 
@@ -41,19 +68,22 @@ function entry(config: Config, ua: ReturnType<typeof createUaParser>, user: stri
  * history like a live system's. Returns the number of commits.
  */
 export async function seedUsers(store: HistoryStore, config: Config, users: readonly BenchUser[], nowMs: number, rand: Rand): Promise<number> {
-  const ua = createUaParser(10_000);
+  const l = await lookups(config);
   const trustMs = config.assessors.deviceTrustDays * DAY_MS;
   let commits = 0;
   let inflight: Promise<void>[] = [];
   for (const u of users) {
     const last = nowMs - 3_600_000 - rand() * 10 * DAY_MS;
     const n = u.devices.length;
+    // One user's logins one after the other: each commit reads the profile the last one wrote.
+    let chain = Promise.resolve();
     u.devices.forEach((d, i) => {
       // Spread older devices back in time, staying inside the trust window.
       const at = Math.floor(last - ((n - 1 - i) / n) * rand() * (trustMs - 11 * DAY_MS));
-      inflight.push(store.commit({ userId: u.id, entry: entry(config, ua, u.id, d.id, d.ua, u.home, at) }));
+      chain = chain.then(() => store.commit({ userId: u.id, entry: entry(config, l, u.id, d.id, d.ua, u.home, at) }));
       commits++;
     });
+    inflight.push(chain);
     // Bounded concurrency: the commands of one turn leave in one write.
     if (inflight.length >= 2000) {
       await Promise.all(inflight);
@@ -78,12 +108,12 @@ export async function seedLongHistory(
   uas: readonly string[],
   nowMs: number,
 ): Promise<{ deviceId: string; userAgent: string }> {
-  const ua = createUaParser(10_000);
+  const l = await lookups(config);
   let last = { deviceId: '', userAgent: '' };
   for (let i = 0; i < logins; i++) {
     last = { deviceId: `history-device-${i}`, userAgent: uas[i % uas.length]! };
     // Sequential: each commit trims and caps the hash the previous one wrote.
-    await store.commit({ userId, entry: entry(config, ua, userId, last.deviceId, last.userAgent, home, nowMs - (logins - i) * 60_000) });
+    await store.commit({ userId, entry: entry(config, l, userId, last.deviceId, last.userAgent, home, nowMs - (logins - i) * 60_000) });
   }
   return last;
 }

@@ -18,38 +18,62 @@ const MAX_DAY = 0xffff;
  * values in a feature, a day past 2149): the caller built it wrongly.
  */
 export function encodeProfile(profile: FamiliarityProfile): Buffer {
-  const out: number[] = [VERSION];
+  // Sized first and written in place: this runs on every committed login.
+  let size = 1 + varintSize(profile.logins);
+  for (const f of FEATURES) {
+    const values = profile.values[f];
+    if (values.size > 255) throw new RangeError(`encodeProfile: ${values.size} values for ${f}`);
+    size += 1;
+    for (const key of values.keys()) size += (RAW_FEATURES.has(f) ? 1 + Buffer.byteLength(key, 'utf8') : FEATURE_KEY_BYTES) + 3;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  out[at++] = VERSION;
   let n = profile.logins;
   do {
     const byte = n % 128;
     n = Math.floor(n / 128);
-    out.push(n > 0 ? byte | 128 : byte);
+    out[at++] = n > 0 ? byte | 128 : byte;
   } while (n > 0);
   for (const f of FEATURES) {
     const values = profile.values[f];
-    if (values.size > 255) throw new RangeError(`encodeProfile: ${values.size} values for ${f}`);
-    out.push(values.size);
+    out[at++] = values.size;
+    const raw = RAW_FEATURES.has(f);
     for (const [key, stats] of values) {
-      if (RAW_FEATURES.has(f)) {
-        const bytes = Buffer.from(key, 'utf8');
-        if (bytes.length === 0 || bytes.length > MAX_RAW_BYTES) throw new RangeError(`encodeProfile: raw ${f} value of ${bytes.length} bytes`);
-        out.push(bytes.length, ...bytes);
+      if (raw) {
+        const len = Buffer.byteLength(key, 'utf8');
+        if (len === 0 || len > MAX_RAW_BYTES) throw new RangeError(`encodeProfile: raw ${f} value of ${len} bytes`);
+        out[at++] = len;
+        at += out.write(key, at, len, 'utf8');
       } else {
-        const bytes = Buffer.from(key, 'base64url');
-        if (bytes.length !== FEATURE_KEY_BYTES || bytes.toString('base64url') !== key) throw new RangeError(`encodeProfile: ${f} key is not a ${FEATURE_KEY_BYTES}-byte hash`);
-        out.push(...bytes);
+        // Eight base64url characters are exactly six bytes, and decode back to the same text.
+        if (!KEY_SHAPE.test(key)) throw new RangeError(`encodeProfile: ${f} key is not a ${FEATURE_KEY_BYTES}-byte hash`);
+        at += out.write(key, at, FEATURE_KEY_BYTES, 'base64url');
       }
       if (stats.count < 1 || stats.count > MAX_VALUE_COUNT || stats.lastSeenDay < 0 || stats.lastSeenDay > MAX_DAY) {
         throw new RangeError(`encodeProfile: ${f} value out of range`);
       }
-      out.push(stats.count, stats.lastSeenDay & 0xff, stats.lastSeenDay >>> 8);
+      out[at++] = stats.count;
+      out[at++] = stats.lastSeenDay & 0xff;
+      out[at++] = stats.lastSeenDay >>> 8;
     }
   }
-  return Buffer.from(out);
+  return out;
 }
+
+/** Bytes of `n` as a LEB128 varint. */
+function varintSize(n: number): number {
+  let size = 1;
+  for (let rest = Math.floor(n / 128); rest > 0; rest = Math.floor(rest / 128)) size++;
+  return size;
+}
+
+/** A keyed hash in base64url: 6 bytes, 8 characters, no padding. */
+const KEY_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${(FEATURE_KEY_BYTES * 4) / 3}}$`);
 
 /** The profile {@link encodeProfile} wrote. Throws a RangeError for bytes of another shape. */
 export function decodeProfile(buf: Uint8Array): FamiliarityProfile {
+  const view = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let at = 0;
   const byte = (): number => {
     if (at >= buf.length) throw new RangeError('decodeProfile: truncated');
@@ -71,11 +95,11 @@ export function decodeProfile(buf: Uint8Array): FamiliarityProfile {
       if (RAW_FEATURES.has(f)) {
         const len = byte();
         if (len === 0 || len > MAX_RAW_BYTES || at + len > buf.length) throw new RangeError('decodeProfile: bad raw value');
-        key = Buffer.from(buf.subarray(at, at + len)).toString('utf8');
+        key = view.toString('utf8', at, at + len);
         at += len;
       } else {
         if (at + FEATURE_KEY_BYTES > buf.length) throw new RangeError('decodeProfile: truncated');
-        key = Buffer.from(buf.subarray(at, at + FEATURE_KEY_BYTES)).toString('base64url');
+        key = view.toString('base64url', at, at + FEATURE_KEY_BYTES);
         at += FEATURE_KEY_BYTES;
       }
       const c = byte();

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MAX_UA_LENGTH } from '../../../src/context/user-agent.js';
 import { createFeatureHasher, FEATURE_KEY_BYTES } from '../../../src/risk/familiarity/feature-hasher.js';
@@ -17,8 +17,9 @@ const LOGIN: FamiliarityLogin = {
 };
 
 describe('createFeatureHasher', () => {
-  it('is the first 6 bytes of HMAC-SHA256(secret, "fam" NUL user NUL feature NUL value), base64url', () => {
-    const full = createHmac('sha256', SECRET).update('fam\u0000u-1\u0000ip\u0000203.0.113.7').digest();
+  it('is the first 6 bytes of SHA-256(userKey NUL feature NUL value), userKey = 16 bytes of HMAC-SHA256(secret, "fam" NUL user) in base64url', () => {
+    const userKey = createHmac('sha256', SECRET).update('fam\u0000u-1').digest().subarray(0, 16).toString('base64url');
+    const full = createHash('sha256').update(`${userKey}\u0000ip\u0000203.0.113.7`).digest();
     const key = createFeatureHasher(SECRET, 'u-1')('ip', '203.0.113.7');
     expect(key).toBe(full.subarray(0, FEATURE_KEY_BYTES).toString('base64url'));
     expect(key).toMatch(/^[A-Za-z0-9_-]{8}$/);
