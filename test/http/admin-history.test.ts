@@ -89,7 +89,7 @@ describe('/v1/admin/users/{userId}/history', () => {
     expect((await admin('DELETE', 'cat/history')).json()).toEqual({ user_id: 'cat', cleared: 'all' });
     // Erased entirely: history, profile and places (docs/privacy.md).
     expect((await admin('GET', 'cat/history')).json()).toMatchObject({ known: false, familiarity: { logins: 0, places: 0 } });
-    expect(await redis.client().exists(`vigil:{u:cat}`)).toBe(0);
+    expect(await redis.client().exists(`vigil:{u:cat}`, `vigil:{u:cat}:fam`)).toBe(0);
     expect((await assess('cat')).risk_assessment.assessments.NewDevice.code).toBe('initial_login');
   });
 

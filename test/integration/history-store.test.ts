@@ -108,19 +108,22 @@ describe('HistoryStore on a real Redis', () => {
       return { deviceHash: `cookie${Math.floor(i / 5)}`, uaFamily: 'Chrome/Windows', location, atMs: T0 + i * 3_600_000, features };
     };
     const sizes: number[] = [];
+    const usage = async () => Number(await redis.memory('USAGE', 't:{u:roamer}', 'SAMPLES', '0')) + Number(await redis.memory('USAGE', 't:{u:roamer}:fam', 'SAMPLES', '0'));
     for (let i = 0; i < 1000; i++) {
       const { history } = await store.load('roamer', null, T0);
       await store.commitAssessed({ userId: 'roamer', entry: login(i), ip: null }, { history, accountFailures: 0 });
-      if (i === 299 || i === 999) sizes.push(Number(await redis.memory('USAGE', 't:{u:roamer}')));
+      if (i === 299 || i === 999) sizes.push(await usage());
     }
     const { history } = await store.load('roamer', null, T0);
     expect(history.profile.logins).toBe(1000);
     for (const f of FEATURES) expect(history.profile.values[f].size).toBeLessThanOrEqual(familiarity.maxValuesPerFeature);
     expect(history.places.length).toBeLessThanOrEqual(familiarity.maxPlaces);
-    expect(await redis.hlen('t:{u:roamer}')).toBeLessThanOrEqual(5 + limits.maxDevices + limits.maxUserAgents);
+    expect(await redis.hlen('t:{u:roamer}')).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
+    // The hash stays a compact listpack: the profile is a string of its own beside it.
+    expect(await redis.object('ENCODING', 't:{u:roamer}')).toBe('listpack');
     // Flat in history length: no bigger after 1,000 logins than after 300 (a few bytes of counts aside).
-    expect(sizes[1]!).toBeLessThanOrEqual(sizes[0]! + 64);
-    expect(sizes[1]!).toBeLessThan(2048);
+    expect(sizes[1]!).toBeLessThanOrEqual(sizes[0]! + 32);
+    expect(sizes[1]!).toBeLessThan(1536);
   });
 
   it('loads an unknown user as not known, with empty maps', async () => {
@@ -338,11 +341,11 @@ describe('HistoryStore on a real Redis', () => {
 
   it('bounds a user\'s hash by its field count even when a stale snapshot said no trim was needed', async () => {
     const empty: HistorySnapshot = (await store.load('u4', null, T0)).history;
-    // 5 devices and 3 user agents allowed: 5 fixed fields (k, l, loc, f, p) + 5 + 3 at most before a trim is forced.
+    // 5 devices and 3 user agents allowed: 3 + 5 + 3 fields at most before a trim is forced.
     for (let i = 0; i < 12; i++) {
       await store.commitAssessed({ userId: 'u4', entry: entry({ deviceHash: `d${i}`, atMs: T0 + i * 1000 }), ip: null }, { history: empty, accountFailures: 0 });
     }
-    expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(5 + limits.maxDevices + limits.maxUserAgents);
+    expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
     const { history } = await store.load('u4', null, T0);
     expect([...history.devices.keys()]).toContain('d11');
   });

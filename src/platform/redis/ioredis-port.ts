@@ -70,6 +70,14 @@ class IoredisPort implements RedisPort {
     return this.send('hget', [key, field]) as Promise<string | null>;
   }
 
+  getBuffer(key: string): Promise<Buffer | null> {
+    return this.send('get', [key], BYTES) as Promise<Buffer | null>;
+  }
+
+  setex(key: string, value: RedisArg, seconds: number): Promise<string> {
+    return this.send('set', [key, value, 'EX', seconds]) as Promise<string>;
+  }
+
   hmgetBuffer(key: string, fields: readonly string[]): Promise<(Buffer | null)[]> {
     return this.send('hmget', [key, ...fields], BYTES) as Promise<(Buffer | null)[]>;
   }

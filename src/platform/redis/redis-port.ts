@@ -27,6 +27,10 @@ export interface RedisPort {
   exists(key: string): Promise<number>;
   del(key: string): Promise<number>;
   expire(key: string, seconds: number): Promise<number>;
+  /** GET with the value as bytes (null: no such key). */
+  getBuffer(key: string): Promise<Buffer | null>;
+  /** SET with an expiry in seconds. */
+  setex(key: string, value: RedisArg, seconds: number): Promise<string>;
   /** The hash as Redis sends it: `[field, value, field, value, …]`; `[]` when there is none. */
   hgetall(key: string): Promise<string[]>;
   hget(key: string, field: string): Promise<string | null>;

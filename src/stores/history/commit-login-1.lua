@@ -2,12 +2,11 @@
 --
 -- Hash fields (all times in epoch seconds, so the hash stays a compact listpack):
 -- `k` first login, `l` last login, `loc` last location "lat|lon|acc|at|country|city",
--- `d:<device hash>` and `a:<ua family>` last seen, `f` the familiarity profile and `p` the
--- familiar places (both computed by the caller: src/stores/history/user-hash.ts).
+-- `d:<device hash>` and `a:<ua family>` last seen. (The familiarity profile and places are a
+-- string of their own beside the hash: src/stores/history/familiarity-blob.ts.)
 --
 -- KEYS[1] user hash. ARGV: at, trustSec, maxDevices, maxUas, ttlSec, deviceHash|'', uaFamily|'',
--- loc|'', trim ('1': trim and cap; '': only when the hash holds more fields than the caps allow),
--- then field/value pairs set as they are (`f`, `p`).
+-- loc|'', trim ('1': trim and cap; '': only when the hash holds more fields than the caps allow).
 -- Windows are measured from the user's latest login, not the wall clock, so replays of historic
 -- logins (client-set `timestamp`) keep their history.
 --
@@ -41,12 +40,10 @@ end
 for i = 3, #fields do
   if at > tonumber(cur[i] or '0') then put(fields[i], at) end
 end
-for i = 10, #ARGV - 1, 2 do put(ARGV[i], ARGV[i + 1]) end
 if #set > 0 then redis.call('HSET', key, unpack(set)) end
 
 -- Trim entries older than the trust window, then cap each kind, oldest first.
--- Five fixed fields: k, l, loc, f, p.
-if ARGV[9] == '1' or redis.call('HLEN', key) > 5 + maxD + maxA then
+if ARGV[9] == '1' or redis.call('HLEN', key) > 3 + maxD + maxA then
   local cutoff = last - trust
   local flat = redis.call('HGETALL', key)
   local devs, uas = {}, {}

@@ -4,19 +4,8 @@ import type { RequestPorts } from '../../platform/redis/redis-port.js';
 import { MFA_SUMMARY_FIELD, parseMfaSummary, type MfaKeys } from '../mfa/mfa-keys.js';
 import { timed, type OpObserver } from '../timed.js';
 import type { HistoryKeys } from './history-keys.js';
-import { decodePlaces } from '../../risk/familiarity/places.js';
-import {
-  addsField,
-  encodeLocation,
-  FIXED_FIELDS,
-  isLatest,
-  learnedFields,
-  mayNeedTrim,
-  mergeFields,
-  parseProfile,
-  parseUserHash,
-  type HistoryLimits,
-} from './user-hash.js';
+import { decodeFamiliarity, encodeFamiliarity, NO_FAMILIARITY, type Familiarity } from './familiarity-blob.js';
+import { addsField, encodeLocation, FIXED_FIELDS, isLatest, learnedFamiliarity, mayNeedTrim, mergeFields, parseUserHash, type HistoryLimits } from './user-hash.js';
 
 const COMMIT_LOGIN = luaScript(new URL('./commit-login-1.lua', import.meta.url));
 const CLEAR_USER_PART = luaScript(new URL('./clear-user-part-1.lua', import.meta.url));
@@ -58,14 +47,18 @@ export class HistoryStore {
   }
 
   /**
-   * The user's history and active MFA factor types: HGETALL of the user hash and HGET of the
-   * MFA summary, sent together on the reads connection; both keys carry the user's hash tag,
-   * so in a Cluster they go to one node.
+   * The user's history and active MFA factor types: HGETALL of the user hash, GET of the
+   * user's familiarity and HGET of the MFA summary, sent together on the reads connection; the
+   * keys carry the user's hash tag, so in a Cluster they go to one node.
    */
   async load(userId: string): Promise<{ history: HistorySnapshot; mfaFactors: string[] }> {
     return this.timed('load', () =>
-      Promise.all([this.reads.hgetall(this.keys.user(userId)), this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD)]).then(([flat, summary]) => ({
-        history: parseUserHash(flat),
+      Promise.all([
+        this.reads.hgetall(this.keys.user(userId)),
+        this.reads.getBuffer(this.keys.familiarity(userId)),
+        this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD),
+      ]).then(([flat, familiarity, summary]) => ({
+        history: parseUserHash(flat, decodeFamiliarity(familiarity)),
         mfaFactors: parseMfaSummary(summary),
       })),
     );
@@ -85,56 +78,79 @@ export class HistoryStore {
   async commitAssessed(login: LoginToCommit, seen: HistorySnapshot): Promise<void> {
     await this.timed('commit', async () => {
       const key = this.keys.user(login.userId);
+      const learned = this.writeFamiliarity(login.userId, learnedFamiliarity(seen, login.entry, this.limits.familiarity));
       const trim = mayNeedTrim(seen, login.entry, this.limits);
-      const learned = learnedFields(seen, login.entry, this.limits.familiarity);
       if (trim || !isLatest(seen, login.entry)) {
-        await this.commitScript(key, login.entry, trim, learned);
+        await Promise.all([this.commitScript(key, login.entry, trim), learned]);
         return;
       }
-      const merged = [
-        this.writes.hset(key, [...mergeFields(seen, login.entry), ...learned]),
-        this.writes.expire(key, this.limits.historyRetentionDays * 86_400),
-      ];
+      const merged = [this.writes.hset(key, mergeFields(seen, login.entry)), this.writes.expire(key, this.limits.historyRetentionDays * 86_400), learned];
       if (!addsField(seen, login.entry)) {
         await Promise.all(merged);
         return;
       }
       const [fields] = await Promise.all([this.writes.hlen(key), ...merged]);
       // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
-      if (fields > FIXED_FIELDS + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, login.entry, true, []);
+      if (fields > FIXED_FIELDS + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, login.entry, true);
     });
   }
 
   /**
    * Commit a login with nothing loaded before it (`/complete`, the MFA step): atomic merge, trim
-   * and cap. The profile and places are read first and computed here: a commit of the same user
-   * in between would lose its counts to this one (docs/risk-model.md §7).
+   * and cap. The familiarity is read first and computed here: a commit of the same user in
+   * between would lose its counts to this one (docs/risk-model.md §7).
    */
   async commit(login: LoginToCommit): Promise<void> {
-    const key = this.keys.user(login.userId);
     await this.timed(
       'commit',
       async () => {
-        const [f, p] = await Promise.all([this.reads.hget(key, 'f'), this.reads.hget(key, 'p')]);
-        const known = { profile: parseProfile(f ?? undefined), places: decodePlaces(p ?? undefined) };
-        await this.commitScript(key, login.entry, true, learnedFields(known, login.entry, this.limits.familiarity));
+        const known = decodeFamiliarity(await this.reads.getBuffer(this.keys.familiarity(login.userId)));
+        const learned = learnedFamiliarity(known, login.entry, this.limits.familiarity);
+        await Promise.all([this.commitScript(this.keys.user(login.userId), login.entry, true), this.writeFamiliarity(login.userId, learned)]);
       },
       this.opts.timeoutMs,
     );
   }
 
-  /** Forget one part of a user's history; returns how many entries went. */
+  /** Write the user's familiarity, living as long as the history hash (`historyRetentionDays`). */
+  private writeFamiliarity(userId: string, f: Familiarity): Promise<string> {
+    return this.writes.setex(this.keys.familiarity(userId), encodeFamiliarity(f), this.limits.historyRetentionDays * 86_400);
+  }
+
+  /**
+   * Forget one part of a user's history; returns how many entries went. `familiarity` deletes
+   * the profile and keeps the places; `location` deletes the last location and the places and
+   * keeps the profile.
+   */
   async clearHistory(userId: string, part: HistoryPart): Promise<number> {
-    return (await this.timed('admin', () => this.writes.runScript(CLEAR_USER_PART, [this.keys.user(userId)], [part]), this.opts.timeoutMs)) as number;
+    return this.timed(
+      'admin',
+      async () => {
+        if (part === 'devices') return (await this.writes.runScript(CLEAR_USER_PART, [this.keys.user(userId)], [part])) as number;
+        const known = decodeFamiliarity(await this.reads.getBuffer(this.keys.familiarity(userId)));
+        const kept = part === 'familiarity' ? { profile: NO_FAMILIARITY.profile, places: known.places } : { profile: known.profile, places: [] };
+        const cleared = part === 'familiarity' ? Number(known.profile.logins > 0) : known.places.length;
+        const [loc] = await Promise.all([
+          part === 'location' ? (this.writes.runScript(CLEAR_USER_PART, [this.keys.user(userId)], [part]) as Promise<number>) : 0,
+          this.writeFamiliarity(userId, kept),
+        ]);
+        return loc + cleared;
+      },
+      this.opts.timeoutMs,
+    );
   }
 
-  /** Erase everything stored about a user's logins. Returns whether there was anything. */
+  /** Erase everything stored about a user's logins: the history hash and the familiarity. Returns whether there was anything. */
   async eraseUser(userId: string): Promise<boolean> {
-    return (await this.timed('admin', () => this.writes.del(this.keys.user(userId)), this.opts.timeoutMs)) > 0;
+    const [history, familiarity] = await this.timed(
+      'admin',
+      () => Promise.all([this.writes.del(this.keys.user(userId)), this.writes.del(this.keys.familiarity(userId))]),
+      this.opts.timeoutMs,
+    );
+    return history + familiarity > 0;
   }
 
-  /** COMMIT_LOGIN; `learned` are the profile and places fields to set with the merge (`learnedFields`). */
-  private commitScript(key: string, e: HistoryEntry, trim: boolean, learned: readonly string[]): Promise<unknown> {
+  private commitScript(key: string, e: HistoryEntry, trim: boolean): Promise<unknown> {
     const loc = e.location;
     return this.writes.runScript(
       COMMIT_LOGIN,
@@ -149,7 +165,6 @@ export class HistoryStore {
         e.uaFamily ?? '',
         loc ? encodeLocation(loc) : '',
         trim ? '1' : '',
-        ...learned,
       ],
     );
   }

@@ -1,9 +1,8 @@
 import type { HistoryEntry, HistorySnapshot, LastLocation } from '../../history/snapshot.js';
 import type { ProfileLimits } from '../../risk/familiarity/commit-login.js';
 import { learnLogin } from '../../risk/familiarity/learn-login.js';
-import { decodePlaces, encodePlaces, type PlaceLimits } from '../../risk/familiarity/places.js';
-import { decodeProfile, encodeProfile } from '../../risk/familiarity/profile-codec.js';
-import { EMPTY_PROFILE, type FamiliarityProfile } from '../../risk/familiarity/profile.js';
+import type { PlaceLimits } from '../../risk/familiarity/places.js';
+import type { Familiarity } from './familiarity-blob.js';
 
 /**
  * The user hash's format (fields in `commit-login-1.lua`) and the arithmetic the history store
@@ -22,8 +21,8 @@ export interface HistoryLimits {
   familiarity: ProfileLimits & PlaceLimits;
 }
 
-/** Fields of the user hash besides devices and user agents: `k`, `l`, `loc`, `f`, `p`. */
-export const FIXED_FIELDS = 5;
+/** Fields of the user hash besides devices and user agents: `k`, `l`, `loc`. */
+export const FIXED_FIELDS = 3;
 
 /**
  * Whether `entry` is at least as late as everything the snapshot holds, so that writing its
@@ -97,17 +96,15 @@ export function decodeLocation(s: string | undefined): LastLocation | null {
 }
 
 /**
- * Turn the user hash, as HGETALL's flat `[field, value, ...]` reply, into a snapshot. An empty
- * hash (never seen, or expired) is not `known`.
+ * Turn the user hash, as HGETALL's flat `[field, value, ...]` reply, and the user's familiarity
+ * (`familiarity-blob.ts`) into a snapshot. An empty hash (never seen, or expired) is not `known`.
  */
-export function parseUserHash(flat: readonly string[]): HistorySnapshot {
+export function parseUserHash(flat: readonly string[], familiarity: Familiarity): HistorySnapshot {
   const devices = new Map<string, number>();
   const userAgents = new Map<string, number>();
   let first: string | undefined;
   let last: string | undefined;
   let loc: string | undefined;
-  let profile: string | undefined;
-  let places: string | undefined;
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const field = flat[i]!;
     const value = flat[i + 1]!;
@@ -116,8 +113,6 @@ export function parseUserHash(flat: readonly string[]): HistorySnapshot {
     else if (field === 'k') first = value;
     else if (field === 'l') last = value;
     else if (field === 'loc') loc = value;
-    else if (field === 'f') profile = value;
-    else if (field === 'p') places = value;
   }
   return {
     known: first !== undefined,
@@ -125,30 +120,12 @@ export function parseUserHash(flat: readonly string[]): HistorySnapshot {
     userAgents,
     lastLocation: decodeLocation(loc),
     lastLoginMs: last ? Number(last) * SEC : null,
-    profile: parseProfile(profile),
-    places: decodePlaces(places),
+    profile: familiarity.profile,
+    places: familiarity.places,
   };
 }
 
-/**
- * The profile field, base64 of `encodeProfile`. A damaged one reads as empty: the user starts
- * over, and the cold start decides their next login (docs/risk-model.md, "Cold start").
- */
-export function parseProfile(field: string | undefined): FamiliarityProfile {
-  if (!field) return EMPTY_PROFILE;
-  try {
-    return decodeProfile(Buffer.from(field, 'base64'));
-  } catch {
-    return EMPTY_PROFILE;
-  }
-}
-
-/**
- * The `f` (profile) and `p` (places) field/value pairs after committing `entry` over what
- * `known` held: computed here, written in the commit's one write. A location is kept as a place
- * only when the login located the user (not through an anonymizer: `historyEntryOf`).
- */
-export function learnedFields(known: Pick<HistorySnapshot, 'profile' | 'places'>, entry: HistoryEntry, limits: HistoryLimits['familiarity']): string[] {
-  const next = learnLogin(known, { features: entry.features, place: entry.location, atMs: entry.atMs }, limits);
-  return ['f', encodeProfile(next.profile).toString('base64'), 'p', encodePlaces(next.places)];
+/** The user's familiarity after committing `entry` over what `known` held: written in the commit's one write. */
+export function learnedFamiliarity(known: Familiarity, entry: HistoryEntry, limits: HistoryLimits['familiarity']): Familiarity {
+  return learnLogin(known, { features: entry.features, place: entry.location, atMs: entry.atMs }, limits);
 }

@@ -1,0 +1,68 @@
+import { decodeProfile, encodeProfile } from '../../risk/familiarity/profile-codec.js';
+import { EMPTY_PROFILE, type FamiliarityProfile } from '../../risk/familiarity/profile.js';
+import type { Place } from '../../risk/familiarity/places.js';
+
+/** What the user's familiarity string holds. */
+export interface Familiarity {
+  profile: FamiliarityProfile;
+  places: readonly Place[];
+}
+
+export const NO_FAMILIARITY: Familiarity = Object.freeze({ profile: EMPTY_PROFILE, places: Object.freeze([]) });
+
+/** Bytes of one place: lat and lon in tenths of a degree (int16), accuracy km (uint16, 0xffff none), count (uint8), day (uint16). */
+const PLACE_BYTES = 9;
+const NO_ACCURACY = 0xffff;
+
+/**
+ * The user's familiarity as one binary value (docs/risk-model.md §7): the profile's length
+ * (uint16 LE), the profile (`encodeProfile`), then the places — a count byte and 9 bytes each.
+ * A typical user's is ~200 bytes.
+ */
+export function encodeFamiliarity(f: Familiarity): Buffer {
+  const profile = encodeProfile(f.profile);
+  const places = f.places.slice(0, 255);
+  const out = Buffer.allocUnsafe(2 + profile.length + 1 + places.length * PLACE_BYTES);
+  out.writeUInt16LE(profile.length, 0);
+  profile.copy(out, 2);
+  let at = 2 + profile.length;
+  out[at++] = places.length;
+  for (const p of places) {
+    at = out.writeInt16LE(Math.round(p.lat * 10), at);
+    at = out.writeInt16LE(Math.round(p.lon * 10), at);
+    at = out.writeUInt16LE(p.accuracyKm === null ? NO_ACCURACY : Math.min(NO_ACCURACY - 1, Math.round(p.accuracyKm)), at);
+    out[at++] = Math.min(255, p.count);
+    at = out.writeUInt16LE(p.lastSeenDay, at);
+  }
+  return out;
+}
+
+/**
+ * The familiarity {@link encodeFamiliarity} wrote; none (null) or a damaged value reads as empty:
+ * the user starts over, and the cold start decides their next login (docs/risk-model.md,
+ * "Cold start").
+ */
+export function decodeFamiliarity(buf: Buffer | null): Familiarity {
+  if (buf === null || buf.length < 3) return NO_FAMILIARITY;
+  try {
+    const n = buf.readUInt16LE(0);
+    const profile = decodeProfile(buf.subarray(2, 2 + n));
+    let at = 2 + n;
+    const count = buf[at++]!;
+    if (buf.length !== at + count * PLACE_BYTES) return { profile, places: [] };
+    const places: Place[] = [];
+    for (let i = 0; i < count; i++, at += PLACE_BYTES) {
+      const acc = buf.readUInt16LE(at + 4);
+      places.push({
+        lat: buf.readInt16LE(at) / 10,
+        lon: buf.readInt16LE(at + 2) / 10,
+        accuracyKm: acc === NO_ACCURACY ? null : acc,
+        count: buf[at + 6]!,
+        lastSeenDay: buf.readUInt16LE(at + 7),
+      });
+    }
+    return { profile, places };
+  } catch {
+    return NO_FAMILIARITY;
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { FEATURES } from '../../src/risk/familiarity/features.js';
+import { encodeProfile } from '../../src/risk/familiarity/profile-codec.js';
+import { decodeFamiliarity, encodeFamiliarity, NO_FAMILIARITY } from '../../src/stores/history/familiarity-blob.js';
+import { profileOf } from './familiarity/fixtures.js';
+
+/** The user's familiarity string in Redis: profile and places in one binary value. */
+describe('familiarity blob', () => {
+  const profile = profileOf(5, { ip: { AAAAAAAA: 3, BBBBBBBB: 2 }, country: { GB: 5 } });
+  const places = [
+    { lat: 51.5, lon: -0.1, accuracyKm: null, count: 4, lastSeenDay: 20500 },
+    { lat: -33.9, lon: 151.2, accuracyKm: 50, count: 1, lastSeenDay: 20400 },
+  ];
+
+  it('round-trips a profile and its places, 9 bytes a place after the profile', () => {
+    const buf = encodeFamiliarity({ profile, places });
+    expect(buf.length).toBe(2 + encodeProfile(profile).length + 1 + 2 * 9);
+    const back = decodeFamiliarity(buf);
+    expect(back.places).toEqual(places);
+    expect(back.profile.logins).toBe(5);
+    for (const f of FEATURES) expect([...back.profile.values[f]]).toEqual([...profile.values[f]]);
+  });
+
+  it('reads nothing, or damaged bytes, as no familiarity', () => {
+    expect(decodeFamiliarity(null)).toBe(NO_FAMILIARITY);
+    expect(decodeFamiliarity(Buffer.from([1, 2, 3, 4]))).toBe(NO_FAMILIARITY);
+    const buf = encodeFamiliarity({ profile, places });
+    // A torn places section keeps the profile.
+    expect(decodeFamiliarity(buf.subarray(0, buf.length - 4))).toMatchObject({ places: [] });
+  });
+});
