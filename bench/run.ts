@@ -21,7 +21,7 @@ import { runPaced } from './support/paced.js';
 import { DEFAULT_MIX, denyNetworks, knownLogin, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
 import { loadAverage, nodeArgs, processTree, rssBytes, startNode, usage, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
-import { commandDelta, meanMemoryUsage, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
+import { commandDelta, meanMemoryUsage, meanUserMemory, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
 import { benchStore, seedLongHistory, seedUsers } from './support/seed.js';
 import { benchFileConfig, makeBenchSecrets } from './support/secrets.js';
 import { scrapeCounters } from './support/vigil-metrics.js';
@@ -372,8 +372,9 @@ async function main(): Promise<void> {
     const commits = await seedUsers(store, config, users, nowMs, rand);
     closeSeed();
     const mem1 = await readRedis(redis.client);
-    const sample = users.filter((_, i) => i % Math.max(1, Math.floor(users.length / 1000)) === 0).map((u) => keys.user(u.id));
-    const perUser = await meanMemoryUsage(redis.client, sample);
+    // A user is their history hash and the familiarity string beside it.
+    const sample = users.filter((_, i) => i % Math.max(1, Math.floor(users.length / 1000)) === 0).map((u) => [keys.user(u.id), keys.familiarity(u.id)]);
+    const perUser = await meanUserMemory(redis.client, sample);
     log(`seeded ${commits.toLocaleString('en-US')} logins in ${((performance.now() - t) / 1000).toFixed(1)} s: ${fmt.int(perUser.mean)} B per user (MEMORY USAGE, ${perUser.n} sampled), ${fmt.int((mem1.usedMemory - mem0.usedMemory) / users.length)} B per user (used_memory growth)`);
     result.population = { users: users.length, commits, places: places.length, userAgents: uas.browsers.length, userAgentSource: uas.source, mix: DEFAULT_MIX, bodies: bodies.length, kinds };
 
@@ -442,7 +443,7 @@ async function main(): Promise<void> {
     // What the load left in Redis: assessment records (10-minute TTL) beside the users.
     const recordKeys = await scanKeys(redis.client, `${config.redis.keyPrefix}{a:*`, 500);
     const perRecord = await meanMemoryUsage(redis.client, recordKeys);
-    const perUserAfter = await meanMemoryUsage(redis.client, sample);
+    const perUserAfter = await meanUserMemory(redis.client, sample);
 
     log('');
     log(`POST /v1/assess, ${opt.connections} connections, medians of ${opt.rounds} × ${opt.durationSec} s (ratio: per round, to the bare route of that round)`);
@@ -565,7 +566,7 @@ async function growth(
       serverCpuUs: med(p.runs, (m) => m.serverCpuUs),
       redisCpuUs: med(p.runs, (m) => m.redis.cpuUs),
       redisCommands: med(p.runs, (m) => m.redis.commands),
-      userBytes: (await meanMemoryUsage(redis.client, [keys.user(p.userId)])).mean,
+      userBytes: (await meanUserMemory(redis.client, [[keys.user(p.userId), keys.familiarity(p.userId)]])).mean,
       hashFields: await redis.client.hlen(keys.user(p.userId)),
       runs: p.runs,
     });

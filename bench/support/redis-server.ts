@@ -126,6 +126,17 @@ export async function meanMemoryUsage(client: Redis, keys: readonly string[]): P
   return { mean: found.length ? found.reduce((x, y) => x + y, 0) / found.length : 0, n: found.length };
 }
 
+/**
+ * Mean `MEMORY USAGE` per user over users given as the groups of their keys (the history hash
+ * and the familiarity string beside it): each user's keys summed, users without any skipped.
+ */
+export async function meanUserMemory(client: Redis, users: readonly (readonly string[])[]): Promise<{ mean: number; n: number }> {
+  const usage = (k: string) => client.call('MEMORY', 'USAGE', k, 'SAMPLES', '0') as Promise<number | null>;
+  const sums = await Promise.all(users.map(async (keys) => (await Promise.all(keys.map(usage))).reduce<number>((a, b) => a + (b ?? 0), 0)));
+  const found = sums.filter((x) => x > 0);
+  return { mean: found.length ? found.reduce((x, y) => x + y, 0) / found.length : 0, n: found.length };
+}
+
 /** Up to `max` keys matching `pattern`, by SCAN. */
 export async function scanKeys(client: Redis, pattern: string, max: number): Promise<string[]> {
   const out: string[] = [];
