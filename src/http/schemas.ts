@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ASSESSOR_NAMES } from '../assessors/types.js';
 import { ERROR_CODES } from '../errors.js';
 import { INTEL_CATEGORIES, LIST_FORMATS } from '../intel/types.js';
 import { wellFormed } from './well-formed.js';
@@ -18,43 +17,8 @@ export const assessBody = z.strictObject({
   commit: z.boolean().optional().describe('false: do not commit an allowed login now; call /complete later.'),
 });
 
-const confidence = z.enum(['high', 'medium', 'low', 'neutral']);
-const assessment = z.object({
-  confidence,
-  code: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
-
-export const assessResponse = z.object({
-  assessment_id: z.string(),
-  risk_assessment: z.object({
-    confidence,
-    version: z.literal('1'),
-    assessments: z.object(Object.fromEntries(ASSESSOR_NAMES.map((n) => [n, assessment]))),
-  }),
-  score: z.number().min(0).max(1).describe('Risk in [0, 1]: the weighted mean of per-assessor risk.'),
-  decision: z.object({
-    action: z.enum(['allow', 'challenge', 'deny']),
-    reasons: z.array(z.string()),
-    mfa: z
-      .object({
-        enrolled: z.boolean(),
-        step: z.enum(['email_verification', 'challenge']),
-        enrollment: z.enum(['optional', 'required']).optional(),
-        factors: z.array(z.string()),
-        mfa_token: z.string().optional().describe('Pass to the /v1/mfa routes; valid 10 minutes, bound to this user and client.'),
-      })
-      .optional(),
-  }),
-  committed: z.boolean(),
-  context: z.object({
-    ip: z.string().nullable(),
-    ip_source: z.enum(['forwarded_for', 'body', 'connection']),
-    ua_family: z.string().nullable(),
-    location: z.object({ country: z.string().nullable(), city: z.string().nullable() }).nullable(),
-    history: z.enum(['loaded', 'unavailable']),
-  }),
-});
+/** The answer of `POST /v1/assess`, described once beside its use case. */
+export { assessAnswer as assessResponse } from '../service/assess-answer.js';
 
 export const assessmentIdParams = z.strictObject({ id: z.uuid() });
 export const completeResponse = z.object({ assessment_id: z.string(), committed: z.literal(true) });

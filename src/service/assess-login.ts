@@ -1,14 +1,12 @@
 import { runAssessors, type AssessorRun } from '../assessors/run-assessors.js';
-import type { Assessment, AssessorName, AssessorSettings, Confidence } from '../assessors/types.js';
+import type { AssessorName, AssessorSettings, Confidence } from '../assessors/types.js';
 import type { Config } from '../config.js';
-import type { IpSource } from '../context/ip.js';
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
 import type { IntelMatch, IntelView } from '../intel/types.js';
 import type { Metrics } from '../metrics.js';
 import { applyOverrides } from '../scoring/apply-overrides.js';
 import { combine } from '../scoring/combiner.js';
-import type { Evidence } from '../scoring/weigh-evidence.js';
 import { decide, type Decision } from '../scoring/policy.js';
 import type { Caller } from './caller.js';
 import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
@@ -19,6 +17,7 @@ import { findApplication } from './find-application.js';
 import { loadLogin, type LoadedLogin } from './load-login.js';
 import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './login-timestamp.js';
+import type { AssessResponse } from './assess-answer.js';
 
 /** The body of `POST /v1/assess` (validated by the route schema). */
 export interface AssessRequest {
@@ -33,26 +32,7 @@ export interface AssessRequest {
   commit?: boolean | undefined;
 }
 
-export interface AssessResponse {
-  assessment_id: string;
-  risk_assessment: {
-    confidence: Confidence;
-    version: '1';
-    assessments: Record<AssessorName, Assessment>;
-  };
-  score: number;
-  /** `evidence` combiner: each signal's nats and their sum (docs/risk-model.md "Combining"). */
-  evidence?: Evidence;
-  decision: Decision;
-  committed: boolean;
-  context: {
-    ip: string | null;
-    ip_source: IpSource;
-    ua_family: string | null;
-    location: { country: string | null; city: string | null } | null;
-    history: 'loaded' | 'unavailable';
-  };
-}
+export type { AssessResponse } from './assess-answer.js';
 
 /** Time kept back from the deadline for the assessors, the save and the answer. */
 const AFTER_LOAD_BUDGET_MS = 20;
