@@ -40,7 +40,8 @@ describe('Redis stopped mid-run and restarted', () => {
     expect(body.risk_assessment.assessments.NewDevice.code).toBe('assessment_not_available');
     expect(body.risk_assessment.assessments.ImpossibleTravel.code).toBe('assessment_not_available');
     expect(body.risk_assessment.confidence).toBe('low');
-    expect(body.decision.action).toBe('challenge');
+    // Without the MFA state no challenge can be set up: an explicit deny (docs/operations.md, "Redis faults").
+    expect(body.decision).toEqual({ action: 'deny', reasons: ['assessment_not_available', 'mfa_unavailable'] });
     expect(body.committed).toBe(false);
     expect(body.context.history).toBe('unavailable');
 
