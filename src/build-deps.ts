@@ -73,7 +73,8 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
     await close();
     throw err;
   }
-  return { config, logger, redis, history, pending, traffic, geo, intel, feeds, uaFamily: (s) => ua.family(s), metrics, mfa, now, close };
+  const lifecycle = { draining: false };
+  return { config, logger, redis, history, pending, traffic, geo, intel, feeds, uaFamily: (s) => ua.family(s), metrics, mfa, lifecycle, now, close };
 }
 
 /** The history store's limits, from config: the store the service and the bench seed build. */

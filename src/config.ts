@@ -416,6 +416,12 @@ const envSchema = z.object({
   VIGIL_METRICS_PORT: int(1, 65535).optional(),
   /** Serve the OpenAPI UI and document at `/docs`; default on, off in production. */
   VIGIL_DOCS: bool.optional(),
+
+  // Redis faults (docs/operations.md, "Redis faults").
+  /** SMTP connection, greeting and idle-socket timeouts: a hung server frees its delivery slot after this. */
+  VIGIL_SMTP_TIMEOUT_MS: int(1000, 120_000).default(10_000),
+  /** On SIGTERM/SIGINT, answer `/health/ready` with 503 for this long before closing the listener. */
+  VIGIL_SHUTDOWN_GRACE_MS: int(0, 600_000).default(5000),
   ...redisEnv(),
 });
 
@@ -448,7 +454,8 @@ export interface Config extends FileConfig {
   encryptionKeys: SealingKey[];
   /** True when no encryption key was configured and the development default is in use. */
   encryptionKeyIsDefault: boolean;
-  smtp: { url: string | null; from: string };
+  /** `timeoutMs`: SMTP connection, greeting and idle-socket timeouts (`VIGIL_SMTP_TIMEOUT_MS`, default 10,000). */
+  smtp: { url: string | null; from: string; timeoutMs: number };
   phoneWebhook: { url: string; secret: string | null } | null;
   /** GeoIP answers kept per address in an LRU (0: none). */
   geoCacheSize: number;
@@ -462,6 +469,10 @@ export interface Config extends FileConfig {
   metricsEndpoint: { keyHash: string | null; port: number | null };
   /** Serve `/docs` (`VIGIL_DOCS`; default: not in production). */
   docs: boolean;
+
+  // Redis faults (docs/operations.md, "Redis faults").
+  /** Time a not-ready instance keeps serving before it closes, ms (`VIGIL_SHUTDOWN_GRACE_MS`, default 5,000). */
+  shutdownGraceMs: number;
 }
 
 /** Development-only device secret, so device ids survive restarts on a laptop. */
@@ -592,7 +603,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     uaCacheSize: vars.VIGIL_UA_CACHE_SIZE,
     encryptionKeys,
     encryptionKeyIsDefault: !vars.VIGIL_ENCRYPTION_KEYS,
-    smtp: { url: vars.SMTP_URL ?? null, from: vars.MAIL_FROM },
+    smtp: { url: vars.SMTP_URL ?? null, from: vars.MAIL_FROM, timeoutMs: vars.VIGIL_SMTP_TIMEOUT_MS },
     phoneWebhook: vars.VIGIL_PHONE_WEBHOOK_URL
       ? { url: vars.VIGIL_PHONE_WEBHOOK_URL, secret: vars.VIGIL_PHONE_WEBHOOK_SECRET ?? null }
       : null,
@@ -602,5 +613,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     requestTimeoutMs: vars.VIGIL_REQUEST_TIMEOUT_MS,
     metricsEndpoint: { keyHash: vars.VIGIL_METRICS_KEY_HASH ?? null, port: vars.VIGIL_METRICS_PORT ?? null },
     docs: vars.VIGIL_DOCS ?? vars.NODE_ENV !== 'production',
+
+    shutdownGraceMs: vars.VIGIL_SHUTDOWN_GRACE_MS,
   };
 }

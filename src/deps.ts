@@ -32,6 +32,8 @@ export interface Deps {
   uaFamily(ua: string): string | null;
   metrics: Metrics;
   mfa: MfaRuntime;
+  /** Set on SIGTERM/SIGINT: `/health/ready` answers 503 while the listener still serves (the shutdown grace). */
+  lifecycle: { draining: boolean };
   /** The clock, epoch ms; tests pass a fake one. */
   now(): number;
 }

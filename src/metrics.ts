@@ -185,7 +185,12 @@ export function createMetrics() {
     }),
     ready: new Gauge({
       name: 'vigil_ready',
-      help: '1 when Redis answered the last readiness probe',
+      help: '1 when the last readiness probe answered ready: Redis answered and the process is not shutting down',
+      registers,
+    }),
+    emailQueueReadFailures: new Counter({
+      name: 'vigil_email_queue_read_failures_total',
+      help: 'Scrapes that served no email queue counts because Redis did not answer in time',
       registers,
     }),
   };

@@ -12,8 +12,11 @@ import type { SourceState } from './source-state.js';
 export interface SourceReport {
   name: string;
   category: IntelCategory | null;
-  /** `ok`; `failing` (the last fetch failed; the last good version stays in use); `not_loaded` (no version yet). */
-  status: 'ok' | 'failing' | 'not_loaded';
+  /**
+   * `ok`; `failing` (the last fetch failed; the last good version stays in use); `local` (read
+   * from its file at boot, Redis has no version yet); `not_loaded` (no version yet).
+   */
+  status: 'ok' | 'failing' | 'local' | 'not_loaded';
   /** The version this instance uses, and its size. */
   loadedVersion: number;
   size: number;
@@ -38,6 +41,8 @@ export class IntelSync {
   private rerun: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
+  /** Sources served from their file until Redis has a version. */
+  private readonly local = new Set<string>();
 
   constructor(
     private readonly o: {
@@ -99,9 +104,17 @@ export class IntelSync {
   report(): SourceReport[] {
     return this.o.intel.sources().map(({ name, category, version, size }) => {
       const state = this.states.get(name) ?? null;
-      const status = state !== null && state.failures > 0 ? 'failing' : version > 0 || name === BOGON_SOURCE ? 'ok' : 'not_loaded';
+      const status =
+        state !== null && state.failures > 0 ? 'failing' : version > 0 || name === BOGON_SOURCE ? 'ok' : this.local.has(name) ? 'local' : 'not_loaded';
       return { name, category, status, loadedVersion: version, size, state };
     });
+  }
+
+  /** Serve `set`, read from the source's file, until Redis has a version of it (version 0: any stored one replaces it). */
+  installLocal(name: string, set: IpSet): void {
+    this.o.intel.install(name, 0, set);
+    this.local.add(name);
+    this.observe();
   }
 
   private async run(): Promise<void> {
@@ -133,6 +146,7 @@ export class IntelSync {
     if (!stored || stored.version <= this.o.intel.version(name)) return;
     const started = performance.now();
     this.o.intel.install(name, stored.version, IpSet.decode(stored.data));
+    this.local.delete(name);
     this.o.metrics.intelSwapDuration.observe((performance.now() - started) / 1000);
   }
 

@@ -7,8 +7,11 @@ import { createAdminAuthHook } from '../auth.js';
  * `GET /health/live` (the process answers) and `GET /health/ready` (Redis reachable). Probes
  * get the status alone; the checks behind it (the Redis error, GeoIP database files, each IP
  * list's version and last error) go to the admin key only: they name files and internals
- * (docs/security.md, item 6). A wrong key is a 401, not a silent downgrade, so an operator
- * notices the typo.
+ * (docs/security.md, item 6). A wrong key is a 401, not a silent downgrade, so an
+ * operator notices the typo.
+ *
+ * Statuses (docs/operations.md, "Health"): `ready` (200); `shutting_down` (503: a signal came,
+ * the listener still serves through the grace period); `not_ready` (503: Redis does not answer).
  */
 export const healthRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
   const adminAuth = createAdminAuthHook(deps.config.admins, deps.metrics);
@@ -24,10 +27,10 @@ export const healthRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
     } catch (err) {
       redis = `unavailable: ${(err as Error).message}`;
     }
-    const ready = redis === 'ok';
+    const ready = redis === 'ok' && !deps.lifecycle.draining;
     deps.metrics.ready.set(ready ? 1 : 0);
     reply.status(ready ? 200 : 503);
-    const status = ready ? 'ready' : 'not_ready';
+    const status = deps.lifecycle.draining ? 'shutting_down' : ready ? 'ready' : 'not_ready';
     // Set by the admin auth hook when a valid admin key came with the request.
     if ((request as { admin?: unknown }).admin === undefined) return { status };
     // A failing list source keeps its last good version and does not make the instance unready:
