@@ -34,7 +34,7 @@ describe('10. challenged logins overran the deadline when Redis writes were slow
     await pauser.call('CLIENT', 'PAUSE', '3000', 'WRITE');
     try {
       const answers: { ms: number; decision: { action: string; reasons: string[]; mfa?: { mfa_token?: string } } }[] = [];
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 3; i++) {
         const started = performance.now();
         const res = await post(t.app, '/v1/assess', KEYS.web, { user_id: `paused-${i}`, email: `p${i}@example.com`, ip: IP.london, user_agent: CHROME });
         answers.push({ ms: performance.now() - started, decision: res.json().decision });
@@ -46,7 +46,7 @@ describe('10. challenged logins overran the deadline when Redis writes were slow
         else expect(a.decision).toEqual({ action: 'deny', reasons: ['mfa_policy_always', 'mfa_unavailable'] });
       }
       // The writes were paused throughout: no token could be stored.
-      expect(answers.filter((a) => a.decision.action === 'deny')).toHaveLength(5);
+      expect(answers.filter((a) => a.decision.action === 'deny')).toHaveLength(3);
     } finally {
       await pauser.call('CLIENT', 'UNPAUSE');
     }
