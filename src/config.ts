@@ -418,6 +418,10 @@ const envSchema = z.object({
   VIGIL_DOCS: bool.optional(),
 
   // Redis faults (docs/operations.md, "Redis faults").
+  /** How often each instance looks for the data marker, to notice that Redis lost its data. */
+  VIGIL_REDIS_MARKER_CHECK_MS: int(50, 600_000).default(1000),
+  /** After a data loss, empty histories count as unavailable (fail closed) for this long; 0: never. */
+  VIGIL_DATA_LOSS_FAIL_CLOSED_HOURS: int(0, 8760).default(24),
   /** SMTP connection, greeting and idle-socket timeouts: a hung server frees its delivery slot after this. */
   VIGIL_SMTP_TIMEOUT_MS: int(1000, 120_000).default(10_000),
   /** On SIGTERM/SIGINT, answer `/health/ready` with 503 for this long before closing the listener. */
@@ -471,6 +475,12 @@ export interface Config extends FileConfig {
   docs: boolean;
 
   // Redis faults (docs/operations.md, "Redis faults").
+  /**
+   * The data marker: looked at every `checkIntervalMs` (`VIGIL_REDIS_MARKER_CHECK_MS`, default
+   * 1,000); after a loss, empty histories fail closed for `failClosedHours`
+   * (`VIGIL_DATA_LOSS_FAIL_CLOSED_HOURS`, default 24; 0: never).
+   */
+  redisData: { checkIntervalMs: number; failClosedHours: number };
   /** Time a not-ready instance keeps serving before it closes, ms (`VIGIL_SHUTDOWN_GRACE_MS`, default 5,000). */
   shutdownGraceMs: number;
 }
@@ -614,6 +624,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     metricsEndpoint: { keyHash: vars.VIGIL_METRICS_KEY_HASH ?? null, port: vars.VIGIL_METRICS_PORT ?? null },
     docs: vars.VIGIL_DOCS ?? vars.NODE_ENV !== 'production',
 
+    redisData: { checkIntervalMs: vars.VIGIL_REDIS_MARKER_CHECK_MS, failClosedHours: vars.VIGIL_DATA_LOSS_FAIL_CLOSED_HOURS },
     shutdownGraceMs: vars.VIGIL_SHUTDOWN_GRACE_MS,
   };
 }

@@ -35,6 +35,12 @@ export interface IntelFeeds {
    * it is back, and list files are served from their files until then.
    */
   start(): Promise<void>;
+  /**
+   * After Redis lost its data: install the refresh schedules again (their first runs are due at
+   * once, so the sources are stored anew) and, with `restoreManual` (one instance does it), write
+   * the manual entries in use back to Redis (docs/operations.md, "13. Data loss went unnoticed").
+   */
+  recover(opts: { restoreManual: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,6 +86,8 @@ export function createIntelFeeds(o: {
 
   /** Install the refresh schedule, retrying while Redis is away. */
   function schedule(): void {
+    if (retry) clearTimeout(retry);
+    retry = null;
     queue?.start().then(
       () => logger.debug('IP list refresh scheduled'),
       (err: unknown) => {
@@ -96,7 +104,7 @@ export function createIntelFeeds(o: {
     try {
       const readAtMs = o.now();
       const compiled = await compileInWorker({ bytes: await fetchSource(spec), spec, previous: null, nowSec: Math.floor(readAtMs / 1000) });
-      sync.installLocal(spec.name, IpSet.decode(compiled.data));
+      sync.installLocal(spec.name, IpSet.decode(compiled.data), readAtMs);
       logger.warn({ source: spec.name, networks: compiled.size }, 'IP list served from its file until Redis has it');
     } catch (err) {
       logger.error({ source: spec.name, err: (err as Error).message }, 'IP list file could not be read; the list is empty until Redis has it');
@@ -127,6 +135,14 @@ export function createIntelFeeds(o: {
       await Promise.all(sources.filter((s) => s.path !== undefined && o.intel.version(s.name) === 0).map(serveFromFile));
       schedule();
       sync.start(config.intel.syncIntervalMs);
+    },
+    async recover({ restoreManual }) {
+      if (restoreManual) {
+        const entries = await sync.restoreManual();
+        logger.warn({ entries }, 'manual IP list entries written back to Redis after its data loss');
+      }
+      schedule();
+      await sync.sync().catch(() => {});
     },
     close() {
       closed ??= (async () => {

@@ -41,6 +41,8 @@ export class IntelSync {
   private rerun: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
+  /** The last successful fetch of each source this instance knows of: the age of the list in use when Redis no longer says. */
+  private readonly refreshedAtMs = new Map<string, number>();
   /** Sources served from their file until Redis has a version. */
   private readonly local = new Set<string>();
 
@@ -110,10 +112,22 @@ export class IntelSync {
     });
   }
 
+  /**
+   * Write the manual entries in use back to Redis, after Redis lost its data: they exist nowhere
+   * else (docs/operations.md, "13. Data loss went unnoticed"). Throws on Redis errors.
+   */
+  async restoreManual(): Promise<number> {
+    const now = this.o.now();
+    const alive = this.manualEntries.filter((e) => e.expiresAtMs > now);
+    for (const entry of alive) await this.o.store.addManual(entry, now);
+    return alive.length;
+  }
+
   /** Serve `set`, read from the source's file, until Redis has a version of it (version 0: any stored one replaces it). */
-  installLocal(name: string, set: IpSet): void {
+  installLocal(name: string, set: IpSet, readAtMs: number): void {
     this.o.intel.install(name, 0, set);
     this.local.add(name);
+    this.refreshedAtMs.set(name, readAtMs);
     this.observe();
   }
 
@@ -122,10 +136,10 @@ export class IntelSync {
     const states = await store.states();
     this.states = states;
     for (const { name } of this.o.sources) {
-      if ((states.get(name)?.version ?? 0) > intel.version(name)) await this.load(name);
+      if (differs(states.get(name)?.version ?? 0, intel.version(name))) await this.load(name);
     }
     const manual = states.get(MANUAL_SOURCE);
-    if ((manual?.version ?? 0) > intel.version(MANUAL_SOURCE)) {
+    if (differs(manual?.version ?? 0, intel.version(MANUAL_SOURCE))) {
       const { version, entries } = await store.manual();
       this.manualEntries = entries;
       this.installManual(version);
@@ -143,7 +157,7 @@ export class IntelSync {
    */
   private async load(name: string): Promise<void> {
     const stored = await this.o.store.readSet(name);
-    if (!stored || stored.version <= this.o.intel.version(name)) return;
+    if (!stored || !differs(stored.version, this.o.intel.version(name))) return;
     const started = performance.now();
     this.o.intel.install(name, stored.version, IpSet.decode(stored.data));
     this.local.delete(name);
@@ -162,8 +176,20 @@ export class IntelSync {
     for (const { name, category, loadedVersion, size, state } of this.report()) {
       metrics.intelListSize.set({ source: name, category: category ?? 'mixed' }, size);
       metrics.intelListVersion.set({ source: name }, loadedVersion);
-      if (state?.refreshedAtMs != null) metrics.intelListAge.set({ source: name }, (now - state.refreshedAtMs) / 1000);
+      if (state?.refreshedAtMs != null) this.refreshedAtMs.set(name, state.refreshedAtMs);
+      // Without a state in Redis (lost with its data, or not stored yet) the list in use keeps ageing.
+      const refreshedAtMs = this.refreshedAtMs.get(name);
+      if (refreshedAtMs !== undefined) metrics.intelListAge.set({ source: name }, (now - refreshedAtMs) / 1000);
       if (state !== null) metrics.intelListFailures.set({ source: name }, state.failures);
     }
   }
+}
+
+/**
+ * Whether the stored version is one to load: a newer one, or, when Redis lost its data and a
+ * refresh stored the source anew from version 1, an older number that is newer content. A
+ * stored 0 (nothing in Redis) never replaces what is in use.
+ */
+function differs(stored: number, inUse: number): boolean {
+  return stored > 0 && stored !== inUse;
 }

@@ -52,7 +52,7 @@ export const assessResponse = z.object({
     ip_source: z.enum(['forwarded_for', 'body', 'connection']),
     ua_family: z.string().nullable(),
     location: z.object({ country: z.string().nullable(), city: z.string().nullable() }).nullable(),
-    history: z.enum(['loaded', 'unavailable']),
+    history: z.enum(['loaded', 'unavailable', 'lost']),
   }),
 });
 

@@ -75,6 +75,7 @@ export async function buildMfa(opts: {
       sendCode: (to, channel, purpose, code) => phone.send({ to, channel, code, text: phoneText({ code, purpose, issuer, channel }) }),
     },
     queueCounts: delivery ? () => delivery.counts() : null,
+    lastQueueCounts: delivery ? () => delivery.lastCounts() : null,
     close: async () => {
       await delivery?.close();
     },

@@ -46,7 +46,8 @@ export interface AssessResponse {
     ip_source: IpSource;
     ua_family: string | null;
     location: { country: string | null; city: string | null } | null;
-    history: 'loaded' | 'unavailable';
+    /** `lost`: loaded, but empty within the window after Redis lost its data, so assessed as unavailable. */
+    history: 'loaded' | 'unavailable' | 'lost';
   };
 }
 
@@ -80,7 +81,8 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
 
   const loaded = await loadHistory(deps, caller, req.user_id, login.ip, atMs, deadlineAt - deps.now() - AFTER_LOAD_BUDGET_MS);
   const intel: IntelView = { matches, traffic: loaded?.traffic ?? null };
-  const history = loaded?.history ?? null;
+  // After Redis lost its data an empty history may be a lost one: fail closed (docs/operations.md, "13. Data loss went unnoticed").
+  const history = loaded !== null && deps.redisData.trusts(loaded.history) ? loaded.history : null;
 
   const run = runAssessors(
     // Trust windows and travel speed are measured at the login's own time, so replays work.
@@ -155,7 +157,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
       ip_source: ipSource,
       ua_family: login.uaFamily,
       location: login.geo.location ? { country: login.geo.location.country, city: login.geo.location.city } : null,
-      history: history ? 'loaded' : 'unavailable',
+      history: loaded === null ? 'unavailable' : history === null ? 'lost' : 'loaded',
     },
   };
 }
