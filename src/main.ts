@@ -5,7 +5,7 @@ import { runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import { buildMetricsApp } from './http/metrics-app.js';
-import { stopOnSignals } from './shutdown.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 /** Boot: parse config once, build infrastructure, serve, and shut down cleanly on signals (not ready first, then drain). */
 async function main(): Promise<void> {

@@ -61,8 +61,9 @@ function parseMarker(flat: readonly string[]): DataMarker | null {
     else if (flat[i] === 'since') since = Number(v);
     else if (flat[i] === 'lost' && v !== '') lost = Number(v);
   }
-  if (id === null || since === null || !Number.isFinite(since)) return null;
-  return { id, sinceMs: since, lostAtMs: lost !== null && Number.isFinite(lost) ? lost : null };
+  // The id is what tells markers apart; a time that does not parse is shown as 0, not taken for a loss.
+  if (id === null || since === null) return null;
+  return { id, sinceMs: Number.isFinite(since) ? since : 0, lostAtMs: lost !== null && Number.isFinite(lost) ? lost : null };
 }
 
 const noop: OpObserver = () => {};
