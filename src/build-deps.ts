@@ -17,6 +17,10 @@ import { createRedisConnections } from './platform/redis/redis-connections.js';
 import { historyKeys } from './stores/history/history-keys.js';
 import { HistoryStore } from './stores/history/history-store.js';
 import type { HistoryLimits } from './stores/history/user-hash.js';
+import { countLostEmails } from './service/count-lost-emails.js';
+import { createRedisDataWatch } from './service/redis-data-watch.js';
+import { markerKeys } from './stores/marker/marker-keys.js';
+import { MarkerStore } from './stores/marker/marker-store.js';
 import { mfaKeys } from './stores/mfa/mfa-keys.js';
 import { pendingKeys } from './stores/pending/pending-keys.js';
 import { PendingAssessments } from './stores/pending/pending-assessments.js';
@@ -72,11 +76,24 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   const intel = new IpIntel(config.lists);
   const feeds = createIntelFeeds({ config, intel, redis, traffic, metrics, logger, now });
   const populationSync = startPopulationSync({ counts: population, store: populationStore, intervalMs: config.populationSyncMs, logger, metrics });
+  const redisData = createRedisDataWatch({
+    store: new MarkerStore(redis, markerKeys(prefix), storeOpts),
+    redis,
+    metrics,
+    logger,
+    now,
+    intervalMs: config.redisData.checkIntervalMs,
+    failClosedMs: config.redisData.failClosedHours * 3_600_000,
+  });
+  // What a data loss takes that Vigil can give back or must at least count (docs/operations.md, "13. Data loss went unnoticed").
+  redisData.onLoss(({ first }) => feeds.recover({ restoreManual: first }));
+  if (mfa.lastQueueCounts) countLostEmails(redisData, mfa.lastQueueCounts, metrics, logger);
 
   let closed: Promise<void> | null = null;
   const close = () => {
     closed ??= (async () => {
       populationSync.stop();
+      redisData.close();
       await feeds.close();
       await mfa.close();
       await redis.close();
@@ -87,11 +104,13 @@ export async function buildDeps(config: Config, opts: { logger?: Logger; now?: (
   };
   try {
     await feeds.start();
+    await redisData.start();
   } catch (err) {
     await close();
     throw err;
   }
-  return { config, logger, redis, history, pending, traffic, geo, intel, feeds, uaFamily: (s) => ua.family(s), uaParts: (s) => ua.parts(s), asn, population, metrics, mfa, now, close };
+  const lifecycle = { draining: false };
+  return { config, logger, redis, history, pending, traffic, geo, intel, feeds, uaFamily: (s) => ua.family(s), uaParts: (s) => ua.parts(s), asn, population, metrics, mfa, redisData, lifecycle, now, close };
 }
 
 /** The history store's limits, from config: the store the service and the bench seed build. */

@@ -467,6 +467,16 @@ const envSchema = z.object({
   VIGIL_METRICS_PORT: int(1, 65535).optional(),
   /** Serve the OpenAPI UI and document at `/docs`; default on, off in production. */
   VIGIL_DOCS: bool.optional(),
+
+  // Redis faults (docs/operations.md, "Redis faults").
+  /** How often each instance looks for the data marker, to notice that Redis lost its data. */
+  VIGIL_REDIS_MARKER_CHECK_MS: int(50, 600_000).default(1000),
+  /** After a data loss, empty histories count as unavailable (fail closed) for this long; 0: never. */
+  VIGIL_DATA_LOSS_FAIL_CLOSED_HOURS: int(0, 8760).default(24),
+  /** SMTP connection, greeting and idle-socket timeouts: a hung server frees its delivery slot after this. */
+  VIGIL_SMTP_TIMEOUT_MS: int(1000, 120_000).default(10_000),
+  /** On SIGTERM/SIGINT, answer `/health/ready` with 503 for this long before closing the listener. */
+  VIGIL_SHUTDOWN_GRACE_MS: int(0, 600_000).default(5000),
   ...redisEnv(),
 });
 
@@ -501,7 +511,8 @@ export interface Config extends FileConfig {
   encryptionKeys: SealingKey[];
   /** True when no encryption key was configured and the development default is in use. */
   encryptionKeyIsDefault: boolean;
-  smtp: { url: string | null; from: string };
+  /** `timeoutMs`: SMTP connection, greeting and idle-socket timeouts (`VIGIL_SMTP_TIMEOUT_MS`, default 10,000). */
+  smtp: { url: string | null; from: string; timeoutMs: number };
   phoneWebhook: { url: string; secret: string | null } | null;
   /** GeoIP answers kept per address in an LRU (0: none). */
   geoCacheSize: number;
@@ -515,6 +526,16 @@ export interface Config extends FileConfig {
   metricsEndpoint: { keyHash: string | null; port: number | null };
   /** Serve `/docs` (`VIGIL_DOCS`; default: not in production). */
   docs: boolean;
+
+  // Redis faults (docs/operations.md, "Redis faults").
+  /**
+   * The data marker: looked at every `checkIntervalMs` (`VIGIL_REDIS_MARKER_CHECK_MS`, default
+   * 1,000); after a loss, empty histories fail closed for `failClosedHours`
+   * (`VIGIL_DATA_LOSS_FAIL_CLOSED_HOURS`, default 24; 0: never).
+   */
+  redisData: { checkIntervalMs: number; failClosedHours: number };
+  /** Time a not-ready instance keeps serving before it closes, ms (`VIGIL_SHUTDOWN_GRACE_MS`, default 5,000). */
+  shutdownGraceMs: number;
 }
 
 /** Development-only device secret, so device ids survive restarts on a laptop. */
@@ -646,7 +667,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     uaCacheSize: vars.VIGIL_UA_CACHE_SIZE,
     encryptionKeys,
     encryptionKeyIsDefault: !vars.VIGIL_ENCRYPTION_KEYS,
-    smtp: { url: vars.SMTP_URL ?? null, from: vars.MAIL_FROM },
+    smtp: { url: vars.SMTP_URL ?? null, from: vars.MAIL_FROM, timeoutMs: vars.VIGIL_SMTP_TIMEOUT_MS },
     phoneWebhook: vars.VIGIL_PHONE_WEBHOOK_URL
       ? { url: vars.VIGIL_PHONE_WEBHOOK_URL, secret: vars.VIGIL_PHONE_WEBHOOK_SECRET ?? null }
       : null,
@@ -656,5 +677,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     requestTimeoutMs: vars.VIGIL_REQUEST_TIMEOUT_MS,
     metricsEndpoint: { keyHash: vars.VIGIL_METRICS_KEY_HASH ?? null, port: vars.VIGIL_METRICS_PORT ?? null },
     docs: vars.VIGIL_DOCS ?? vars.NODE_ENV !== 'production',
+
+    redisData: { checkIntervalMs: vars.VIGIL_REDIS_MARKER_CHECK_MS, failClosedHours: vars.VIGIL_DATA_LOSS_FAIL_CLOSED_HOURS },
+    shutdownGraceMs: vars.VIGIL_SHUTDOWN_GRACE_MS,
   };
 }

@@ -8,6 +8,7 @@ import type { GeoLocator } from './geo/geo-locator.js';
 import type { IpIntel } from './intel/intel.js';
 import type { Metrics } from './metrics.js';
 import type { MfaRuntime } from './mfa/runtime.js';
+import type { RedisDataWatch } from './service/redis-data-watch.js';
 import type { RedisConnections } from './platform/redis/redis-connections.js';
 import type { HistoryStore } from './stores/history/history-store.js';
 import type { PendingAssessments } from './stores/pending/pending-assessments.js';
@@ -41,6 +42,10 @@ export interface Deps {
   population: PopulationCounts;
   metrics: Metrics;
   mfa: MfaRuntime;
+  /** Whether Redis lost its data, and whether an empty history may be believed (docs/operations.md, "Redis faults"). */
+  redisData: RedisDataWatch;
+  /** Set on SIGTERM/SIGINT: `/health/ready` answers 503 while the listener still serves (the shutdown grace). */
+  lifecycle: { draining: boolean };
   /** The clock, epoch ms; tests pass a fake one. */
   now(): number;
 }

@@ -5,8 +5,9 @@ import { runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import { buildMetricsApp } from './http/metrics-app.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
-/** Boot: parse config once, build infrastructure, serve, and shut down cleanly on signals. */
+/** Boot: parse config once, build infrastructure, serve, and shut down cleanly on signals (not ready first, then drain). */
 async function main(): Promise<void> {
   let loaded;
   try {
@@ -39,15 +40,7 @@ async function main(): Promise<void> {
     await deps.close();
   });
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      app.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
+  stopOnSignals({ graceMs: config.shutdownGraceMs, lifecycle: deps.lifecycle, logger, close: () => app.close(), exit: (code) => process.exit(code) });
   await app.listen({ host: config.host, port: config.port });
   if (metricsApp) await metricsApp.listen({ host: config.host, port: config.metricsEndpoint.port! });
   if (devKey) {

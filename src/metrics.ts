@@ -195,7 +195,27 @@ export function createMetrics() {
     }),
     ready: new Gauge({
       name: 'vigil_ready',
-      help: '1 when Redis answered the last readiness probe',
+      help: '1 when the last readiness probe answered ready: Redis answered and the process is not shutting down',
+      registers,
+    }),
+    redisDataLosses: new Counter({
+      name: 'vigil_redis_data_losses_total',
+      help: 'Times this instance found that Redis had lost its data (the data marker was gone)',
+      registers,
+    }),
+    redisDataSince: new Gauge({
+      name: 'vigil_redis_data_since_timestamp_seconds',
+      help: 'When the data marker in Redis was written: since when Redis holds Vigil\'s data (a jump is a data loss)',
+      registers,
+    }),
+    redisDataFailClosed: new Gauge({
+      name: 'vigil_redis_data_loss_fail_closed',
+      help: '1 while empty histories are assessed as unavailable after a data loss',
+      registers,
+    }),
+    emailQueueReadFailures: new Counter({
+      name: 'vigil_email_queue_read_failures_total',
+      help: 'Scrapes that served no email queue counts because Redis did not answer in time',
       registers,
     }),
   };

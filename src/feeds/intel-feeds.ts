@@ -1,12 +1,15 @@
 import { access, constants } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, type Config, type ListSourceConfig } from '../config.js';
 import type { IpIntel } from '../intel/intel.js';
 import type { Metrics } from '../metrics.js';
 import { bullPrefix, type RedisConnections } from '../platform/redis/redis-connections.js';
 import { intelKeys } from '../stores/intel/intel-keys.js';
 import { IntelStore } from '../stores/intel/intel-store.js';
 import type { TrafficStore } from '../stores/traffic/traffic-store.js';
+import { IpSet } from '../intel/ip-set.js';
+import { compileInWorker } from './compile-in-worker.js';
+import { fetchSource } from './fetch-source.js';
 import { IntelSync } from './intel-sync.js';
 import { createRefreshQueue, type RefreshQueue } from './refresh-queue.js';
 import { refreshSource, type RefreshResult } from './refresh-source.js';
@@ -25,12 +28,19 @@ export interface IntelFeeds {
   refresh(name: string): Promise<RefreshResult | null>;
   /**
    * Boot: load what Redis holds; fetch every source that was never stored (so a first start
-   * serves its lists from the first request); install the refresh schedule; start syncing.
-   * Throws a {@link ConfigError} when a configured list file cannot be read: booting without a
-   * deny list the operator named would silently weaken every assessment. Redis being down is
-   * not fatal: the lists load once it is back.
+   * serves its lists from the first request); serve a list file that Redis could not give from
+   * the file itself; install the refresh schedule; start syncing. Throws a {@link ConfigError}
+   * when a configured list file cannot be read: booting without a deny list the operator named
+   * would silently weaken every assessment. Redis being down is not fatal: the lists load once
+   * it is back, and list files are served from their files until then.
    */
   start(): Promise<void>;
+  /**
+   * After Redis lost its data: install the refresh schedules again (their first runs are due at
+   * once, so the sources are stored anew) and, with `restoreManual` (one instance does it), write
+   * the manual entries in use back to Redis (docs/operations.md, "13. Data loss went unnoticed").
+   */
+  recover(opts: { restoreManual: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +86,8 @@ export function createIntelFeeds(o: {
 
   /** Install the refresh schedule, retrying while Redis is away. */
   function schedule(): void {
+    if (retry) clearTimeout(retry);
+    retry = null;
     queue?.start().then(
       () => logger.debug('IP list refresh scheduled'),
       (err: unknown) => {
@@ -85,6 +97,18 @@ export function createIntelFeeds(o: {
         retry.unref();
       },
     );
+  }
+
+  /** Compile a list file here and serve it until Redis has a version; a file that does not parse is left to the refresh job to report. */
+  async function serveFromFile(spec: ListSourceConfig): Promise<void> {
+    try {
+      const readAtMs = o.now();
+      const compiled = await compileInWorker({ bytes: await fetchSource(spec), spec, previous: null, nowSec: Math.floor(readAtMs / 1000) });
+      sync.installLocal(spec.name, IpSet.decode(compiled.data), readAtMs);
+      logger.warn({ source: spec.name, networks: compiled.size }, 'IP list served from its file until Redis has it');
+    } catch (err) {
+      logger.error({ source: spec.name, err: (err as Error).message }, 'IP list file could not be read; the list is empty until Redis has it');
+    }
   }
 
   return {
@@ -106,8 +130,19 @@ export function createIntelFeeds(o: {
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'IP lists not loaded from Redis yet; they load once it answers');
       }
+      // A deny list in a file must not wait for Redis: served from the file until Redis has a
+      // version (docs/operations.md, "16. Boot during a Redis outage").
+      await Promise.all(sources.filter((s) => s.path !== undefined && o.intel.version(s.name) === 0).map(serveFromFile));
       schedule();
       sync.start(config.intel.syncIntervalMs);
+    },
+    async recover({ restoreManual }) {
+      if (restoreManual) {
+        const entries = await sync.restoreManual();
+        logger.warn({ entries }, 'manual IP list entries written back to Redis after its data loss');
+      }
+      schedule();
+      await sync.sync().catch(() => {});
     },
     close() {
       closed ??= (async () => {

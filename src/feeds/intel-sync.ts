@@ -12,8 +12,11 @@ import type { SourceState } from './source-state.js';
 export interface SourceReport {
   name: string;
   category: IntelCategory | null;
-  /** `ok`; `failing` (the last fetch failed; the last good version stays in use); `not_loaded` (no version yet). */
-  status: 'ok' | 'failing' | 'not_loaded';
+  /**
+   * `ok`; `failing` (the last fetch failed; the last good version stays in use); `local` (read
+   * from its file at boot, Redis has no version yet); `not_loaded` (no version yet).
+   */
+  status: 'ok' | 'failing' | 'local' | 'not_loaded';
   /** The version this instance uses, and its size. */
   loadedVersion: number;
   size: number;
@@ -38,6 +41,10 @@ export class IntelSync {
   private rerun: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
+  /** The last successful fetch of each source this instance knows of: the age of the list in use when Redis no longer says. */
+  private readonly refreshedAtMs = new Map<string, number>();
+  /** Sources served from their file until Redis has a version. */
+  private readonly local = new Set<string>();
 
   constructor(
     private readonly o: {
@@ -99,9 +106,29 @@ export class IntelSync {
   report(): SourceReport[] {
     return this.o.intel.sources().map(({ name, category, version, size }) => {
       const state = this.states.get(name) ?? null;
-      const status = state !== null && state.failures > 0 ? 'failing' : version > 0 || name === BOGON_SOURCE ? 'ok' : 'not_loaded';
+      const status =
+        state !== null && state.failures > 0 ? 'failing' : version > 0 || name === BOGON_SOURCE ? 'ok' : this.local.has(name) ? 'local' : 'not_loaded';
       return { name, category, status, loadedVersion: version, size, state };
     });
+  }
+
+  /**
+   * Write the manual entries in use back to Redis, after Redis lost its data: they exist nowhere
+   * else (docs/operations.md, "13. Data loss went unnoticed"). Throws on Redis errors.
+   */
+  async restoreManual(): Promise<number> {
+    const now = this.o.now();
+    const alive = this.manualEntries.filter((e) => e.expiresAtMs > now);
+    for (const entry of alive) await this.o.store.addManual(entry, now);
+    return alive.length;
+  }
+
+  /** Serve `set`, read from the source's file, until Redis has a version of it (version 0: any stored one replaces it). */
+  installLocal(name: string, set: IpSet, readAtMs: number): void {
+    this.o.intel.install(name, 0, set);
+    this.local.add(name);
+    this.refreshedAtMs.set(name, readAtMs);
+    this.observe();
   }
 
   private async run(): Promise<void> {
@@ -109,10 +136,10 @@ export class IntelSync {
     const states = await store.states();
     this.states = states;
     for (const { name } of this.o.sources) {
-      if ((states.get(name)?.version ?? 0) > intel.version(name)) await this.load(name);
+      if (differs(states.get(name)?.version ?? 0, intel.version(name))) await this.load(name);
     }
     const manual = states.get(MANUAL_SOURCE);
-    if ((manual?.version ?? 0) > intel.version(MANUAL_SOURCE)) {
+    if (differs(manual?.version ?? 0, intel.version(MANUAL_SOURCE))) {
       const { version, entries } = await store.manual();
       this.manualEntries = entries;
       this.installManual(version);
@@ -130,9 +157,10 @@ export class IntelSync {
    */
   private async load(name: string): Promise<void> {
     const stored = await this.o.store.readSet(name);
-    if (!stored || stored.version <= this.o.intel.version(name)) return;
+    if (!stored || !differs(stored.version, this.o.intel.version(name))) return;
     const started = performance.now();
     this.o.intel.install(name, stored.version, IpSet.decode(stored.data));
+    this.local.delete(name);
     this.o.metrics.intelSwapDuration.observe((performance.now() - started) / 1000);
   }
 
@@ -148,8 +176,20 @@ export class IntelSync {
     for (const { name, category, loadedVersion, size, state } of this.report()) {
       metrics.intelListSize.set({ source: name, category: category ?? 'mixed' }, size);
       metrics.intelListVersion.set({ source: name }, loadedVersion);
-      if (state?.refreshedAtMs != null) metrics.intelListAge.set({ source: name }, (now - state.refreshedAtMs) / 1000);
+      if (state?.refreshedAtMs != null) this.refreshedAtMs.set(name, state.refreshedAtMs);
+      // Without a state in Redis (lost with its data, or not stored yet) the list in use keeps ageing.
+      const refreshedAtMs = this.refreshedAtMs.get(name);
+      if (refreshedAtMs !== undefined) metrics.intelListAge.set({ source: name }, (now - refreshedAtMs) / 1000);
       if (state !== null) metrics.intelListFailures.set({ source: name }, state.failures);
     }
   }
+}
+
+/**
+ * Whether the stored version is one to load: a newer one, or, when Redis lost its data and a
+ * refresh stored the source anew from version 1, an older number that is newer content. A
+ * stored 0 (nothing in Redis) never replaces what is in use.
+ */
+function differs(stored: number, inUse: number): boolean {
+  return stored > 0 && stored !== inUse;
 }

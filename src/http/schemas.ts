@@ -68,7 +68,7 @@ export const intelSourcesResponse = z.object({
       format: z.enum(LIST_FORMATS).nullable(),
       origin: z.string().describe('the file, or the URL without credentials or query; "built-in" for bogons and manual'),
       refresh_minutes: z.number().int().nullable(),
-      status: z.enum(['ok', 'failing', 'not_loaded']),
+      status: z.enum(['ok', 'failing', 'local', 'not_loaded']),
       version: z.number().int().describe('the version stored in Redis'),
       loaded_version: z.number().int().describe('the version this instance uses'),
       size: z.number().int().describe('networks in the loaded version'),

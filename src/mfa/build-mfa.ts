@@ -40,7 +40,7 @@ export async function buildMfa(opts: {
     if (!config.smtp.url) logger.warn('SMTP_URL is not set: code emails are written to the log (development only)');
     delivery = createEmailDelivery({
       connection: { queue: opts.redis.bullmq('queue'), worker: opts.redis.bullmq('worker') },
-      transport: config.smtp.url ? nodemailer.createTransport(config.smtp.url) : 'log',
+      transport: config.smtp.url ? smtpTransport(config.smtp.url, config.smtp.timeoutMs) : 'log',
       from: config.smtp.from,
       logger,
       prefix: bullPrefix(config.redis.keyPrefix),
@@ -75,8 +75,19 @@ export async function buildMfa(opts: {
       sendCode: (to, channel, purpose, code) => phone.send({ to, channel, code, text: phoneText({ code, purpose, issuer, channel }) }),
     },
     queueCounts: delivery ? () => delivery.counts() : null,
+    lastQueueCounts: delivery ? () => delivery.lastCounts() : null,
     close: async () => {
       await delivery?.close();
     },
   };
+}
+
+/**
+ * nodemailer's SMTP transport with every wait bounded by `timeoutMs`: its defaults (2 minutes to
+ * connect, 30 s for the greeting, 10 minutes of socket silence) let a hung server hold a
+ * delivery slot for minutes (docs/operations.md, "14. Email retries ended long before the code
+ * did"). Timeouts given in the URL's query win.
+ */
+function smtpTransport(url: string, timeoutMs: number) {
+  return nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, dnsTimeout: timeoutMs });
 }

@@ -28,4 +28,6 @@ export interface MfaRuntime {
   phone: PhoneSender | null;
   /** Email jobs per state, for the queue gauge; null without email delivery. */
   queueCounts: (() => Promise<EmailQueueCounts>) | null;
+  /** What `queueCounts` last read (null before it first did); null without email delivery. */
+  lastQueueCounts: (() => EmailQueueCounts | null) | null;
 }

@@ -33,8 +33,24 @@ export interface DecideInput {
   results: Record<AssessorName, Assessment>;
   acrValues: string | null;
   denyRules: DenyRule[];
-  mfa: { enrolled: boolean; factors: string[] };
+  /**
+   * The user's MFA state as loaded with the history; null when it could not be loaded (Redis
+   * away or late), so no step can be named and a due challenge becomes a deny.
+   */
+  mfa: { enrolled: boolean; factors: string[] } | null;
   email: string | null;
+}
+
+/**
+ * The reason a due challenge became a deny because it could not be set up: the user's MFA state
+ * was not loaded, or the challenge's mfa_token could not be stored within the deadline
+ * (docs/operations.md, "11. A fail-closed challenge could not be completed").
+ */
+export const MFA_UNAVAILABLE = 'mfa_unavailable';
+
+/** A due challenge that cannot be set up, as the explicit deny it is: its reasons plus {@link MFA_UNAVAILABLE}. */
+export function challengeUnavailable(decision: Decision): Decision {
+  return { action: 'deny', reasons: [...decision.reasons, MFA_UNAVAILABLE] };
 }
 
 type Matcher = DenyRule['allOf'][number];
@@ -106,8 +122,9 @@ function mfaReasons(input: DecideInput): string[] {
  * Turn the combined assessment into a decision (docs/risk-model.md, "Policy"). Deny rules come
  * first; then, if MFA is due, an enrolled user is challenged with their factors, an unenrolled user
  * with an email verifies it first (then enrolls, optionally or not per application; always after a
- * step-up request, which a mailbox alone cannot answer), and an unenrolled user without an email is
- * denied with `email_required`. Otherwise allow.
+ * step-up request, which a mailbox alone cannot answer), an unenrolled user without an email is
+ * denied with `email_required`, and a user whose MFA state could not be loaded is denied with
+ * `mfa_unavailable`. Otherwise allow.
  */
 export function decide(input: DecideInput): Decision {
   const denied = denyReasons(input);
@@ -116,6 +133,8 @@ export function decide(input: DecideInput): Decision {
   const reasons = mfaReasons(input);
   if (reasons.length === 0) return { action: 'allow', reasons: [] };
 
+  // Without the MFA state no step can be named: a challenge the user could not pass is a deny.
+  if (input.mfa === null) return { action: 'deny', reasons: [...reasons, MFA_UNAVAILABLE] };
   if (input.mfa.enrolled) {
     return { action: 'challenge', reasons, mfa: { enrolled: true, step: 'challenge', factors: [...input.mfa.factors] } };
   }

@@ -45,7 +45,7 @@ export const assessAnswer = z.strictObject({
     ip_source: z.enum(['forwarded_for', 'body', 'connection']),
     ua_family: z.string().nullable(),
     location: z.strictObject({ country: z.string().nullable(), city: z.string().nullable() }).nullable(),
-    history: z.enum(['loaded', 'unavailable']),
+    history: z.enum(['loaded', 'unavailable', 'lost']),
   }),
 });
 

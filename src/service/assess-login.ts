@@ -7,17 +7,17 @@ import type { IntelMatch, IntelView } from '../intel/types.js';
 import type { Metrics } from '../metrics.js';
 import { applyOverrides } from '../scoring/apply-overrides.js';
 import { combine } from '../scoring/combiner.js';
-import { decide, type Decision } from '../scoring/policy.js';
+import { challengeUnavailable, decide, type Decision } from '../scoring/policy.js';
 import type { Caller } from './caller.js';
-import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
-import { committedAssessmentId, storedAssessmentId } from './assessment-id.js';
-import { commitLogin } from './commit-login.js';
+import { storedAssessmentId, unsavedAssessmentId } from './assessment-id.js';
 import { withDeadline } from './deadline.js';
 import { findApplication } from './find-application.js';
 import { loadLogin, type LoadedLogin } from './load-login.js';
 import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './login-timestamp.js';
 import type { AssessResponse } from './assess-answer.js';
+import { issueChallengeToken } from './issue-challenge-token.js';
+import { saveAssessment } from './save-assessment.js';
 
 /** The body of `POST /v1/assess` (validated by the route schema). */
 export interface AssessRequest {
@@ -64,7 +64,8 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
 
   const loaded = await loadHistory(deps, caller, req.user_id, login.ip, atMs, deadlineAt - deps.now() - AFTER_LOAD_BUDGET_MS);
   const intel: IntelView = { matches, traffic: loaded?.traffic ?? null };
-  const history = loaded?.history ?? null;
+  // After Redis lost its data an empty history may be a lost one: fail closed (docs/operations.md, "13. Data loss went unnoticed").
+  const history = loaded !== null && deps.redisData.trusts(loaded.history) ? loaded.history : null;
 
   const run = runAssessors(
     // Trust windows and travel speed are measured at the login's own time, so replays work.
@@ -76,7 +77,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
   }
   const results = applyOverrides(run.results, config.overrides);
   const { confidence, score, evidence, reasons } = combine(results, config.combiner, config.failOpen);
-  const decision = decide({
+  let decision = decide({
     application,
     applicationName,
     confidence,
@@ -84,16 +85,15 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
     results,
     acrValues: req.acr_values ?? null,
     denyRules: config.denyRules,
-    mfa: enrollmentOf(loaded?.mfaFactors ?? []),
+    mfa: loaded ? enrollmentOf(loaded.mfaFactors) : null,
     // Without email delivery an unenrolled user cannot be verified: the policy then denies.
     email: deps.mfa.mailer ? (req.email ?? null) : null,
   });
 
-  const commit = decision.action === 'allow' && req.commit !== false;
-  let id = storedAssessmentId();
-  let committed = false;
-  // Without history Redis is away: nothing to save into, and the answer says so.
-  if (history !== null) {
+  // Without Redis nothing is saved, and the id says so to `/complete`.
+  let saved = { id: unsavedAssessmentId(config.deviceSecret, caller.client.id, startedMs), committed: false };
+  if (loaded !== null) {
+    const id = storedAssessmentId();
     const record = {
       id,
       userId: req.user_id,
@@ -104,49 +104,45 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
       ip: login.ip,
       createdAtMs: startedMs,
     };
-    const budgetMs = Math.max(deadlineAt - deps.now(), 10);
-    try {
-      if (commit) {
-        await withDeadline(commitLogin(deps, record, { history, accountFailures: loaded?.traffic?.accountFailures ?? 0 }), budgetMs);
-        // Nothing is stored for it: the id itself tells `/complete` it was committed.
-        id = committedAssessmentId(config.deviceSecret, caller.client.id, startedMs);
-        committed = true;
-        deps.population.record(record.entry.features);
-      } else {
-        await withDeadline(deps.pending.save(record), budgetMs);
-      }
-    } catch (err) {
-      caller.log.warn({ err: (err as Error).message, assessment: id }, commit ? 'could not commit assessment' : 'could not save assessment');
-    }
-    if (commit) deps.metrics.commits.inc({ via: 'assess', result: committed ? 'ok' : 'error' });
-    if (decision.action === 'challenge' && decision.mfa) {
-      decision.mfa.mfa_token = await issueToken(deps, caller, {
-        userId: req.user_id,
-        clientId: caller.client.id,
-        application: applicationName,
-        assessmentId: id,
-        email: req.email ?? null,
-        ip: login.ip,
-        stepUp: decision.reasons.includes('step_up_requested'),
-        enrollment: decision.mfa.enrollment ?? application.enrollment,
-      });
+    const seen = { history: loaded.history, accountFailures: loaded.traffic?.accountFailures ?? 0 };
+    const commit = decision.action === 'allow' && req.commit !== false;
+    // The record and the challenge's token go out together, both within the deadline.
+    const token =
+      decision.action === 'challenge' && decision.mfa
+        ? issueChallengeToken(deps, caller, {
+            userId: req.user_id,
+            clientId: caller.client.id,
+            application: applicationName,
+            assessmentId: id,
+            email: req.email ?? null,
+            ip: login.ip,
+            stepUp: decision.reasons.includes('step_up_requested'),
+            enrollment: decision.mfa.enrollment ?? application.enrollment,
+          }, deadlineAt)
+        : null;
+    saved = await saveAssessment(deps, caller, record, { commit, seen, deadlineAt });
+    if (token !== null && decision.mfa) {
+      const mfaToken = await token;
+      // A challenge without its token cannot be passed: say so with a deny (docs/operations.md, "10. Challenged logins overran the deadline").
+      if (mfaToken === undefined) decision = challengeUnavailable(decision);
+      else decision.mfa.mfa_token = mfaToken;
     }
   }
   observe(deps.metrics, applicationName, confidence, decision, { results, timings: run.timings });
 
   return {
-    assessment_id: id,
+    assessment_id: saved.id,
     risk_assessment: { confidence, version: '1', assessments: results },
     score,
     ...(evidence === undefined ? {} : { evidence }),
     decision,
-    committed,
+    committed: saved.committed,
     context: {
       ip: login.ip ?? login.invalidIp,
       ip_source: ipSource,
       ua_family: login.uaFamily,
       location: login.geo.location ? { country: login.geo.location.country, city: login.geo.location.city } : null,
-      history: history ? 'loaded' : 'unavailable',
+      history: loaded === null ? 'unavailable' : history === null ? 'lost' : 'loaded',
     },
   };
 }
@@ -163,16 +159,6 @@ function assessorSettings(config: Config): AssessorSettings {
 /** Enrolled means a factor besides recovery codes; the factors offered are the active types. */
 function enrollmentOf(types: readonly string[]): { enrolled: boolean; factors: string[] } {
   return { enrolled: types.some((t) => t !== 'recovery-code'), factors: [...types] };
-}
-
-/** An mfa_token for the challenge, or none when Redis refused it (the challenge then cannot proceed). */
-async function issueToken(deps: Deps, caller: Caller, subject: TokenSubject): Promise<string | undefined> {
-  try {
-    return await issueMfaToken(deps, subject);
-  } catch (err) {
-    caller.log.warn({ err: (err as Error).message }, 'could not issue an mfa_token');
-    return undefined;
-  }
 }
 
 /** The user's history, MFA factors and the IP's traffic counters, or null when Redis failed or ran past `budgetMs`. */

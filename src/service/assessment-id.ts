@@ -15,6 +15,11 @@ import { ASSESSMENT_TTL_SEC } from '../stores/pending/pending-assessments.js';
  * Another client's id, or a made-up one, fails the check and reads as not found, as a stored
  * record of another client does. This saves a Redis write and ~160 bytes of Redis memory per
  * committed assessment for its 10 minutes. 40 bits are ample: a forged id buys only a 409.
+ *
+ * An assessment made without Redis (its history could not be loaded) is neither committed nor
+ * stored; its id has the same layout with a MAC under another domain tag, so `/complete` can say
+ * it cannot be completed instead of "not found" (docs/operations.md, "11. A fail-closed challenge
+ * could not be completed").
  */
 
 /** How long an assessment can be completed, stored or not. */
@@ -31,26 +36,48 @@ export function storedAssessmentId(): string {
 
 /** The id of an assessment committed at once by `clientId` at `nowMs`: a receipt, nothing stored. */
 export function committedAssessmentId(secret: string, clientId: string, nowMs: number): string {
+  return receipt(COMMITTED, secret, clientId, nowMs);
+}
+
+/** The id of an assessment `clientId` got at `nowMs` while Redis was away: nothing was stored or committed. */
+export function unsavedAssessmentId(secret: string, clientId: string, nowMs: number): string {
+  return receipt(UNSAVED, secret, clientId, nowMs);
+}
+
+/** MAC domain tags of the two kinds of receipt. */
+const COMMITTED = 'vigil-assessment-id';
+const UNSAVED = 'vigil-assessment-unsaved';
+
+function receipt(tag: string, secret: string, clientId: string, nowMs: number): string {
   const b = randomBytes16();
   b.writeUIntBE(nowMs, 0, 6);
   b[6] = 0x80 | (b[6]! & 0x0f);
   b[8] = 0x80 | (b[8]! & 0x3f);
   const body = b.toString('hex', 0, BODY_BYTES);
-  return formatUuid(body + hash('sha256', macInput(secret, clientId, body), 'hex').slice(0, 2 * MAC_BYTES));
+  return formatUuid(body + hash('sha256', macInput(tag, secret, clientId, body), 'hex').slice(0, 2 * MAC_BYTES));
 }
 
 /**
  * What an id presented by `clientId` at `nowMs` stands for: `stored` (look it up), `committed`
- * (a valid receipt of this client, within its 10 minutes), or `unknown` (answer not found).
+ * (a valid receipt of this client, within its 10 minutes), `unsaved` (a valid id of this client's
+ * assessment made without Redis, within its 10 minutes), or `unknown` (answer not found).
  */
-export function classifyAssessmentId(secret: string, id: string, clientId: string, nowMs: number): 'stored' | 'committed' | 'unknown' {
+export function classifyAssessmentId(
+  secret: string,
+  id: string,
+  clientId: string,
+  nowMs: number,
+): 'stored' | 'committed' | 'unsaved' | 'unknown' {
   const b = Buffer.from(id.replaceAll('-', ''), 'hex');
   if (b.length !== 16) return 'unknown';
   if (b[6]! >> 4 !== 8) return 'stored';
   const at = b.readUIntBE(0, 6);
   if (at > nowMs + SKEW_MS || nowMs - at > ASSESSMENT_TTL_MS) return 'unknown';
-  const mac = hash('sha256', macInput(secret, clientId, b.toString('hex', 0, BODY_BYTES)), 'buffer').subarray(0, MAC_BYTES);
-  return timingSafeEqual(mac, b.subarray(BODY_BYTES)) ? 'committed' : 'unknown';
+  const body = b.toString('hex', 0, BODY_BYTES);
+  const given = b.subarray(BODY_BYTES);
+  const macOf = (tag: string) => hash('sha256', macInput(tag, secret, clientId, body), 'buffer').subarray(0, MAC_BYTES);
+  if (timingSafeEqual(macOf(COMMITTED), given)) return 'committed';
+  return timingSafeEqual(macOf(UNSAVED), given) ? 'unsaved' : 'unknown';
 }
 
 // Random bytes drawn from a pool filled 256 ids at a time, as randomUUID does: a
@@ -68,8 +95,8 @@ function randomBytes16(): Buffer {
 }
 
 /** What the id's MAC is the hash of: a keyed prefix over fixed-length data, as in accountHash. */
-function macInput(secret: string, clientId: string, bodyHex: string): string {
-  return `${secret}\u0000vigil-assessment-id\u0000${clientId}\u0000${bodyHex}`;
+function macInput(tag: string, secret: string, clientId: string, bodyHex: string): string {
+  return `${secret}\u0000${tag}\u0000${clientId}\u0000${bodyHex}`;
 }
 
 function formatUuid(h: string): string {

@@ -11,6 +11,9 @@ export async function completeAssessment(deps: Deps, id: string, clientId: strin
   const kind = classifyAssessmentId(deps.config.deviceSecret, id, clientId, deps.now());
   if (kind === 'unknown') throw notFound(id);
   if (kind === 'committed') throw alreadyCompleted(id);
+  if (kind === 'unsaved') {
+    throw new VigilError('not_committable', `assessment ${id} was made while Redis did not answer: nothing was saved, so it cannot be completed`);
+  }
   let result: CommitPendingResult;
   try {
     result = await commitPending(deps, id, clientId, (record) => record.action === 'allow');

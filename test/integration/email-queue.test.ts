@@ -192,7 +192,8 @@ describe('createEmailDelivery', () => {
       expect(job?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(job?.data).toEqual({ to: 'ada@example.com', subject: 's', text: 't', html: 'h' });
       expect(job?.attemptsMade).toBe(3);
-      expect(job?.opts.backoff).toEqual({ type: 'exponential', delay: 100 });
+      // Computed by the worker: doubling from backoffMs, for the code's life (retryDelayMs).
+      expect(job?.opts.backoff).toEqual({ type: 'code-life' });
       expect(job?.failedReason).toContain('try again later');
     } finally {
       await q.close();
@@ -209,7 +210,7 @@ describe('createEmailDelivery', () => {
     expect((await d.counts()).failed).toBe(1);
   });
 
-  it('uses 5 attempts, a 1 s exponential backoff and keeps failed jobs by default', async () => {
+  it('retries for the code\'s life (the attempt cap is 100) and keeps failed jobs by default', async () => {
     const { hooks, next } = recordingHooks();
     const prefix = 'defaults:{bull}';
     const d = delivery({ hooks, prefix });
@@ -221,8 +222,8 @@ describe('createEmailDelivery', () => {
     try {
       const [job] = await q.getFailed();
       expect(job?.opts).toMatchObject({
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
+        attempts: 100,
+        backoff: { type: 'code-life' },
         removeOnComplete: true,
         removeOnFail: { count: 1000 },
       });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, bearer, makeTestApp, waitForRedis, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { IP } from '../support/logins.js';
+import { metricValue } from '../http/helpers.js';
 
 const PRODUCTION_DEADLINES = { VIGIL_REDIS_TIMEOUT_MS: '200', VIGIL_ASSESS_DEADLINE_MS: '250', VIGIL_ASSESSOR_DEADLINE_MS: '50' };
 
@@ -13,8 +14,10 @@ describe('Redis stopped mid-run and restarted', () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    // The production deadlines: this file is about them.
-    t = await makeTestApp({ redisUrl: redis.url, env: PRODUCTION_DEADLINES });
+    // The production deadlines: this file is about them. The restart below empties Redis, a data
+    // loss; failing closed after it is test/integration/redis-data-loss.test.ts's subject, and
+    // would make every new user of the later tests a challenge.
+    t = await makeTestApp({ redisUrl: redis.url, env: { ...PRODUCTION_DEADLINES, VIGIL_DATA_LOSS_FAIL_CLOSED_HOURS: '0' } });
   });
   afterAll(async () => {
     await t.close();
@@ -42,7 +45,8 @@ describe('Redis stopped mid-run and restarted', () => {
     // The fourth assessment fails closed like the others: its profile is in the same Redis hash.
     expect(body.risk_assessment.assessments.Familiarity).toEqual({ confidence: 'low', code: 'assessment_not_available' });
     expect(body.risk_assessment.confidence).toBe('low');
-    expect(body.decision.action).toBe('challenge');
+    // Without the MFA state no challenge can be set up: an explicit deny (docs/operations.md, "Redis faults").
+    expect(body.decision).toEqual({ action: 'deny', reasons: ['assessment_not_available', 'mfa_unavailable'] });
     expect(body.committed).toBe(false);
     expect(body.context.history).toBe('unavailable');
 
@@ -76,6 +80,8 @@ describe('Redis stopped mid-run and restarted', () => {
     // The restarted Redis is empty, so this is a first login again, and it commits (scripts reload by themselves).
     expect(back.risk_assessment.assessments.NewDevice.code).toBe('initial_login');
     expect(back.committed).toBe(true);
+    // The empty restart was a data loss, and it was noticed.
+    expect(await metricValue(t.app, 'vigil_redis_data_losses_total')).toBe(1);
   });
 
   it('answers within the deadline while Redis is alive but stalled', async () => {

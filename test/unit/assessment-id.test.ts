@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ASSESSMENT_TTL_MS, classifyAssessmentId, committedAssessmentId, storedAssessmentId } from '../../src/service/assessment-id.js';
+import { ASSESSMENT_TTL_MS, classifyAssessmentId, committedAssessmentId, storedAssessmentId, unsavedAssessmentId } from '../../src/service/assessment-id.js';
 
 const SECRET = 'k'.repeat(32);
 const T0 = Date.UTC(2026, 10, 22, 12);
@@ -41,5 +41,16 @@ describe('assessment ids', () => {
     expect(classifyAssessmentId(SECRET, storedAssessmentId(), 'web', T0)).toBe('stored');
     expect(classifyAssessmentId(SECRET, randomUUID(), 'ropg', T0)).toBe('stored');
     expect(classifyAssessmentId(SECRET, 'not-an-id', 'web', T0)).toBe('unknown');
+  });
+
+  it('reads the id of an assessment made without Redis as unsaved, for its own client within 10 minutes only', () => {
+    const id = unsavedAssessmentId(SECRET, 'web', T0);
+    expect(z.uuid().safeParse(id).success).toBe(true);
+    expect(classifyAssessmentId(SECRET, id, 'web', T0 + ASSESSMENT_TTL_MS)).toBe('unsaved');
+    expect(classifyAssessmentId(SECRET, id, 'web', T0 + ASSESSMENT_TTL_MS + 1)).toBe('unknown');
+    expect(classifyAssessmentId(SECRET, id, 'ropg', T0)).toBe('unknown');
+    expect(classifyAssessmentId('x'.repeat(32), id, 'web', T0)).toBe('unknown');
+    // The two kinds never read as each other.
+    expect(classifyAssessmentId(SECRET, committedAssessmentId(SECRET, 'web', T0), 'web', T0)).toBe('committed');
   });
 });

@@ -54,3 +54,62 @@ describe('IntelSync', () => {
     expect(intel.version('feed')).toBe(2);
   });
 });
+
+/** A stand-in for Redis holding `states` (by name) and the set of each stored version; `flush()` empties it, as a data loss does. */
+function memoryStore(initial: Record<string, Partial<SourceState>>) {
+  let states = new Map(Object.entries(initial).map(([name, s]) => [name, { version: 0, failures: 0, ...s } as SourceState]));
+  const store = {
+    states: async () => states,
+    readSet: async (name: string) => {
+      const v = states.get(name)?.version ?? 0;
+      return v > 0 ? { version: v, data: IpSet.build([`10.${v}.0.0/16`]).encode() } : null;
+    },
+    manual: async () => ({ version: 0, entries: [] }),
+  };
+  return {
+    store: store as unknown as IntelStore,
+    set: (name: string, s: Partial<SourceState>) => states.set(name, { version: 0, failures: 0, ...s } as SourceState),
+    flush: () => (states = new Map()),
+  };
+}
+
+describe('IntelSync after Redis lost its data (docs/operations.md, "13. Data loss went unnoticed")', () => {
+  const T0 = Date.UTC(2026, 5, 1);
+  const setup = () => {
+    let now = T0;
+    const redis = memoryStore({ feed: { version: 5, refreshedAtMs: T0 } });
+    const intel = new IpIntel([FEED]);
+    const metrics = createMetrics();
+    const traffic = { countFlagged: async () => 0 } as unknown as TrafficStore;
+    const sync = new IntelSync({ store: redis.store, intel, sources: [FEED], traffic, metrics, logger: pino({ level: 'silent' }), now: () => now });
+    const age = async () => (await metrics.intelListAge.get()).values.find((v) => v.labels.source === 'feed')?.value;
+    return { redis, intel, sync, age, advance: (ms: number) => (now += ms) };
+  };
+
+  it('the list-age metric kept its last value once the state was gone: it keeps growing from the last fetch it knew', async () => {
+    const { redis, sync, age, advance } = setup();
+    await sync.sync();
+    expect(await age()).toBe(0);
+    redis.flush();
+    advance(3_600_000);
+    await sync.sync();
+    // Was 0, as if the list had just been fetched.
+    expect(await age()).toBe(3600);
+  });
+
+  it('keeps serving its lists while Redis holds none, and takes the source when it is stored anew from version 1', async () => {
+    const { redis, intel, sync } = setup();
+    await sync.sync();
+    expect(intel.version('feed')).toBe(5);
+    redis.flush();
+    await sync.sync();
+    expect(intel.version('feed')).toBe(5);
+    expect(intel.lookup('10.5.0.1', 4)).toContainEqual(expect.objectContaining({ source: 'feed' }));
+    redis.set('feed', { version: 1, refreshedAtMs: T0 });
+    await sync.sync();
+    // Was: kept version 5 for good, since 1 is not newer.
+    expect(intel.version('feed')).toBe(1);
+    expect(intel.lookup('10.1.0.1', 4)).toContainEqual(expect.objectContaining({ source: 'feed' }));
+    expect(intel.lookup('10.5.0.1', 4)).not.toContainEqual(expect.objectContaining({ source: 'feed' }));
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Assessment, AssessorName } from '../../src/assessors/types.js';
 import type { ApplicationConfig, DenyRule } from '../../src/config.js';
-import { STEP_UP_ACR, decide, type DecideInput } from '../../src/scoring/policy.js';
+import { MFA_UNAVAILABLE, STEP_UP_ACR, challengeUnavailable, decide, type DecideInput } from '../../src/scoring/policy.js';
 import { results } from './scoring-fixtures.js';
 
 const adaptive: ApplicationConfig = { mfaPolicy: 'adaptive', challengeOn: ['low'], enrollment: 'optional' };
@@ -225,5 +225,27 @@ describe('decide: who is challenged how', () => {
 
   it('an unenrolled user with no MFA due is allowed, email or not', () => {
     expect(decide(base({ email: null, mfa: { enrolled: false, factors: [] } }))).toEqual({ action: 'allow', reasons: [] });
+  });
+});
+
+describe('decide without the MFA state (docs/operations.md, "11. A fail-closed challenge could not be completed")', () => {
+  const low = { confidence: 'low' as const, results: results('low', 'low', 'high') };
+
+  it('a due challenge is an explicit deny with mfa_unavailable, never a challenge claiming the user is unenrolled', () => {
+    expect(decide(base({ ...low, mfa: null }))).toEqual({ action: 'deny', reasons: [...decide(base(low)).reasons, MFA_UNAVAILABLE] });
+    expect(decide(base({ ...low, mfa: null, email: null })).reasons).toContain(MFA_UNAVAILABLE);
+  });
+
+  it('changes nothing where no challenge is due, and deny rules still come first', () => {
+    expect(decide(base({ mfa: null }))).toEqual({ action: 'allow', reasons: [] });
+    const denied = decide(base({ ...low, mfa: null, denyRules: [rule('all-low', [{ confidence: 'low' }])] }));
+    expect(denied.reasons[0]).toBe('deny_rule:all-low');
+    expect(denied.reasons).not.toContain(MFA_UNAVAILABLE);
+  });
+
+  it('challengeUnavailable turns a challenge that could not be set up into that deny', () => {
+    const challenge = decide(base(low));
+    expect(challenge.action).toBe('challenge');
+    expect(challengeUnavailable(challenge)).toEqual({ action: 'deny', reasons: [...challenge.reasons, MFA_UNAVAILABLE] });
   });
 });

@@ -3,6 +3,7 @@ import type { ClientConfig } from '../../config.js';
 import { parseIp } from '../../context/ip.js';
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
+import { MFA_UNAVAILABLE } from '../../scoring/policy.js';
 import { assessLogin, type AssessRequest } from '../../service/assess-login.js';
 import type { Caller } from '../../service/caller.js';
 import { CommitPendingError, commitPending } from '../../service/commit-pending.js';
@@ -42,8 +43,8 @@ export interface ReplayedLogin {
    */
   fixed: 'deny' | 'challenge' | 'allow' | null;
   /**
-   * Why this row is a replay error, or null: `history_unavailable` (assessed without history:
-   * fail closed, left out of the rates), `commit_failed` (decided, but history did not learn
+   * Why this row is a replay error, or null: `history_unavailable` (assessed without history,
+   * or a challenge Redis was too slow to set up: fail closed, left out of the rates), `commit_failed` (decided, but history did not learn
    * it), `refused:<code>` (the API would have answered 4xx), `failed:<message>`.
    */
   error: string | null;
@@ -177,7 +178,8 @@ async function replayOne(deps: Deps, caller: Caller, row: LoginRow, shiftMs: num
     login.evidence = answer.evidence?.terms ?? null;
     login.familiarity = answer.risk_assessment.assessments.Familiarity.details ?? null;
     login.fixed = fixedDecision(answer.decision.reasons, deps.config.applications[row.application ?? 'default']?.mfaPolicy);
-    if (answer.context.history === 'unavailable') {
+    // A fault's decision either way, not the model's (docs/operations.md, "Redis faults").
+    if (answer.context.history !== 'loaded' || answer.decision.reasons.includes(MFA_UNAVAILABLE)) {
       login.error = 'history_unavailable';
       return login;
     }

@@ -4,6 +4,8 @@ import type { Transporter } from 'nodemailer';
 import { boundedClose } from '../../bounded-close.js';
 import { onFirstReady } from '../../on-first-ready.js';
 import type { IoredisClient } from '../../platform/redis/ioredis-port.js';
+import { CODE_TTL_MS } from '../email/code.js';
+import { retryDelayMs } from './retry-delay.js';
 
 /** One email, rendered (see `renderCodeEmail`) and addressed. */
 export interface EmailMessage {
@@ -61,10 +63,20 @@ export interface EmailDeliveryOptions {
   from: string;
   logger: EmailLogger;
   hooks?: EmailDeliveryHooks | undefined;
-  /** Attempts per message, the first included. Default 5. */
+  /**
+   * Attempts per message at most, the first included. Default 100: the code's life, not this,
+   * ends the retries ({@link retryForMs}).
+   */
   attempts?: number | undefined;
-  /** First retry delay; each further retry doubles it (BullMQ exponential backoff). Default 1000. */
+  /** First retry delay, ms; each further retry doubles it. Default 1000. */
   backoffMs?: number | undefined;
+  /** Longest wait between two attempts, ms. Default 15,000. */
+  maxBackoffMs?: number | undefined;
+  /**
+   * A message is retried, and sent, only until this long after it was queued, ms: the life of the
+   * code it carries (default `CODE_TTL_MS`, 5 minutes). Past it the job fails for good.
+   */
+  retryForMs?: number | undefined;
   /** Messages sent in parallel by this process. Default 4. */
   concurrency?: number | undefined;
   /**
@@ -78,6 +90,8 @@ export interface EmailDelivery {
   /** Queue a message; resolves once Redis holds it, not when it is sent. */
   enqueue(msg: EmailMessage): Promise<void>;
   counts(): Promise<EmailQueueCounts>;
+  /** What {@link counts} last read, or null before it first did: what a data loss took (docs/operations.md). */
+  lastCounts(): EmailQueueCounts | null;
   /** Stop the worker (letting a running send finish) and close the queue; the connections stay open. Idempotent. */
   close(): Promise<void>;
 }
@@ -85,6 +99,8 @@ export interface EmailDelivery {
 /** The queue's name, fixed so every Vigil instance on one Redis shares the work. */
 export const EMAIL_QUEUE = 'vigil-email';
 const DEFAULT_PREFIX = 'vigil:{bull}';
+/** The backoff type of code emails, computed by the worker ({@link retryDelayMs}). */
+const CODE_LIFE_BACKOFF = 'code-life';
 /** Failed jobs kept for inspection; completed ones are removed at once (they hold codes). */
 const KEEP_FAILED = { count: 1000, age: 7 * 24 * 3600 };
 
@@ -97,14 +113,16 @@ function isPermanent(err: unknown): boolean {
 /**
  * Email delivery through a BullMQ queue with an in-process worker: the request that asks for
  * a code only waits for Redis, and a slow or failing SMTP server gets retries with
- * exponential backoff instead of failing the login. Jobs carry the rendered message (so the
- * code is in Redis until sent, removed on success; a failed job keeps it past the code's
- * 5-minute life, when it is worthless).
+ * exponential backoff, capped and kept up for the code's life, instead of failing the login.
+ * Jobs carry the rendered message (so the code is in Redis until sent, removed on success; a
+ * failed job keeps it past the code's 5-minute life, when it is worthless).
  */
 export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
   const { logger, hooks = {}, transport, from } = opts;
   const prefix = opts.prefix ?? DEFAULT_PREFIX;
   const { queue: queueRedis, worker: workerRedis } = opts.connection;
+  const retry = { firstMs: opts.backoffMs ?? 1000, maxMs: opts.maxBackoffMs ?? 15_000, forMs: opts.retryForMs ?? CODE_TTL_MS };
+  let last: EmailQueueCounts | null = null;
 
   // Made once their connection has answered (see onFirstReady): the worker duplicates its
   // connection for blocking reads, so a delivery closed before then leaves BullMQ nothing to set up.
@@ -113,8 +131,8 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
       connection: queueRedis,
       prefix,
       defaultJobOptions: {
-        attempts: opts.attempts ?? 5,
-        backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 },
+        attempts: opts.attempts ?? 100,
+        backoff: { type: CODE_LIFE_BACKOFF },
         removeOnComplete: true,
         removeOnFail: KEEP_FAILED,
       },
@@ -125,6 +143,8 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
 
   const send = async (job: Job<EmailMessage>): Promise<void> => {
     const { to, subject, text, html } = job.data;
+    // Queued longer ago than its code lives (a worker that was down): sending it would only confuse.
+    if (Date.now() >= job.timestamp + retry.forMs) throw new UnrecoverableError('the code expired before the email could be sent');
     if (transport === 'log') {
       logger.info({ to, subject, text }, 'email not sent (log transport)');
       return;
@@ -138,7 +158,16 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
   };
 
   const worker = onFirstReady(workerRedis, () => {
-    const w = new Worker<EmailMessage>(EMAIL_QUEUE, send, { connection: workerRedis, prefix, concurrency: opts.concurrency ?? 4 });
+    const w = new Worker<EmailMessage>(EMAIL_QUEUE, send, {
+      connection: workerRedis,
+      prefix,
+      concurrency: opts.concurrency ?? 4,
+      settings: {
+        // -1 tells BullMQ not to retry: the code would be dead by the next attempt.
+        backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, job?: { timestamp: number }) =>
+          retryDelayMs(attemptsMade, job?.timestamp ?? Date.now(), Date.now(), retry) ?? -1,
+      },
+    });
     w.on('error', (err) => logger.warn({ err: err.message }, 'email worker error'));
     w.on('completed', () => hooks.sent?.());
     w.on('failed', (job, err) => {
@@ -171,8 +200,10 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
       const q = queue.current();
       if (queueRedis.status !== 'ready' || !q) throw new Error('email queue: Redis is not connected');
       const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
-      return { waiting: c['waiting'] ?? 0, active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
+      last = { waiting: c['waiting'] ?? 0, active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
+      return last;
     },
+    lastCounts: () => last,
     close() {
       closing ??= (async () => {
         // With Redis away, BullMQ's close waits for it for ever; shutdown must not.

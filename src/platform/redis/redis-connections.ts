@@ -26,6 +26,12 @@ export interface RedisConnections {
    * prefix ({@link bullPrefix}), so each queue's scripts run in one Cluster slot.
    */
   bullmq(role: BullRole): IoredisClient;
+  /**
+   * Call `listener` with `down` each time the reads connection closes and `up` each time it is
+   * ready again, until the returned function is called. For watchers that must look at Redis
+   * again after a reconnect before trusting what it holds (a restarted Redis may be empty).
+   */
+  watchReads(listener: (state: 'up' | 'down') => void): () => void;
   /** Resolves once the reads, writes and background connections are ready; rejects after `ms`. */
   ready(ms: number): Promise<void>;
   /**
@@ -103,6 +109,17 @@ export function createRedisConnections(config: RedisConfig, logger: Logger): Red
     },
     bullmq(role) {
       return role === 'queue' ? client('bull-queue', 'bullmq-queue') : client('bull-worker', 'bullmq-worker');
+    },
+    watchReads(listener) {
+      const c = client('request', 'reads');
+      const up = () => listener('up');
+      const down = () => listener('down');
+      c.on('ready', up);
+      c.on('close', down);
+      return () => {
+        c.off('ready', up);
+        c.off('close', down);
+      };
     },
     async ready(ms) {
       const clients = core();
