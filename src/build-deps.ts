@@ -6,7 +6,7 @@ import { cachedGeoLocator } from './geo/cached-geo-locator.js';
 import { openGeoLocator } from './geo/geo-locator.js';
 import { createIntelFeeds } from './feeds/intel-feeds.js';
 import { IpIntel } from './intel/intel.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics } from './platform/metrics/metrics.js';
 import { openAsnLookup } from './intel/asn/open-asn-lookup.js';
 import { PopulationCounts } from './risk/familiarity/population-counts.js';
 import { startPopulationSync } from './service/population-sync.js';

@@ -6,7 +6,7 @@ import type { PopulationCounts } from './risk/familiarity/population-counts.js';
 import type { IntelFeeds } from './feeds/intel-feeds.js';
 import type { GeoLocator } from './geo/geo-locator.js';
 import type { IpIntel } from './intel/intel.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from './platform/metrics/metrics.js';
 import type { MfaRuntime } from './mfa/runtime.js';
 import type { RedisDataWatch } from './service/redis-data-watch.js';
 import type { RedisConnections } from './platform/redis/redis-connections.js';

@@ -2,7 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { ConfigError, type Config, type ListSourceConfig } from '../config.js';
 import type { IpIntel } from '../intel/intel.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
 import { bullPrefix, type RedisConnections } from '../platform/redis/redis-connections.js';
 import { intelKeys } from '../stores/intel/intel-keys.js';
 import { IntelStore } from '../stores/intel/intel-store.js';

@@ -4,7 +4,7 @@ import type { TrafficStore } from '../stores/traffic/traffic-store.js';
 import type { IpIntel, ManualEntry } from '../intel/intel.js';
 import { IpSet } from '../intel/ip-set.js';
 import { BOGON_SOURCE, MANUAL_SOURCE, type IntelCategory } from '../intel/types.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
 import type { IntelStore } from '../stores/intel/intel-store.js';
 import type { SourceState } from './source-state.js';
 

@@ -1,8 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { boundedClose } from '../bounded-close.js';
+import { boundedClose } from '../platform/bounded-close.js';
 import type { ListSourceConfig } from '../config.js';
-import { onFirstReady, type OnFirstReady } from '../on-first-ready.js';
+import { onFirstReady, type OnFirstReady } from '../platform/on-first-ready.js';
 import type { RedisConnections } from '../platform/redis/redis-connections.js';
 import type { RefreshResult } from './refresh-source.js';
 

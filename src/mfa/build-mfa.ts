@@ -2,7 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
 import { bullPrefix, type RedisConnections } from '../platform/redis/redis-connections.js';
 import { mfaKeys } from '../stores/mfa/mfa-keys.js';
 import { MfaStore } from '../stores/mfa/mfa-store.js';

@@ -1,4 +1,4 @@
-import type { IoredisClient } from './platform/redis/ioredis-port.js';
+import type { IoredisClient } from './redis/ioredis-port.js';
 
 /** A BullMQ queue or worker that is made once its connection has first answered. */
 export interface OnFirstReady<T> {

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.js';
 import { FEATURES } from '../risk/familiarity/features.js';
 import type { HistoryPart } from '../stores/history/history-store.js';
-import { withDeadline } from './deadline.js';
-import { storeCall } from './store-call.js';
+import { withDeadline } from '../platform/deadline.js';
+import { storeCall } from '../platform/store-call.js';
 
 /** What an operator may see of a user's risk history: counts and coarse facts, no hashes. */
 export interface UserHistoryView {

@@ -5,7 +5,7 @@ import { describeOrigin } from '../feeds/fetch-source.js';
 import { formatCidr, parseCidr } from '../intel/cidr.js';
 import type { ManualEntry } from '../intel/intel.js';
 import type { IntelCategory } from '../intel/types.js';
-import { storeCall } from './store-call.js';
+import { storeCall } from '../platform/store-call.js';
 
 /**
  * The admin side of the IP lists: what each source holds and how its refreshes go, what the

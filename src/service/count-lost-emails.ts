@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
 import type { EmailQueueCounts } from '../mfa/delivery/email-queue.js';
 import type { RedisDataWatch } from './redis-data-watch.js';
 

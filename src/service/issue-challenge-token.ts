@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
 import type { Caller } from './caller.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../platform/deadline.js';
 
 /**
  * The mfa_token of a challenged login, stored within what is left of the assessment's deadline

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
 import type { PopulationCounts } from '../risk/familiarity/population-counts.js';
 import type { PopulationStore } from '../stores/population/population-store.js';
 

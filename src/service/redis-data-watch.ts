@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HistorySnapshot } from '../history/snapshot.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
 import type { RedisConnections } from '../platform/redis/redis-connections.js';
 import type { DataMarker, MarkerStore } from '../stores/marker/marker-store.js';
 

@@ -3,7 +3,7 @@ import type { AssessmentRecord } from '../stores/pending/pending-assessments.js'
 import { committedAssessmentId } from './assessment-id.js';
 import type { Caller } from './caller.js';
 import { commitLogin, type SeenAtLoad } from './commit-login.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../platform/deadline.js';
 
 /** The id the answer carries, and whether the login reached history. */
 export interface SavedAssessment {

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLOSE_TIMEOUT_MS } from '../../src/bounded-close.js';
+import { CLOSE_TIMEOUT_MS } from '../../src/platform/bounded-close.js';
 import type { ListSourceConfig } from '../../src/config.js';
 import { createRefreshQueue } from '../../src/feeds/refresh-queue.js';
 import { refreshSource } from '../../src/feeds/refresh-source.js';

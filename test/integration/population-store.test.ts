@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/platform/metrics/metrics.js';
 import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
 import type { LoginFeatures } from '../../src/risk/familiarity/features.js';
 import { NO_FEATURES } from '../../src/risk/familiarity/features.js';

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { luaScript } from '../../src/platform/redis/lua-script.js';
 import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
-import { DeadlineError, withDeadline } from '../../src/service/deadline.js';
+import { DeadlineError, withDeadline } from '../../src/platform/deadline.js';
 import { loadLogin } from '../../src/service/load-login.js';
 import { historyKeys } from '../../src/stores/history/history-keys.js';
 import { HistoryStore } from '../../src/stores/history/history-store.js';

@@ -1,6 +1,6 @@
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DeadlineError, withDeadline } from '../../src/service/deadline.js';
+import { DeadlineError, withDeadline } from '../../src/platform/deadline.js';
 
 const busy = (ms: number) => {
   const until = performance.now() + ms;

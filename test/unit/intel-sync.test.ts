@@ -7,7 +7,7 @@ import type { IntelStore } from '../../src/stores/intel/intel-store.js';
 import type { TrafficStore } from '../../src/stores/traffic/traffic-store.js';
 import { IpIntel } from '../../src/intel/intel.js';
 import { IpSet } from '../../src/intel/ip-set.js';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/platform/metrics/metrics.js';
 
 const FEED: ListSourceConfig = { name: 'feed', category: 'abuse', url: 'http://127.0.0.1/feed.txt', format: 'netset', refreshMinutes: 60 };
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { withDeadline } from '../../service/deadline.js';
+import { withDeadline } from '../../platform/deadline.js';
 import { createAdminAuthHook } from '../auth.js';
 
 /**

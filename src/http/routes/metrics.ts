@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { withDeadline } from '../../service/deadline.js';
+import { withDeadline } from '../../platform/deadline.js';
 import { createKeyAuthHook } from '../auth.js';
 
 /**
