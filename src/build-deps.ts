@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
-import { createUaParser } from './context/user-agent.js';
+import { createUaParser } from './risk/context/user-agent.js';
 import type { Deps } from './deps.js';
 import { cachedGeoLocator } from './geo/cached-geo-locator.js';
 import { openGeoLocator } from './geo/geo-locator.js';
@@ -9,7 +9,7 @@ import { IpIntel } from './intel/intel.js';
 import { createMetrics } from './platform/metrics/metrics.js';
 import { openAsnLookup } from './intel/asn/open-asn-lookup.js';
 import { PopulationCounts } from './risk/familiarity/population-counts.js';
-import { startPopulationSync } from './service/population-sync.js';
+import { startPopulationSync } from './risk/population-sync.js';
 import { populationKeys } from './stores/population/population-keys.js';
 import { PopulationStore } from './stores/population/population-store.js';
 import { buildMfa } from './mfa/build-mfa.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { UaParts } from './context/user-agent.js';
+import type { UaParts } from './risk/context/user-agent.js';
 import type { AsnLookup } from './intel/asn/open-asn-lookup.js';
 import type { PopulationCounts } from './risk/familiarity/population-counts.js';
 import type { IntelFeeds } from './feeds/intel-feeds.js';

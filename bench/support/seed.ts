@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { historyLimits } from '../../src/build-deps.js';
 import type { Config } from '../../src/config.js';
-import { deviceHash } from '../../src/context/device.js';
-import { createUaParser } from '../../src/context/user-agent.js';
-import type { HistoryEntry } from '../../src/history/snapshot.js';
+import { deviceHash } from '../../src/risk/context/device.js';
+import { createUaParser } from '../../src/risk/context/user-agent.js';
+import type { HistoryEntry } from '../../src/risk/history/snapshot.js';
 import { createRedisConnections } from '../../src/platform/redis/redis-connections.js';
 import { historyKeys, type HistoryKeys } from '../../src/stores/history/history-keys.js';
 import { HistoryStore } from '../../src/stores/history/history-store.js';

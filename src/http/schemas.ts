@@ -18,7 +18,7 @@ export const assessBody = z.strictObject({
 });
 
 /** The answer of `POST /v1/assess`, described once beside its use case. */
-export { assessAnswer as assessResponse } from '../service/assess-answer.js';
+export { assessAnswer as assessResponse } from '../risk/assess-answer.js';
 
 export const assessmentIdParams = z.strictObject({ id: z.uuid() });
 export const completeResponse = z.object({ assessment_id: z.string(), committed: z.literal(true) });

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { FEATURES } from '../risk/familiarity/features.js';
+import { FEATURES } from './familiarity/features.js';
 import type { HistoryPart } from '../stores/history/history-store.js';
 import { withDeadline } from '../platform/deadline.js';
 import { storeCall } from '../platform/store-call.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSESSOR_NAMES } from '../assessors/types.js';
+import { ASSESSOR_NAMES } from './assessors/types.js';
 
 /**
  * The answer of `POST /v1/assess`, described once: the route's response schema (and so the

@@ -2,7 +2,7 @@ import type { HistoryStore } from '../stores/history/history-store.js';
 import type { AssessmentRecord, PendingAssessments } from '../stores/pending/pending-assessments.js';
 import type { TrafficStore } from '../stores/traffic/traffic-store.js';
 import { commitLogin } from './commit-login.js';
-import type { PopulationCounts } from '../risk/familiarity/population-counts.js';
+import type { PopulationCounts } from './familiarity/population-counts.js';
 
 /** What committing a pending assessment came to; Redis faults are thrown as {@link CommitPendingError}. */
 export type CommitPendingResult =

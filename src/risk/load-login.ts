@@ -1,4 +1,4 @@
-import type { HistorySnapshot } from '../history/snapshot.js';
+import type { HistorySnapshot } from './history/snapshot.js';
 import type { TrafficCounts } from '../intel/types.js';
 import type { HistoryStore } from '../stores/history/history-store.js';
 import type { TrafficStore } from '../stores/traffic/traffic-store.js';

@@ -1,13 +1,13 @@
-import type { LoginContext } from '../assessors/types.js';
-import { deviceHash } from '../context/device.js';
-import type { IpSource } from '../context/ip.js';
+import type { LoginContext } from './assessors/types.js';
+import { deviceHash } from './context/device.js';
+import type { IpSource } from './context/ip.js';
 import type { Deps } from '../deps.js';
-import type { HistoryEntry } from '../history/snapshot.js';
+import type { HistoryEntry } from './history/snapshot.js';
 import { findAnonymizer } from '../intel/anonymizer.js';
-import { extractFeatures } from '../risk/familiarity/extract-features.js';
-import { createFeatureHasher } from '../risk/familiarity/feature-hasher.js';
+import { extractFeatures } from './familiarity/extract-features.js';
+import { createFeatureHasher } from './familiarity/feature-hasher.js';
 import type { IntelMatch } from '../intel/types.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../service/caller.js';
 import { endUserIp } from './end-user-ip.js';
 
 export interface LoginInput {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../platform/metrics/metrics.js';
-import type { PopulationCounts } from '../risk/familiarity/population-counts.js';
+import type { PopulationCounts } from './familiarity/population-counts.js';
 import type { PopulationStore } from '../stores/population/population-store.js';
 
 /** The background merge of this process's population counts into the shared ones. */

@@ -1,4 +1,4 @@
-import { parseIp } from '../context/ip.js';
+import { parseIp } from '../risk/context/ip.js';
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
 import { describeOrigin } from '../feeds/fetch-source.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { HistorySnapshot } from '../history/snapshot.js';
+import type { HistorySnapshot } from '../risk/history/snapshot.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import type { RedisConnections } from '../platform/redis/redis-connections.js';
 import type { DataMarker, MarkerStore } from '../stores/marker/marker-store.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUaParser } from '../../src/context/user-agent.js';
+import { createUaParser } from '../../src/risk/context/user-agent.js';
 import type { BuiltInputs } from '../../src/evaluate/simulate/build-inputs.js';
 import { cityKey } from '../../src/evaluate/simulate/geo-pool.js';
 import { HISTORY_BUCKETS, historyBucket, loginsBefore } from '../../src/evaluate/simulate/history-bucket.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessAnswer } from '../../src/service/assess-answer.js';
+import { assessAnswer } from '../../src/risk/assess-answer.js';
 import { KEYS, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
 import { BROWSERS, IP } from '../support/logins.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';

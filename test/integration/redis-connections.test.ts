@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { luaScript } from '../../src/platform/redis/lua-script.js';
 import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
 import { DeadlineError, withDeadline } from '../../src/platform/deadline.js';
-import { loadLogin } from '../../src/service/load-login.js';
+import { loadLogin } from '../../src/risk/load-login.js';
 import { historyKeys } from '../../src/stores/history/history-keys.js';
 import { HistoryStore } from '../../src/stores/history/history-store.js';
 import { mfaKeys } from '../../src/stores/mfa/mfa-keys.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIp } from '../../src/context/ip.js';
+import { parseIp } from '../../src/risk/context/ip.js';
 import { BOGON_NETWORKS } from '../../src/intel/bogons.js';
 import { IpSet } from '../../src/intel/ip-set.js';
 

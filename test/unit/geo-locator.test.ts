@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIp } from '../../src/context/ip.js';
+import { parseIp } from '../../src/risk/context/ip.js';
 import { ConfigError } from '../../src/config.js';
 import { bundledDbIpPaths, openGeoLocator, type GeoLocator } from '../../src/geo/geo-locator.js';
 

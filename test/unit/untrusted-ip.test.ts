@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { untrustedIp } from '../../src/assessors/untrusted-ip.js';
+import { untrustedIp } from '../../src/risk/assessors/untrusted-ip.js';
 import type { IntelMatch, IntelView, TrafficCounts } from '../../src/intel/types.js';
 import { input, login } from './assessor-fixtures.js';
 

@@ -1,13 +1,13 @@
-import type { Confidence } from '../../assessors/types.js';
+import type { Confidence } from '../../risk/assessors/types.js';
 import type { ClientConfig } from '../../config.js';
-import { parseIp } from '../../context/ip.js';
+import { parseIp } from '../../risk/context/ip.js';
 import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
-import { MFA_UNAVAILABLE } from '../../scoring/policy.js';
-import { assessLogin, type AssessRequest } from '../../service/assess-login.js';
+import { MFA_UNAVAILABLE } from '../../risk/scoring/policy.js';
+import { assessLogin, type AssessRequest } from '../../risk/assess-login.js';
 import type { Caller } from '../../service/caller.js';
-import { CommitPendingError, commitPending } from '../../service/commit-pending.js';
-import { recordEvent } from '../../service/record-event.js';
+import { CommitPendingError, commitPending } from '../../risk/commit-pending.js';
+import { recordEvent } from '../../risk/record-event.js';
 import type { LoginRow } from './reader.js';
 
 /** What replaying one row did. */

@@ -1,5 +1,5 @@
 import UAParser from 'ua-parser-js';
-import { createUaParser } from '../../context/user-agent.js';
+import { createUaParser } from '../../risk/context/user-agent.js';
 import type { Rng } from './rng.js';
 import { WeightedPicker } from './weighted-picker.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { CLEARABLE, clearUserHistory, viewUserHistory } from '../../service/admin-history.js';
+import { CLEARABLE, clearUserHistory, viewUserHistory } from '../../risk/admin-history.js';
 import { clearHistoryResponse, errorResponse, userHistoryResponse } from '../schemas.js';
 import { wellFormed } from '../well-formed.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.js';
-import { assessLogin } from '../../service/assess-login.js';
+import { assessLogin } from '../../risk/assess-login.js';
 import { callerOf } from '../caller.js';
 import { assessBody, assessResponse, errorResponse } from '../schemas.js';
 

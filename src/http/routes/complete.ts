@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.js';
-import { completeAssessment } from '../../service/complete-assessment.js';
+import { completeAssessment } from '../../risk/complete-assessment.js';
 import { assessmentIdParams, completeResponse, errorResponse } from '../schemas.js';
 
 /** `POST /v1/assessments/{id}/complete`: commit an allowed login assessed with `commit: false`. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.js';
-import { recordEvent } from '../../service/record-event.js';
+import { recordEvent } from '../../risk/record-event.js';
 import { callerOf } from '../caller.js';
 import { errorResponse, eventBody, eventResponse } from '../schemas.js';
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { CommitPendingError, commitPending } from '../../service/commit-pending.js';
+import { CommitPendingError, commitPending } from '../../risk/commit-pending.js';
 import type { Assurance } from '../assurance.js';
 import type { MfaSession } from './session.js';
 

@@ -1,4 +1,4 @@
-import { assessFamiliarity } from '../risk/familiarity/assess-familiarity.js';
+import { assessFamiliarity } from '../familiarity/assess-familiarity.js';
 import type { Assessment, Assessor, AssessorInput } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { Location } from '../geo/location.js';
-import { haversineKm } from '../geo/haversine.js';
+import type { Location } from '../../geo/location.js';
+import { haversineKm } from '../../geo/haversine.js';
 import type { LastLocation } from '../history/snapshot.js';
-import { nearestPlaceKm, recentPlaces } from '../risk/familiarity/places.js';
+import { nearestPlaceKm, recentPlaces } from '../familiarity/places.js';
 import type { Assessment, Assessor, AssessorInput } from './types.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,10 +1,10 @@
-import type { GeoResult } from '../geo/location.js';
+import type { GeoResult } from '../../geo/location.js';
 import type { HistorySnapshot } from '../history/snapshot.js';
-import type { AnonymizerHit } from '../intel/anonymizer.js';
-import type { IntelView } from '../intel/types.js';
-import { FAMILIARITY_CODES, type FamiliaritySettings } from '../risk/familiarity/assess-familiarity.js';
-import type { LoginFeatures } from '../risk/familiarity/features.js';
-import type { PopulationStats } from '../risk/familiarity/population.js';
+import type { AnonymizerHit } from '../../intel/anonymizer.js';
+import type { IntelView } from '../../intel/types.js';
+import { FAMILIARITY_CODES, type FamiliaritySettings } from '../familiarity/assess-familiarity.js';
+import type { LoginFeatures } from '../familiarity/features.js';
+import type { PopulationStats } from '../familiarity/population.js';
 
 export type Confidence = 'high' | 'medium' | 'low' | 'neutral';
 

@@ -1,5 +1,5 @@
-import type { ClientConfig } from '../config.js';
-import { VigilError } from '../errors.js';
+import type { ClientConfig } from '../../config.js';
+import { VigilError } from '../../errors.js';
 
 /** Clients may send timestamps a little ahead of our clock. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;

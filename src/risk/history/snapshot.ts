@@ -1,6 +1,6 @@
-import type { FamiliarityProfile } from '../risk/familiarity/profile.js';
-import type { LoginFeatures } from '../risk/familiarity/features.js';
-import type { Place } from '../risk/familiarity/places.js';
+import type { FamiliarityProfile } from '../familiarity/profile.js';
+import type { LoginFeatures } from '../familiarity/features.js';
+import type { Place } from '../familiarity/places.js';
 
 /** The last committed (valid) login location of a user. */
 export interface LastLocation {

@@ -1,5 +1,5 @@
 import type { Assessment, AssessorName } from '../assessors/types.js';
-import type { Config } from '../config.js';
+import type { Config } from '../../config.js';
 
 /**
  * Replace each assessment's confidence where the operator configured one for that assessor

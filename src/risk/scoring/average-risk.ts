@@ -1,5 +1,5 @@
 import { ASSESSOR_NAMES, type Assessment, type AssessorName, type Confidence } from '../assessors/types.js';
-import type { CombinerConfig } from '../config.js';
+import type { CombinerConfig } from '../../config.js';
 import type { Combined } from './combiner.js';
 
 /** Risk per confidence; `neutral` carries no information and is left out. */

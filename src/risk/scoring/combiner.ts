@@ -1,5 +1,5 @@
 import type { Assessment, AssessorName, Confidence } from '../assessors/types.js';
-import type { CombinerConfig } from '../config.js';
+import type { CombinerConfig } from '../../config.js';
 import { averageRisk } from './average-risk.js';
 import { weighEvidence, type Evidence } from './weigh-evidence.js';
 

@@ -1,5 +1,5 @@
 import { ASSESSOR_NAMES, type Assessment, type AssessorName, type Confidence } from '../assessors/types.js';
-import type { ApplicationConfig, DenyRule } from '../config.js';
+import type { ApplicationConfig, DenyRule } from '../../config.js';
 
 /**
  * The `acr_values` entry that asks for multi-factor authentication whatever the score (OpenID

@@ -1,5 +1,5 @@
 import { ASSESSOR_NAMES, type Assessment, type AssessorName, type Confidence } from '../assessors/types.js';
-import type { CombinerConfig } from '../config.js';
+import type { CombinerConfig } from '../../config.js';
 import type { Combined } from './combiner.js';
 
 /** What the `evidence` combiner added up: each signal's nats and their sum. */

@@ -1,4 +1,4 @@
-import type { HistoryEntry, HistorySnapshot, LastLocation } from '../../history/snapshot.js';
+import type { HistoryEntry, HistorySnapshot, LastLocation } from '../../risk/history/snapshot.js';
 import type { ProfileLimits } from '../../risk/familiarity/commit-login.js';
 import { learnLogin } from '../../risk/familiarity/learn-login.js';
 import type { PlaceLimits } from '../../risk/familiarity/places.js';

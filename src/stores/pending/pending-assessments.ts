@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../history/snapshot.js';
+import type { HistoryEntry } from '../../risk/history/snapshot.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RedisPort } from '../../platform/redis/redis-port.js';
 import { timed, type OpObserver } from '../timed.js';

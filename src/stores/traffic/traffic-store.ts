@@ -1,5 +1,5 @@
 import type { TrafficConfig } from '../../config.js';
-import { accountHash } from '../../context/account-hash.js';
+import { accountHash } from '../../risk/context/account-hash.js';
 import type { TrafficCounts } from '../../intel/types.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RequestPorts } from '../../platform/redis/redis-port.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config.js';
-import { parseIp } from '../../../src/context/ip.js';
+import { parseIp } from '../../../src/risk/context/ip.js';
 import { formatIpv4, formatIpv6 } from '../../../src/intel/address.js';
 import { parseCidr } from '../../../src/intel/cidr.js';
 import { bundledAsnFiles } from '../../../src/intel/asn/load-bundled-asn.js';
