@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { UaParts } from './risk/context/user-agent.js';
-import type { AsnLookup } from './intel/asn/open-asn-lookup.js';
+import type { AsnLookup } from './intel/open-asn-lookup.js';
 import type { PopulationCounts } from './risk/familiarity/population-counts.js';
-import type { IntelFeeds } from './feeds/intel-feeds.js';
-import type { GeoLocator } from './geo/geo-locator.js';
-import type { IpIntel } from './intel/intel.js';
+import type { IntelFeeds } from './intel/intel-feeds.js';
+import type { GeoLocator } from './intel/geo-locator.js';
+import type { IpIntel } from './intel/lists/intel.js';
 import type { Metrics } from './platform/metrics/metrics.js';
 import type { MfaRuntime } from './mfa/runtime.js';
 import type { RedisDataWatch } from './service/redis-data-watch.js';

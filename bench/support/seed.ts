@@ -8,7 +8,7 @@ import { createRedisConnections } from '../../src/platform/redis/redis-connectio
 import { historyKeys, type HistoryKeys } from '../../src/stores/history/history-keys.js';
 import { HistoryStore } from '../../src/stores/history/history-store.js';
 import { mfaKeys } from '../../src/stores/mfa/mfa-keys.js';
-import { openAsnLookup, type AsnLookup } from '../../src/intel/asn/open-asn-lookup.js';
+import { openAsnLookup, type AsnLookup } from '../../src/intel/open-asn-lookup.js';
 import { extractFeatures } from '../../src/risk/familiarity/extract-features.js';
 import { createFeatureHasher } from '../../src/risk/familiarity/feature-hasher.js';
 import type { BenchUser, Place, Rand } from './population.js';

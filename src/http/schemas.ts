@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
-import { INTEL_CATEGORIES, LIST_FORMATS } from '../intel/types.js';
+import { INTEL_CATEGORIES, LIST_FORMATS } from '../intel/lists/types.js';
 import { wellFormed } from './well-formed.js';
 
 /** Request and response schemas: validation on the way in, the OpenAPI document for all. */

@@ -1,10 +1,10 @@
 import { parseIp } from '../risk/context/ip.js';
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
-import { describeOrigin } from '../feeds/fetch-source.js';
-import { formatCidr, parseCidr } from '../intel/cidr.js';
-import type { ManualEntry } from '../intel/intel.js';
-import type { IntelCategory } from '../intel/types.js';
+import { describeOrigin } from './fetch-source.js';
+import { formatCidr, parseCidr } from './lists/cidr.js';
+import type { ManualEntry } from './lists/intel.js';
+import type { IntelCategory } from './lists/types.js';
 import { storeCall } from '../platform/store-call.js';
 
 /**

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { GeoLocator } from './geo-locator.js';
-import type { GeoResult } from './location.js';
+import type { GeoResult } from './geo/location.js';
 
 /**
  * A {@link GeoLocator} behind an LRU cache of `size` addresses. A lookup walks the MMDB tree

@@ -4,8 +4,8 @@
  * (seconds of CPU) never delays an assessment.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileSource } from '../intel/compile-source.js';
-import { IpSet } from '../intel/ip-set.js';
+import { compileSource } from './lists/compile-source.js';
+import { IpSet } from './lists/ip-set.js';
 import type { CompileJob, CompileResult } from './compile-in-worker.js';
 
 const job = workerData as CompileJob;

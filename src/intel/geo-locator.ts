@@ -3,14 +3,14 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { open as openMmdb, type AnonymousIPResponse, type CityResponse, type Reader, type Response } from 'maxmind';
 import { ConfigError, type Config } from '../config.js';
-import type { GeoResult, Location } from './location.js';
+import type { GeoResult, Location } from './geo/location.js';
 import {
   anonymousFromGeoIp2,
   isGeoIp2Shaped,
   locationFromDbIp,
   locationFromGeoIp2,
   type DbIpCityRecord,
-} from './normalise.js';
+} from './geo/normalise.js';
 
 /**
  * How records of a city database are read: `geoip2` (MaxMind GeoIP2/GeoLite2 nested schema),

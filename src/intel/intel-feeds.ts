@@ -1,13 +1,13 @@
 import { access, constants } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { ConfigError, type Config, type ListSourceConfig } from '../config.js';
-import type { IpIntel } from '../intel/intel.js';
+import type { IpIntel } from './lists/intel.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import { bullPrefix, type RedisConnections } from '../platform/redis/redis-connections.js';
 import { intelKeys } from '../stores/intel/intel-keys.js';
 import { IntelStore } from '../stores/intel/intel-store.js';
 import type { TrafficStore } from '../stores/traffic/traffic-store.js';
-import { IpSet } from '../intel/ip-set.js';
+import { IpSet } from './lists/ip-set.js';
 import { compileInWorker } from './compile-in-worker.js';
 import { fetchSource } from './fetch-source.js';
 import { IntelSync } from './intel-sync.js';

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { ListSourceConfig } from '../config.js';
 import type { TrafficStore } from '../stores/traffic/traffic-store.js';
-import type { IpIntel, ManualEntry } from '../intel/intel.js';
-import { IpSet } from '../intel/ip-set.js';
-import { BOGON_SOURCE, MANUAL_SOURCE, type IntelCategory } from '../intel/types.js';
+import type { IpIntel, ManualEntry } from './lists/intel.js';
+import { IpSet } from './lists/ip-set.js';
+import { BOGON_SOURCE, MANUAL_SOURCE, type IntelCategory } from './lists/types.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import type { IntelStore } from '../stores/intel/intel-store.js';
-import type { SourceState } from './source-state.js';
+import type { SourceState } from './lists/source-state.js';
 
 /** One source as the readiness report and the admin API show it. */
 export interface SourceReport {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { AsnIndex } from './asn-index.js';
-import { parseAsnCsv } from './parse-asn-csv.js';
+import { AsnIndex } from './asn/asn-index.js';
+import { parseAsnCsv } from './asn/parse-asn-csv.js';
 
 /** Where the bundled dataset lives and what version it is. */
 export interface BundledAsnFiles {

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import { open as openMmdb, type AsnResponse, type Reader } from 'maxmind';
-import { ConfigError } from '../../config.js';
-import { parseIpv4, parseIpv6 } from '../address.js';
-import type { AsnRecord } from './asn-index.js';
+import { ConfigError } from '../config.js';
+import { parseIpv4, parseIpv6 } from './lists/address.js';
+import type { AsnRecord } from './asn/asn-index.js';
 import { loadBundledAsn, type BundledAsnInfo } from './load-bundled-asn.js';
 
 /** What the ASN lookup reads, for the readiness report and logs. */

@@ -3,7 +3,7 @@ import type { ListSourceConfig } from '../config.js';
 import { compileInWorker, type CompileResult } from './compile-in-worker.js';
 import { fetchSource } from './fetch-source.js';
 import type { IntelStore } from '../stores/intel/intel-store.js';
-import type { RefreshOutcome } from './source-state.js';
+import type { RefreshOutcome } from './lists/source-state.js';
 
 /** What one refresh did. */
 export interface RefreshResult {

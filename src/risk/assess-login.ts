@@ -3,7 +3,7 @@ import type { AssessorName, AssessorSettings, Confidence } from './assessors/typ
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
-import type { IntelMatch, IntelView } from '../intel/types.js';
+import type { IntelMatch, IntelView } from '../intel/lists/types.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import { applyOverrides } from './scoring/apply-overrides.js';
 import { combine } from './scoring/combiner.js';

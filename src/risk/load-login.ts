@@ -1,5 +1,5 @@
 import type { HistorySnapshot } from './history/snapshot.js';
-import type { TrafficCounts } from '../intel/types.js';
+import type { TrafficCounts } from '../intel/lists/types.js';
 import type { HistoryStore } from '../stores/history/history-store.js';
 import type { TrafficStore } from '../stores/traffic/traffic-store.js';
 

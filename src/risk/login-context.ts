@@ -3,10 +3,10 @@ import { deviceHash } from './context/device.js';
 import type { IpSource } from './context/ip.js';
 import type { Deps } from '../deps.js';
 import type { HistoryEntry } from './history/snapshot.js';
-import { findAnonymizer } from '../intel/anonymizer.js';
+import { findAnonymizer } from '../intel/lists/anonymizer.js';
 import { extractFeatures } from './familiarity/extract-features.js';
 import { createFeatureHasher } from './familiarity/feature-hasher.js';
-import type { IntelMatch } from '../intel/types.js';
+import type { IntelMatch } from '../intel/lists/types.js';
 import type { Caller } from '../service/caller.js';
 import { endUserIp } from './end-user-ip.js';
 

@@ -6,7 +6,7 @@ import { HISTORY_BUCKETS, historyBucket, loginsBefore } from '../../src/evaluate
 import type { Ipv4Network } from '../../src/evaluate/simulate/ipv4-network.js';
 import { ATTACK_KINDS, type SimLogin } from '../../src/evaluate/simulate/sim-login.js';
 import type { SimResult } from '../../src/evaluate/simulate/simulate.js';
-import { parseIpv4 } from '../../src/intel/address.js';
+import { parseIpv4 } from '../../src/intel/lists/address.js';
 import { run, testInputs } from './simulation-fixture.js';
 
 const MINUTE_MS = 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { impossibleTravel } from '../../src/risk/assessors/impossible-travel.js';
-import { haversineKm } from '../../src/geo/haversine.js';
+import { haversineKm } from '../../src/intel/geo/haversine.js';
 import type { LastLocation } from '../../src/risk/history/snapshot.js';
 import {
   HOUR,

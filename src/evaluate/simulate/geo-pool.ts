@@ -1,6 +1,6 @@
-import { formatIpv4, parseIpv4 } from '../../intel/address.js';
-import { BOGON_NETWORKS } from '../../intel/bogons.js';
-import { parseCidr, type Cidr4 } from '../../intel/cidr.js';
+import { formatIpv4, parseIpv4 } from '../../intel/lists/address.js';
+import { BOGON_NETWORKS } from '../../intel/lists/bogons.js';
+import { parseCidr, type Cidr4 } from '../../intel/lists/cidr.js';
 import { networkStart, type Ipv4Network } from './ipv4-network.js';
 import type { Rng } from './rng.js';
 import { WeightedPicker } from './weighted-picker.js';

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { open as openMmdb } from 'maxmind';
-import { bundledDbIpPaths } from '../../geo/geo-locator.js';
-import type { DbIpCityRecord } from '../../geo/normalise.js';
+import { bundledDbIpPaths } from '../../intel/geo-locator.js';
+import type { DbIpCityRecord } from '../../intel/geo/normalise.js';
 import type { GeoLookup } from './geo-pool.js';
 import { builtinIpLists, parseAbusiveList, parseNetworkList, type IpLists } from './ip-lists.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.js';
-import { addManualEntry, listManualEntries, listSources, lookupIp, refreshSourceNow, removeManualEntry } from '../../service/admin-intel.js';
+import { addManualEntry, listManualEntries, listSources, lookupIp, refreshSourceNow, removeManualEntry } from '../../intel/admin-intel.js';
 import {
   errorResponse,
   intelSourcesResponse,

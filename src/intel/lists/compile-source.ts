@@ -1,4 +1,4 @@
-import type { ListSourceConfig } from '../config.js';
+import type { ListSourceConfig } from '../../config.js';
 import { parseAnonymousIpDb } from './anonymous-ip-db.js';
 import { IpSet } from './ip-set.js';
 import { parseListText, type ParsedList } from './list-file.js';

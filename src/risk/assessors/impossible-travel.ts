@@ -1,5 +1,5 @@
-import type { Location } from '../../geo/location.js';
-import { haversineKm } from '../../geo/haversine.js';
+import type { Location } from '../../intel/geo/location.js';
+import { haversineKm } from '../../intel/geo/haversine.js';
 import type { LastLocation } from '../history/snapshot.js';
 import { nearestPlaceKm, recentPlaces } from '../familiarity/places.js';
 import type { Assessment, Assessor, AssessorInput } from './types.js';

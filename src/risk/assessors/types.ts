@@ -1,7 +1,7 @@
-import type { GeoResult } from '../../geo/location.js';
+import type { GeoResult } from '../../intel/geo/location.js';
 import type { HistorySnapshot } from '../history/snapshot.js';
-import type { AnonymizerHit } from '../../intel/anonymizer.js';
-import type { IntelView } from '../../intel/types.js';
+import type { AnonymizerHit } from '../../intel/lists/anonymizer.js';
+import type { IntelView } from '../../intel/lists/types.js';
 import { FAMILIARITY_CODES, type FamiliaritySettings } from '../familiarity/assess-familiarity.js';
 import type { LoginFeatures } from '../familiarity/features.js';
 import type { PopulationStats } from '../familiarity/population.js';

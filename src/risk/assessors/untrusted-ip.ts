@@ -1,4 +1,4 @@
-import { TRAFFIC_SOURCE, type IntelCategory, type IntelMatch, type TrafficCounts } from '../../intel/types.js';
+import { TRAFFIC_SOURCE, type IntelCategory, type IntelMatch, type TrafficCounts } from '../../intel/lists/types.js';
 import type { Assessment, Assessor, AssessorInput, AssessorSettings } from './types.js';
 
 /** Most severe first; the first match after sorting names the `source` and `category`. */

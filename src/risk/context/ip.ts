@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { formatIpv4, formatIpv6, parseIpv6 } from '../../intel/address.js';
+import { formatIpv4, formatIpv6, parseIpv6 } from '../../intel/lists/address.js';
 
 /** A validated address in canonical text. */
 export interface ParsedIp {
