@@ -18,7 +18,7 @@
  * and `FLOOR_AUTH` its Authorization header, for the boot-time assessment.
  */
 import { NO_FEATURES } from '../src/risk/familiarity/features.js';
-import { buildDeps } from '../src/build-deps.js';
+import { buildDeps } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { commitLogin } from '../src/risk/commit-login.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ClientConfig } from '../config.js';
+import type { ClientConfig } from './config.js';
 
 /** The part of a pino logger the services use. */
 export type RequestLog = Pick<Logger, 'warn' | 'info' | 'error'>;

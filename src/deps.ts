@@ -8,7 +8,7 @@ import type { GeoLocator } from './intel/geo-locator.js';
 import type { IpIntel } from './intel/lists/intel.js';
 import type { Metrics } from './platform/metrics/metrics.js';
 import type { MfaRuntime } from './mfa/runtime.js';
-import type { RedisDataWatch } from './service/redis-data-watch.js';
+import type { RedisDataWatch } from './redis-data/redis-data-watch.js';
 import type { RedisConnections } from './platform/redis/redis-connections.js';
 import type { HistoryStore } from './stores/history/history-store.js';
 import type { PendingAssessments } from './stores/pending/pending-assessments.js';

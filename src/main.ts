@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
-import { ensureApiClient } from './api-clients.js';
-import { buildDeps, createLogger } from './build-deps.js';
+import { ensureApiClient } from './http/api-clients.js';
+import { buildDeps, createLogger } from './compose.js';
 import { runPrimary } from './platform/run-primary.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';

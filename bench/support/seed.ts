@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { historyLimits } from '../../src/build-deps.js';
+import { historyLimits } from '../../src/compose.js';
 import type { Config } from '../../src/config.js';
 import { deviceHash } from '../../src/risk/context/device.js';
 import { createUaParser } from '../../src/risk/context/user-agent.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, type Config } from './config.js';
-import { hashApiKey } from './http/auth.js';
+import { ConfigError, type Config } from '../config.js';
+import { hashApiKey } from './auth.js';
 
 /** A new random API key: 32 bytes, base64url, with a prefix that secret scanners can spot. */
 export function generateApiKey(): string {

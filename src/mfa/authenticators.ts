@@ -1,10 +1,10 @@
-import type { Deps } from '../../deps.js';
-import { VigilError } from '../../errors.js';
-import type { Caller } from '../../service/caller.js';
-import { generateRecoveryCodes } from '../recovery-code/index.js';
-import type { AuthenticatorRecord } from '../../stores/mfa/mfa-store.js';
+import type { Deps } from '../deps.js';
+import { VigilError } from '../errors.js';
+import type { Caller } from '../caller.js';
+import { generateRecoveryCodes } from './recovery-code/index.js';
+import type { AuthenticatorRecord } from '../stores/mfa/mfa-store.js';
 import { factorEnv, openSession } from './session.js';
-import { storeCall } from '../../platform/store-call.js';
+import { storeCall } from '../platform/store-call.js';
 
 /** An authenticator as callers see it: never its state (secrets, hashes, keys). */
 export interface AuthenticatorView {

@@ -1,10 +1,10 @@
-import type { Deps } from '../../deps.js';
-import { VigilError } from '../../errors.js';
-import type { Caller } from '../../service/caller.js';
-import { enrollableTypes, factors } from '../factors.js';
-import type { AuthenticatorRecord } from '../../stores/mfa/mfa-store.js';
-import type { FactorType } from '../types.js';
-import { deliverCode, reserveSend } from './delivery.js';
+import type { Deps } from '../deps.js';
+import { VigilError } from '../errors.js';
+import type { Caller } from '../caller.js';
+import { enrollableTypes, factors } from './factors.js';
+import type { AuthenticatorRecord } from '../stores/mfa/mfa-store.js';
+import type { FactorType } from './types.js';
+import { deliverCode, reserveSend } from './deliver-code.js';
 import { factorEnv, openSession, refuseAfterResult, saveSession } from './session.js';
 
 /** Auth0's challenge types, and ours: `oob` is a code sent out of band (email, SMS, voice). */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../platform/metrics/metrics.js';
-import type { EmailQueueCounts } from '../mfa/delivery/email-queue.js';
-import type { RedisDataWatch } from './redis-data-watch.js';
+import type { EmailQueueCounts } from './delivery/email-queue.js';
+import type { RedisDataWatch } from '../redis-data/redis-data-watch.js';
 
 /**
  * Count the code emails a Redis data loss took, in `vigil_email_deliveries_total{result="lost"}`:

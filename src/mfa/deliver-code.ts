@@ -1,8 +1,8 @@
-import type { Deps } from '../../deps.js';
-import { VigilError } from '../../errors.js';
-import type { CodePurpose } from '../delivery/templates.js';
-import type { MfaTokenRecord } from '../../stores/mfa/mfa-store.js';
-import type { Delivery } from '../types.js';
+import type { Deps } from '../deps.js';
+import { VigilError } from '../errors.js';
+import type { CodePurpose } from './delivery/templates.js';
+import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
+import type { Delivery } from './types.js';
 import { takeAttempt } from './limits.js';
 
 /**

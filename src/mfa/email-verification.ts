@@ -1,9 +1,9 @@
-import type { Deps } from '../../deps.js';
-import { VigilError } from '../../errors.js';
-import type { Caller } from '../../service/caller.js';
-import { EMAIL_VERIFICATION_ASSURANCE } from '../assurance.js';
-import { CODE_TTL_MS, checkEmailCode, issueEmailCode } from '../email/code.js';
-import { deliverCode, maskEmail, reserveSend } from './delivery.js';
+import type { Deps } from '../deps.js';
+import { VigilError } from '../errors.js';
+import type { Caller } from '../caller.js';
+import { EMAIL_VERIFICATION_ASSURANCE } from './assurance.js';
+import { CODE_TTL_MS, checkEmailCode, issueEmailCode } from './email/code.js';
+import { deliverCode, maskEmail, reserveSend } from './deliver-code.js';
 import { finishLogin, type MfaResult } from './finish.js';
 import { takeAttempt } from './limits.js';
 import { factorEnv, openSession, refuseAfterResult, saveSession, type MfaSession } from './session.js';

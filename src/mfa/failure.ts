@@ -1,5 +1,5 @@
-import { VigilError } from '../../errors.js';
-import type { FailureReason } from '../types.js';
+import { VigilError } from '../errors.js';
+import type { FailureReason } from './types.js';
 
 /** The error a failed proof becomes. The message says what to do, never which part was wrong beyond that. */
 export function failure(reason: FailureReason): VigilError {

@@ -1,6 +1,6 @@
-import type { Deps } from '../../deps.js';
-import { CommitPendingError, commitPending } from '../../risk/commit-pending.js';
-import type { Assurance } from '../assurance.js';
+import type { Deps } from '../deps.js';
+import { CommitPendingError, commitPending } from '../risk/commit-pending.js';
+import type { Assurance } from './assurance.js';
 import type { MfaSession } from './session.js';
 
 /** What a successful MFA step returns: the signed result and whether history learned the login. */

@@ -1,7 +1,7 @@
-import type { Deps } from '../../deps.js';
-import { ASSESSMENT_TTL_SEC } from '../../stores/pending/pending-assessments.js';
-import { randomToken, sha256 } from '../crypto/codes.js';
-import type { MfaTokenRecord } from '../../stores/mfa/mfa-store.js';
+import type { Deps } from '../deps.js';
+import { ASSESSMENT_TTL_SEC } from '../stores/pending/pending-assessments.js';
+import { randomToken, sha256 } from './crypto/codes.js';
+import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
 
 /** Whom and what a new token is for. */
 export type TokenSubject = Pick<

@@ -1,7 +1,7 @@
-import type { Config } from '../../config.js';
-import type { Deps } from '../../deps.js';
-import { VigilError } from '../../errors.js';
-import type { MfaTokenRecord } from '../../stores/mfa/mfa-store.js';
+import type { Config } from '../config.js';
+import type { Deps } from '../deps.js';
+import { VigilError } from '../errors.js';
+import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
 
 type LimitName = keyof Config['mfa']['limits'];
 

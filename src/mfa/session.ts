@@ -1,9 +1,9 @@
-import type { Deps } from '../../deps.js';
-import { VigilError } from '../../errors.js';
-import type { Caller } from '../../service/caller.js';
-import { hashCode, sha256 } from '../crypto/codes.js';
-import type { MfaTokenRecord } from '../../stores/mfa/mfa-store.js';
-import type { FactorEnv } from '../types.js';
+import type { Deps } from '../deps.js';
+import { VigilError } from '../errors.js';
+import type { Caller } from '../caller.js';
+import { hashCode, sha256 } from './crypto/codes.js';
+import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
+import type { FactorEnv } from './types.js';
 
 /** An open MFA session: the token's record as read, and where to write it back. */
 export interface MfaSession {

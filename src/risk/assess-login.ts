@@ -8,7 +8,7 @@ import type { Metrics } from '../platform/metrics/metrics.js';
 import { applyOverrides } from './scoring/apply-overrides.js';
 import { combine } from './scoring/combiner.js';
 import { challengeUnavailable, decide, type Decision } from './scoring/policy.js';
-import type { Caller } from '../service/caller.js';
+import type { Caller } from '../caller.js';
 import { storedAssessmentId, unsavedAssessmentId } from './assessment-id.js';
 import { withDeadline } from '../platform/deadline.js';
 import { findApplication } from './find-application.js';

@@ -1,7 +1,7 @@
 import { parseIp, resolveClientIp, type ClientIp } from './context/ip.js';
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
-import type { Caller } from '../service/caller.js';
+import type { Caller } from '../caller.js';
 
 /**
  * The end-user address of a request (docs/api.md, "End-user IP"): trusted `auth0-forwarded-for`,

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
-import { issueMfaToken, type TokenSubject } from '../mfa/service/issue-token.js';
-import type { Caller } from '../service/caller.js';
+import { issueMfaToken, type TokenSubject } from '../mfa/issue-token.js';
+import type { Caller } from '../caller.js';
 import { withDeadline } from '../platform/deadline.js';
 
 /**

@@ -7,7 +7,7 @@ import { findAnonymizer } from '../intel/lists/anonymizer.js';
 import { extractFeatures } from './familiarity/extract-features.js';
 import { createFeatureHasher } from './familiarity/feature-hasher.js';
 import type { IntelMatch } from '../intel/lists/types.js';
-import type { Caller } from '../service/caller.js';
+import type { Caller } from '../caller.js';
 import { endUserIp } from './end-user-ip.js';
 
 export interface LoginInput {

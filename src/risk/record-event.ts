@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
-import type { Caller } from '../service/caller.js';
+import type { Caller } from '../caller.js';
 import { endUserIp } from './end-user-ip.js';
 
 export interface LoginFailedEvent {

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { AssessmentRecord } from '../stores/pending/pending-assessments.js';
 import { committedAssessmentId } from './assessment-id.js';
-import type { Caller } from '../service/caller.js';
+import type { Caller } from '../caller.js';
 import { commitLogin, type SeenAtLoad } from './commit-login.js';
 import { withDeadline } from '../platform/deadline.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { buildDeps, type BuiltDeps } from '../../build-deps.js';
+import { buildDeps, type BuiltDeps } from '../../compose.js';
 import type { Config } from '../../config.js';
 
 /** An IP list as one column loaded it. */

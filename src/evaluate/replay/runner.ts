@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.js';
 import { VigilError } from '../../errors.js';
 import { MFA_UNAVAILABLE } from '../../risk/scoring/policy.js';
 import { assessLogin, type AssessRequest } from '../../risk/assess-login.js';
-import type { Caller } from '../../service/caller.js';
+import type { Caller } from '../../caller.js';
 import { CommitPendingError, commitPending } from '../../risk/commit-pending.js';
 import { recordEvent } from '../../risk/record-event.js';
 import type { LoginRow } from './reader.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { adminDelete, adminList, adminReset } from '../../mfa/service/authenticators.js';
+import { adminDelete, adminList, adminReset } from '../../mfa/authenticators.js';
 import { authenticatorView } from '../mfa-schemas.js';
 import { errorResponse } from '../schemas.js';
 import { wellFormed } from '../well-formed.js';

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { associate, confirmAssociation } from '../../mfa/service/associate.js';
-import { listForToken, regenerateRecoveryCodes } from '../../mfa/service/authenticators.js';
-import { challenge } from '../../mfa/service/challenge.js';
-import { startEmailVerification, verifyEmail } from '../../mfa/service/email-verification.js';
-import { verify } from '../../mfa/service/verify.js';
+import { associate, confirmAssociation } from '../../mfa/associate.js';
+import { listForToken, regenerateRecoveryCodes } from '../../mfa/authenticators.js';
+import { challenge } from '../../mfa/challenge.js';
+import { startEmailVerification, verifyEmail } from '../../mfa/email-verification.js';
+import { verify } from '../../mfa/verify.js';
 import { callerOf } from '../caller.js';
 import {
   associateBody,
