@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createUaParser } from './risk/context/user-agent.js';
 import type { Deps } from './deps.js';
@@ -6,6 +6,7 @@ import { cachedGeoLocator } from './intel/cached-geo-locator.js';
 import { openGeoLocator } from './intel/geo-locator.js';
 import { createIntelFeeds } from './intel/intel-feeds.js';
 import { IpIntel } from './intel/lists/intel.js';
+import { createLogger } from './platform/create-logger.js';
 import { createMetrics } from './platform/metrics/metrics.js';
 import { openAsnLookup } from './intel/open-asn-lookup.js';
 import { PopulationCounts } from './risk/familiarity/population-counts.js';
@@ -33,14 +34,6 @@ const POPULATION_REDIS_TIMEOUT_MS = 10_000;
 export interface BuiltDeps extends Deps {
   /** Close every connection and reader; safe to call twice. */
   close(): Promise<void>;
-}
-
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
-    level: config.logLevel,
-    // Secrets never reach the log, whatever logs a request.
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-  });
 }
 
 /**

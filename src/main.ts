@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { ensureApiClient } from './http/api-clients.js';
-import { buildDeps, createLogger } from './compose.js';
+import { buildDeps } from './compose.js';
+import { createLogger } from './platform/create-logger.js';
 import { runPrimary } from './platform/run-primary.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
