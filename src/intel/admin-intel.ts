@@ -1,21 +1,32 @@
 import { parseIp } from '../risk/context/ip.js';
-import type { Deps } from '../deps.js';
+import type { Config } from '../config.js';
 import { VigilError } from '../errors.js';
 import { describeOrigin } from './fetch-source.js';
 import { formatCidr, parseCidr } from './lists/cidr.js';
-import type { ManualEntry } from './lists/intel.js';
+import type { IpIntel, ManualEntry } from './lists/intel.js';
 import type { IntelCategory } from './lists/types.js';
 import { storeCall } from '../platform/store-call.js';
+import type { TrafficStore } from '../stores/traffic/traffic-store.js';
+import type { IntelFeeds } from './intel-feeds.js';
 
 /**
  * The admin side of the IP lists: what each source holds and how its refreshes go, what the
  * lists and traffic say about one address, and manual entries that expire by themselves.
  */
 
+/** What the IP-list admin reads and edits. */
+export interface AdminIntelDeps {
+  config: Pick<Config, 'lists' | 'assessors'>;
+  feeds: Pick<IntelFeeds, 'store' | 'sync' | 'refresh'>;
+  traffic: Pick<TrafficStore, 'ipTraffic'>;
+  intel: Pick<IpIntel, 'explain'>;
+  now(): number;
+}
+
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
 /** Every source: where it comes from, its shared state in Redis, and the version this instance uses. */
-export async function listSources(deps: Deps) {
+export async function listSources(deps: Pick<AdminIntelDeps, 'feeds' | 'config'>) {
   await storeCall('Redis', () => deps.feeds.sync.sync());
   return {
     sources: deps.feeds.sync.report().map(({ name, category, status, loadedVersion, size, state }) => {
@@ -44,7 +55,7 @@ export async function listSources(deps: Deps) {
  * Refresh one configured source now, here, and report how it went; a failure keeps the last
  * good version, as a scheduled refresh would.
  */
-export async function refreshSourceNow(deps: Deps, name: string) {
+export async function refreshSourceNow(deps: Pick<AdminIntelDeps, 'feeds'>, name: string) {
   const result = await storeCall('Redis', () => deps.feeds.refresh(name));
   if (!result) throw new VigilError('not_found', `no configured list source "${name}"`);
   const { outcome, version, error } = result;
@@ -52,7 +63,7 @@ export async function refreshSourceNow(deps: Deps, name: string) {
 }
 
 /** Which lists hold `rawIp` (the widest network per source), since and until when, and its traffic counters. */
-export async function lookupIp(deps: Deps, rawIp: string) {
+export async function lookupIp(deps: Pick<AdminIntelDeps, 'config' | 'traffic' | 'intel' | 'now'>, rawIp: string) {
   const parsed = parseIp(rawIp);
   if (!parsed) throw new VigilError('invalid_ip_address', `not an IPv4 or IPv6 address: "${rawIp.slice(0, 64)}"`);
   const now = deps.now();
@@ -107,7 +118,7 @@ const entryView = (e: ManualEntry) => ({
 });
 
 /** The manual entries in force, soonest to expire first. */
-export async function listManualEntries(deps: Deps) {
+export async function listManualEntries(deps: Pick<AdminIntelDeps, 'feeds' | 'now'>) {
   const now = deps.now();
   const { entries } = await storeCall('Redis', () => deps.feeds.store.manual());
   return { entries: entries.filter((e) => e.expiresAtMs > now).sort((a, b) => a.expiresAtMs - b.expiresAtMs).map(entryView) };
@@ -118,7 +129,7 @@ export async function listManualEntries(deps: Deps) {
  * within one sync interval, and lapses by itself after `expiresInHours`.
  */
 export async function addManualEntry(
-  deps: Deps,
+  deps: Pick<AdminIntelDeps, 'feeds' | 'now'>,
   body: { network: string; category: IntelCategory; reason: string; expires_in_hours: number },
   adminId: string,
 ) {
@@ -139,7 +150,7 @@ export async function addManualEntry(
 }
 
 /** Remove a manual entry before it expires; 404 when there is none for the network. */
-export async function removeManualEntry(deps: Deps, networkText: string) {
+export async function removeManualEntry(deps: Pick<AdminIntelDeps, 'feeds' | 'now'>, networkText: string) {
   const network = manualNetwork(networkText);
   const removed = await storeCall('Redis', async () => {
     const done = await deps.feeds.store.removeManual(network, deps.now());

@@ -4,8 +4,7 @@ import { ConfigError, type Config, type ListSourceConfig } from '../config.js';
 import type { IpIntel } from './lists/intel.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import { bullPrefix, type RedisConnections } from '../platform/redis/redis-connections.js';
-import { intelKeys } from '../stores/intel/intel-keys.js';
-import { IntelStore } from '../stores/intel/intel-store.js';
+import type { IntelStore } from '../stores/intel/intel-store.js';
 import type { TrafficStore } from '../stores/traffic/traffic-store.js';
 import { IpSet } from './lists/ip-set.js';
 import { compileInWorker } from './compile-in-worker.js';
@@ -13,9 +12,6 @@ import { fetchSource } from './fetch-source.js';
 import { IntelSync } from './intel-sync.js';
 import { createRefreshQueue, type RefreshQueue } from './refresh-queue.js';
 import { refreshSource, type RefreshResult } from './refresh-source.js';
-
-/** Moving a compiled list of megabytes takes a while; the background connection does nothing else. */
-const INTEL_REDIS_TIMEOUT_MS = 10_000;
 
 /** The IP list machinery of one process: shared state in Redis, the sync loop, the refresh job. */
 export interface IntelFeeds {
@@ -46,6 +42,8 @@ export interface IntelFeeds {
 
 export function createIntelFeeds(o: {
   config: Config;
+  /** The lists' shared state, on the background connection. */
+  store: IntelStore;
   intel: IpIntel;
   redis: RedisConnections;
   traffic: TrafficStore;
@@ -55,7 +53,7 @@ export function createIntelFeeds(o: {
 }): IntelFeeds {
   const { config, logger, metrics } = o;
   const sources = config.lists;
-  const store = new IntelStore(o.redis.background, intelKeys(config.redis.keyPrefix), INTEL_REDIS_TIMEOUT_MS);
+  const { store } = o;
   const sync = new IntelSync({ store, intel: o.intel, sources, traffic: o.traffic, metrics, logger, now: o.now });
   let retry: NodeJS.Timeout | null = null;
   let closed: Promise<void> | null = null;

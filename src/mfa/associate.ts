@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { VigilError } from '../errors.js';
 import type { Caller } from '../caller.js';
 import { factorAssurance } from './assurance.js';
-import { enrollableTypes, factors } from './factors.js';
+import { enrollableTypes } from './enrollable-types.js';
+import { factors } from './factors.js';
 import { generateRecoveryCodes } from './recovery-code/index.js';
 import { isE164 } from './sms/index.js';
 import type { AuthenticatorRecord } from '../stores/mfa/mfa-store.js';
@@ -25,7 +26,7 @@ export interface AssociateInput {
  * for a user with no factor, or after a factor was proven with this token. The first
  * enrollment also returns recovery codes, shown this once.
  */
-export async function associate(deps: Deps, caller: Caller, mfaToken: string, input: AssociateInput): Promise<Record<string, unknown>> {
+export async function associate(deps: MfaDeps, caller: Caller, mfaToken: string, input: AssociateInput): Promise<Record<string, unknown>> {
   const session = await openSession(deps, caller, mfaToken);
   const { record } = session;
   const type = input.authenticator_type;
@@ -99,7 +100,7 @@ export async function associate(deps: Deps, caller: Caller, mfaToken: string, in
  * attestation). The first proof is also this login's second factor.
  */
 export async function confirmAssociation(
-  deps: Deps,
+  deps: MfaDeps,
   caller: Caller,
   mfaToken: string,
   authenticatorId: string,

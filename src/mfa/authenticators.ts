@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { VigilError } from '../errors.js';
 import type { Caller } from '../caller.js';
 import { generateRecoveryCodes } from './recovery-code/index.js';
@@ -20,7 +20,7 @@ export function viewOf(a: AuthenticatorRecord): AuthenticatorView {
 }
 
 /** `GET /v1/mfa/authenticators`: the token's user's active authenticators. */
-export async function listForToken(deps: Deps, caller: Caller, mfaToken: string): Promise<AuthenticatorView[]> {
+export async function listForToken(deps: Pick<MfaDeps, 'mfa' | 'now'>, caller: Caller, mfaToken: string): Promise<AuthenticatorView[]> {
   const { record } = await openSession(deps, caller, mfaToken);
   return storeCall('the MFA store', async () => (await deps.mfa.store.authenticators(record.userId)).filter((a) => a.active).map(viewOf));
 }
@@ -30,7 +30,7 @@ export async function listForToken(deps: Deps, caller: Caller, mfaToken: string)
  * once. Only a set that exists is replaced, and only while the user has an active factor: codes
  * are a way back to that factor, never a first or only one (docs/security.md, item 3).
  */
-export async function regenerateRecoveryCodes(deps: Deps, caller: Caller, mfaToken: string): Promise<{ recovery_codes: string[] }> {
+export async function regenerateRecoveryCodes(deps: Pick<MfaDeps, 'mfa' | 'now' | 'config'>, caller: Caller, mfaToken: string): Promise<{ recovery_codes: string[] }> {
   const { record } = await openSession(deps, caller, mfaToken);
   if (!record.factorVerified) throw new VigilError('invalid_grant', 'prove an authenticator with this mfa_token first');
   const env = factorEnv(deps, record);
@@ -47,12 +47,12 @@ export async function regenerateRecoveryCodes(deps: Deps, caller: Caller, mfaTok
 }
 
 /** Admin: every authenticator of a user, active or not. */
-export async function adminList(deps: Deps, userId: string): Promise<AuthenticatorView[]> {
+export async function adminList(deps: Pick<MfaDeps, 'mfa'>, userId: string): Promise<AuthenticatorView[]> {
   return storeCall('the MFA store', async () => (await deps.mfa.store.authenticators(userId)).map(viewOf));
 }
 
 /** Admin: remove one authenticator, ending the user's live mfa_tokens. Unknown ids are a 404 (admins may know that users exist). */
-export async function adminDelete(deps: Deps, userId: string, authenticatorId: string): Promise<{ deleted: string }> {
+export async function adminDelete(deps: Pick<MfaDeps, 'mfa'>, userId: string, authenticatorId: string): Promise<{ deleted: string }> {
   const found = (await storeCall('the MFA store', () => deps.mfa.store.authenticators(userId))).find((a) => a.id === authenticatorId);
   if (!found) throw new VigilError('not_found', `user has no authenticator ${authenticatorId}`);
   await storeCall('the MFA store', async () => {
@@ -67,7 +67,7 @@ export async function adminDelete(deps: Deps, userId: string, authenticatorId: s
  * live mfa_token of the user ends with it: a token that proved a factor before the reset must
  * not carry that proof past it (docs/security.md, item 3).
  */
-export async function adminReset(deps: Deps, userId: string): Promise<{ reset: true }> {
+export async function adminReset(deps: Pick<MfaDeps, 'mfa'>, userId: string): Promise<{ reset: true }> {
   await storeCall('the MFA store', async () => {
     await deps.mfa.store.resetUser(userId);
     await deps.mfa.store.endTokens(userId);

@@ -1,7 +1,8 @@
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { VigilError } from '../errors.js';
 import type { Caller } from '../caller.js';
-import { enrollableTypes, factors } from './factors.js';
+import { enrollableTypes } from './enrollable-types.js';
+import { factors } from './factors.js';
 import type { AuthenticatorRecord } from '../stores/mfa/mfa-store.js';
 import type { FactorType } from './types.js';
 import { deliverCode, reserveSend } from './deliver-code.js';
@@ -38,7 +39,7 @@ export function pickAuthenticator(
  * just the instruction to enter a code.
  */
 export async function challenge(
-  deps: Deps,
+  deps: MfaDeps,
   caller: Caller,
   mfaToken: string,
   by: { authenticatorId?: string | undefined; challengeType?: ChallengeType | undefined },

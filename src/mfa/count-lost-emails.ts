@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import type { EmailQueueCounts } from './delivery/email-queue.js';
-import type { RedisDataWatch } from '../redis-data/redis-data-watch.js';
 
 /**
  * Count the code emails a Redis data loss took, in `vigil_email_deliveries_total{result="lost"}`:
@@ -12,7 +11,8 @@ import type { RedisDataWatch } from '../redis-data/redis-data-watch.js';
  * told `sent: true` and got nothing (docs/operations.md, "13. Data loss went unnoticed").
  */
 export function countLostEmails(
-  watch: Pick<RedisDataWatch, 'onIntact' | 'onLoss'>,
+  /** The Redis data watch (src/redis-data/redis-data-watch.ts), as the composition root hands it in. */
+  watch: { onIntact(hook: () => void): void; onLoss(hook: () => void): void },
   lastCounts: () => EmailQueueCounts | null,
   metrics: Pick<Metrics, 'emails'>,
   logger: Pick<Logger, 'error'>,

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { VigilError } from '../errors.js';
 import type { CodePurpose } from './delivery/templates.js';
 import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
@@ -10,12 +10,12 @@ import { takeAttempt } from './limits.js';
  * IP). Callers take it before they save the new code's hash with the token: a refused resend
  * must leave the code the user already received valid.
  */
-export async function reserveSend(deps: Deps, record: MfaTokenRecord, d: Delivery): Promise<void> {
+export async function reserveSend(deps: Pick<MfaDeps, 'mfa' | 'now' | 'config' | 'metrics'>, record: MfaTokenRecord, d: Delivery): Promise<void> {
   await takeAttempt(deps, record, `send:${d.channel}`, 'emailsSent', 'ipEmailsSent');
 }
 
 /** Send a code a factor produced, after {@link reserveSend}. The code itself never reaches a log or an answer. */
-export async function deliverCode(deps: Deps, d: Delivery, purpose: CodePurpose = d.purpose): Promise<void> {
+export async function deliverCode(deps: Pick<MfaDeps, 'mfa'>, d: Delivery, purpose: CodePurpose = d.purpose): Promise<void> {
   try {
     if (d.channel === 'email') {
       if (!deps.mfa.mailer) throw new Error('no mailer');

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { VigilError } from '../errors.js';
 import type { Caller } from '../caller.js';
 import { EMAIL_VERIFICATION_ASSURANCE } from './assurance.js';
@@ -15,7 +15,7 @@ import { failure } from './failure.js';
  * on it instead.
  */
 export async function startEmailVerification(
-  deps: Deps,
+  deps: MfaDeps,
   caller: Caller,
   mfaToken: string,
 ): Promise<{ sent: true; to: string; expires_in: number }> {
@@ -40,7 +40,7 @@ export type EmailVerified =
  * or when the login service asked for step-up (which a mailbox cannot answer), the user must now
  * enroll, and the first proof of the new factor gives the multi-factor result.
  */
-export async function verifyEmail(deps: Deps, caller: Caller, mfaToken: string, code: string): Promise<EmailVerified> {
+export async function verifyEmail(deps: MfaDeps, caller: Caller, mfaToken: string, code: string): Promise<EmailVerified> {
   let session = await openSession(deps, caller, mfaToken);
   refuseAfterResult(session.record);
   await requireUnenrolledWithEmail(deps, session);
@@ -63,7 +63,7 @@ export async function verifyEmail(deps: Deps, caller: Caller, mfaToken: string, 
   return { email_verified: true, next: 'done', enrollment: 'optional', ...result };
 }
 
-async function requireUnenrolledWithEmail(deps: Deps, session: MfaSession): Promise<string> {
+async function requireUnenrolledWithEmail(deps: Pick<MfaDeps, 'mfa'>, session: MfaSession): Promise<string> {
   const { record } = session;
   if (!record.email || !deps.mfa.mailer) {
     throw new VigilError('unsupported_authenticator_type', 'email verification needs an email address and email delivery');

@@ -1,5 +1,4 @@
-import type { Deps } from '../deps.js';
-import { CommitPendingError, commitPending } from '../risk/commit-pending.js';
+import type { MfaDeps } from './mfa-deps.js';
 import type { Assurance } from './assurance.js';
 import type { MfaSession } from './session.js';
 
@@ -19,7 +18,7 @@ export type MfaResult = {
  * known) and sign the result token, saying what was proven (`amr`, `acr`: src/mfa/assurance.ts)
  * — once per mfa_token. The caller saves the session with `resultIssued` set.
  */
-export async function finishLogin(deps: Deps, session: MfaSession, proven: Assurance): Promise<MfaResult> {
+export async function finishLogin(deps: Omit<MfaDeps, 'config'>, session: MfaSession, proven: Assurance): Promise<MfaResult> {
   const { record } = session;
   const { amr, acr } = proven;
   const committed = await commitAssessment(deps, record.assessmentId, record.clientId);
@@ -37,15 +36,15 @@ export async function finishLogin(deps: Deps, session: MfaSession, proven: Assur
 }
 
 /** Commit a challenged assessment once; a missing (expired) record or a Redis fault is reported, not thrown. */
-async function commitAssessment(deps: Deps, assessmentId: string, clientId: string): Promise<boolean> {
+async function commitAssessment(deps: Pick<MfaDeps, 'commitChallenged' | 'metrics' | 'logger'>, assessmentId: string, clientId: string): Promise<boolean> {
   try {
-    const result = await commitPending(deps, assessmentId, clientId);
+    const result = await deps.commitChallenged(assessmentId, clientId);
     if (result.outcome !== 'committed') return result.outcome === 'already_committed';
     deps.metrics.commits.inc({ via: 'mfa', result: 'ok' });
     return true;
   } catch (err) {
     deps.metrics.commits.inc({ via: 'mfa', result: 'error' });
-    const cause = err instanceof CommitPendingError ? err.cause : err;
+    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
     deps.logger.warn({ err: (cause as Error).message, assessment: assessmentId }, 'could not commit after MFA');
     return false;
   }

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { ASSESSMENT_TTL_SEC } from '../stores/pending/pending-assessments.js';
 import { randomToken, sha256 } from './crypto/codes.js';
 import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
@@ -13,7 +13,7 @@ export type TokenSubject = Pick<
  * A new mfa_token for a challenged login: random, stored only as its SHA-256, bound to user,
  * client, application and assessment, living as long as the assessment record (10 minutes).
  */
-export async function issueMfaToken(deps: Deps, subject: TokenSubject): Promise<string> {
+export async function issueMfaToken(deps: Pick<MfaDeps, 'mfa' | 'now'>, subject: TokenSubject): Promise<string> {
   const token = randomToken();
   const now = deps.now();
   const record: MfaTokenRecord = {

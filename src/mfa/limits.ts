@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { VigilError } from '../errors.js';
 import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
 
@@ -16,7 +16,7 @@ export interface Attempt {
  * `too_many_attempts` with the retry time.
  */
 export async function takeAttempt(
-  deps: Deps,
+  deps: Pick<MfaDeps, 'mfa' | 'now' | 'config' | 'metrics'>,
   record: MfaTokenRecord,
   name: string,
   userLimit: LimitName,
@@ -49,7 +49,7 @@ export async function takeAttempt(
   return { refund };
 }
 
-function tooMany(deps: Deps, limit: LimitName, retryAfterMs: number): VigilError {
+function tooMany(deps: Pick<MfaDeps, 'metrics'>, limit: LimitName, retryAfterMs: number): VigilError {
   deps.metrics.mfaLimitHits.inc({ limit });
   const sec = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new VigilError('too_many_attempts', `too many attempts (${limit}); try again in ${sec} s`, { retryAfterSec: sec });

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { VigilError } from '../errors.js';
 import type { Caller } from '../caller.js';
 import { hashCode, sha256 } from './crypto/codes.js';
@@ -18,7 +18,7 @@ const INVALID = 'mfa_token is invalid or expired';
  * Open the session of an mfa_token for this API client. Tokens of other clients are as
  * unknown as tokens that never existed.
  */
-export async function openSession(deps: Deps, caller: Caller, mfaToken: string): Promise<MfaSession> {
+export async function openSession(deps: Pick<MfaDeps, 'mfa' | 'now'>, caller: Caller, mfaToken: string): Promise<MfaSession> {
   const tokenHash = sha256(mfaToken);
   let record: MfaTokenRecord | null;
   try {
@@ -46,14 +46,14 @@ export function refuseAfterResult(record: MfaTokenRecord): void {
  * Write a session back if nobody else changed it meanwhile. A lost race is an invalid grant:
  * the other request used the same code or challenge first.
  */
-export async function saveSession(deps: Deps, session: MfaSession, next: MfaTokenRecord): Promise<MfaSession> {
+export async function saveSession(deps: Pick<MfaDeps, 'mfa' | 'now'>, session: MfaSession, next: MfaTokenRecord): Promise<MfaSession> {
   const ok = await deps.mfa.store.saveToken(session.tokenHash, next, session.record.version, deps.now());
   if (!ok) throw new VigilError('invalid_grant', 'this mfa_token was used by a parallel request; start again');
   return { tokenHash: session.tokenHash, record: { ...next, version: session.record.version + 1 } };
 }
 
 /** The surroundings a factor may use, for this session's user. */
-export function factorEnv(deps: Deps, record: MfaTokenRecord): FactorEnv {
+export function factorEnv(deps: Pick<MfaDeps, 'mfa' | 'now' | 'config'>, record: MfaTokenRecord): FactorEnv {
   const { box, codeSecret } = deps.mfa;
   const aad = `user:${record.userId}`;
   return {

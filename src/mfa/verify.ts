@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.js';
+import type { MfaDeps } from './mfa-deps.js';
 import { VigilError } from '../errors.js';
 import type { Caller } from '../caller.js';
 import { factorAssurance } from './assurance.js';
@@ -33,7 +33,7 @@ function target(active: readonly AuthenticatorRecord[], input: VerifyInput, chal
  * is saved with a version check, so a code works once even when sent twice in parallel.
  */
 export async function verify(
-  deps: Deps,
+  deps: MfaDeps,
   caller: Caller,
   mfaToken: string,
   input: VerifyInput,

@@ -1,6 +1,6 @@
-import type { Deps } from '../deps.js';
+import type { Config } from '../config.js';
 import { FEATURES } from './familiarity/features.js';
-import type { HistoryPart } from '../stores/history/history-store.js';
+import type { HistoryPart, HistoryStore } from '../stores/history/history-store.js';
 import { withDeadline } from '../platform/deadline.js';
 import { storeCall } from '../platform/store-call.js';
 
@@ -18,7 +18,7 @@ export interface UserHistoryView {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function viewUserHistory(deps: Deps, userId: string): Promise<UserHistoryView> {
+export async function viewUserHistory(deps: { history: Pick<HistoryStore, 'load'>; config: Pick<Config, 'redis'> }, userId: string): Promise<UserHistoryView> {
   const { history } = await storeCall('the history store', () => withDeadline(deps.history.load(userId), deps.config.redis.timeoutMs));
   const deviceTimes = [...history.devices.values()];
   return {
@@ -51,7 +51,7 @@ const PART_OF: Record<(typeof CLEARABLE)[number], HistoryPart> = { NewDevice: 'd
  * or, with no assessor, erase the user's history (all of it: docs/privacy.md).
  */
 export async function clearUserHistory(
-  deps: Deps,
+  deps: { history: Pick<HistoryStore, 'eraseUser' | 'clearHistory'> },
   userId: string,
   assessor: (typeof CLEARABLE)[number] | undefined,
 ): Promise<{ user_id: string; cleared: string }> {

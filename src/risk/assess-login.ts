@@ -1,7 +1,6 @@
 import { runAssessors, type AssessorRun } from './assessors/run-assessors.js';
 import type { AssessorName, AssessorSettings, Confidence } from './assessors/types.js';
 import type { Config } from '../config.js';
-import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
 import type { IntelMatch, IntelView } from '../intel/lists/types.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
@@ -17,7 +16,11 @@ import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './context/login-timestamp.js';
 import type { AssessResponse } from './assess-answer.js';
 import { issueChallengeToken } from './issue-challenge-token.js';
-import { saveAssessment } from './save-assessment.js';
+import { saveAssessment, type SaveAssessmentDeps } from './save-assessment.js';
+import type { ChallengeIssuer } from './challenge-issuer.js';
+import type { HistorySnapshot } from './history/snapshot.js';
+import type { PopulationCounts } from './familiarity/population-counts.js';
+import type { LoginContextDeps } from './login-context.js';
 
 /** The body of `POST /v1/assess` (validated by the route schema). */
 export interface AssessRequest {
@@ -34,6 +37,17 @@ export interface AssessRequest {
 
 export type { AssessResponse } from './assess-answer.js';
 
+/** What assessing a login reads, writes and counts; the composition root (src/compose.ts) hands it in. */
+export interface AssessLoginDeps extends LoginContextDeps, SaveAssessmentDeps {
+  config: Config;
+  metrics: Metrics;
+  population: PopulationCounts;
+  /** Whether an empty history may be believed after Redis lost its data (src/redis-data/redis-data-watch.ts). */
+  redisData: { trusts(history: HistorySnapshot): boolean };
+  /** The MFA module's side of a challenge. */
+  challenges: ChallengeIssuer;
+}
+
 /** Time kept back from the deadline for the assessors, the save and the answer. */
 const AFTER_LOAD_BUDGET_MS = 20;
 
@@ -42,7 +56,7 @@ const AFTER_LOAD_BUDGET_MS = 20;
  * by the deadline), run the pure assessors, combine, decide, and save the record — committing
  * it to history at once on `allow` unless the caller asked not to.
  */
-export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller): Promise<AssessResponse> {
+export async function assessLogin(deps: AssessLoginDeps, req: AssessRequest, caller: Caller): Promise<AssessResponse> {
   const { config } = deps;
   const startedMs = deps.now();
   const deadlineAt = startedMs + config.assessDeadlineMs;
@@ -87,7 +101,7 @@ export async function assessLogin(deps: Deps, req: AssessRequest, caller: Caller
     denyRules: config.denyRules,
     mfa: loaded ? enrollmentOf(loaded.mfaFactors) : null,
     // Without email delivery an unenrolled user cannot be verified: the policy then denies.
-    email: deps.mfa.mailer ? (req.email ?? null) : null,
+    email: deps.challenges.canEmail ? (req.email ?? null) : null,
   });
 
   // Without Redis nothing is saved, and the id says so to `/complete`.
@@ -163,7 +177,7 @@ function enrollmentOf(types: readonly string[]): { enrolled: boolean; factors: s
 
 /** The user's history, MFA factors and the IP's traffic counters, or null when Redis failed or ran past `budgetMs`. */
 async function loadHistory(
-  deps: Deps,
+  deps: Pick<AssessLoginDeps, 'history' | 'traffic' | 'metrics'>,
   caller: Caller,
   userId: string,
   ip: string | null,

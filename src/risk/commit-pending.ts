@@ -25,6 +25,14 @@ export class CommitPendingError extends Error {
   }
 }
 
+/** The stores a pending assessment is committed through, and the population it counts in. */
+export interface CommitPendingStores {
+  pending: Pick<PendingAssessments, 'claim' | 'unclaim'>;
+  history: HistoryStore;
+  traffic: TrafficStore;
+  population: Pick<PopulationCounts, 'record'>;
+}
+
 /**
  * Commit a pending assessment to its user's history exactly once: claim the record (a second
  * claim fails), commit it, and release the claim when the commit fails so the caller may retry.
@@ -34,12 +42,7 @@ export class CommitPendingError extends Error {
  * and the replay's challenged legit logins (`src/evaluate/replay/runner.ts`).
  */
 export async function commitPending(
-  stores: {
-    pending: Pick<PendingAssessments, 'claim' | 'unclaim'>;
-    history: HistoryStore;
-    traffic: TrafficStore;
-    population: Pick<PopulationCounts, 'record'>;
-  },
+  stores: CommitPendingStores,
   id: string,
   clientId: string,
   accept: (record: AssessmentRecord) => boolean = () => true,

@@ -1,13 +1,21 @@
-import type { Deps } from '../deps.js';
+import type { Config } from '../config.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
 import { VigilError } from '../errors.js';
 import { classifyAssessmentId } from './assessment-id.js';
-import { CommitPendingError, commitPending, type CommitPendingResult } from './commit-pending.js';
+import { CommitPendingError, commitPending, type CommitPendingResult, type CommitPendingStores } from './commit-pending.js';
+
+/** What completing an assessment needs: the commit's stores, the id's key, the clock, the commit counter. */
+export interface CompleteAssessmentDeps extends CommitPendingStores {
+  config: Pick<Config, 'deviceSecret'>;
+  metrics: Pick<Metrics, 'commits'>;
+  now(): number;
+}
 
 /**
  * Commit an allowed assessment made with `commit: false`, once. Records of another client are
  * reported as not found, so ids cannot be probed across clients.
  */
-export async function completeAssessment(deps: Deps, id: string, clientId: string): Promise<{ assessment_id: string; committed: true }> {
+export async function completeAssessment(deps: CompleteAssessmentDeps, id: string, clientId: string): Promise<{ assessment_id: string; committed: true }> {
   const kind = classifyAssessmentId(deps.config.deviceSecret, id, clientId, deps.now());
   if (kind === 'unknown') throw notFound(id);
   if (kind === 'committed') throw alreadyCompleted(id);

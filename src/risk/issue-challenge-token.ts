@@ -1,7 +1,6 @@
-import type { Deps } from '../deps.js';
-import { issueMfaToken, type TokenSubject } from '../mfa/issue-token.js';
 import type { Caller } from '../caller.js';
 import { withDeadline } from '../platform/deadline.js';
+import type { ChallengeIssuer, ChallengeSubject } from './challenge-issuer.js';
 
 /**
  * The mfa_token of a challenged login, stored within what is left of the assessment's deadline
@@ -10,9 +9,14 @@ import { withDeadline } from '../platform/deadline.js';
  * waited for its own Redis timeout after the deadline, and logins answered ~200 ms late with no
  * token (docs/operations.md, "10. Challenged logins overran the deadline").
  */
-export async function issueChallengeToken(deps: Deps, caller: Caller, subject: TokenSubject, deadlineAt: number): Promise<string | undefined> {
+export async function issueChallengeToken(
+  deps: { challenges: ChallengeIssuer; now(): number },
+  caller: Caller,
+  subject: ChallengeSubject,
+  deadlineAt: number,
+): Promise<string | undefined> {
   try {
-    return await withDeadline(issueMfaToken(deps, subject), Math.max(deadlineAt - deps.now(), 10));
+    return await withDeadline(deps.challenges.issueToken(subject), Math.max(deadlineAt - deps.now(), 10));
   } catch (err) {
     caller.log.warn({ err: (err as Error).message, assessment: subject.assessmentId }, 'could not issue an mfa_token');
     return undefined;

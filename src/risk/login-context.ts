@@ -1,12 +1,17 @@
 import type { LoginContext } from './assessors/types.js';
 import { deviceHash } from './context/device.js';
 import type { IpSource } from './context/ip.js';
-import type { Deps } from '../deps.js';
 import type { HistoryEntry } from './history/snapshot.js';
 import { findAnonymizer } from '../intel/lists/anonymizer.js';
 import { extractFeatures } from './familiarity/extract-features.js';
 import { createFeatureHasher } from './familiarity/feature-hasher.js';
+import type { AsnRecord } from '../intel/asn/asn-index.js';
+import type { GeoResult } from '../intel/geo/location.js';
 import type { IntelMatch } from '../intel/lists/types.js';
+import type { IpIntel } from '../intel/lists/intel.js';
+import type { Config } from '../config.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
+import type { UaParts } from './context/user-agent.js';
 import type { Caller } from '../caller.js';
 import { endUserIp } from './end-user-ip.js';
 
@@ -19,12 +24,26 @@ export interface LoginInput {
 }
 
 /**
+ * The readers a login's context is read from, in memory (the composition root opens them once:
+ * src/intel/geo-locator.ts, src/intel/open-asn-lookup.ts, the IP lists, the UA parser).
+ */
+export interface LoginContextDeps {
+  config: Pick<Config, 'deviceSecret'>;
+  geo: { lookup(ip: string, family: 4 | 6): GeoResult };
+  intel: Pick<IpIntel, 'lookup'>;
+  asn: { lookup(ip: string, family: 4 | 6): AsnRecord | null };
+  uaFamily(ua: string): string | null;
+  uaParts(ua: string): UaParts | null;
+  metrics: Pick<Metrics, 'forwardedForIgnored'>;
+}
+
+/**
  * Everything known about a login before history is loaded, all in memory: the end-user IP,
  * its GeoIP record and list hits (and whether either marks it an anonymizer), the user-agent
  * family and the keyed device hash.
  */
 export function buildLoginContext(
-  deps: Deps,
+  deps: LoginContextDeps,
   input: LoginInput,
   caller: Caller,
 ): { login: LoginContext; matches: readonly IntelMatch[]; ipSource: IpSource } {

@@ -1,6 +1,7 @@
-import type { Deps } from '../deps.js';
 import { VigilError } from '../errors.js';
 import type { Caller } from '../caller.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
+import type { TrafficStore } from '../stores/traffic/traffic-store.js';
 import { endUserIp } from './end-user-ip.js';
 
 export interface LoginFailedEvent {
@@ -11,12 +12,19 @@ export interface LoginFailedEvent {
   reason?: string | undefined;
 }
 
+/** What recording a failed login counts in. */
+export interface RecordEventDeps {
+  traffic: Pick<TrafficStore, 'recordFailure'>;
+  metrics: Pick<Metrics, 'events' | 'forwardedForIgnored'>;
+  now(): number;
+}
+
 /**
  * Count a failed login against its IP, and against the account from that IP when `user_id` is given
  * (docs/ip-intelligence.md, "Traffic reputation"). Counters key on the IP and on account+IP, never
  * on the account alone, so nobody can get a victim's account flagged by failing logins against it.
  */
-export async function recordEvent(deps: Deps, event: LoginFailedEvent, caller: Caller): Promise<{ recorded: true; ip: string }> {
+export async function recordEvent(deps: RecordEventDeps, event: LoginFailedEvent, caller: Caller): Promise<{ recorded: true; ip: string }> {
   // Without a trusted, non-empty header the body must name the address, or the failure would
   // land on the connection address: the login service itself.
   const trustedHeader = caller.client.trustForwardedFor && (caller.forwardedFor ?? '').trim() !== '';

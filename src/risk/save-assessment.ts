@@ -1,5 +1,9 @@
-import type { Deps } from '../deps.js';
-import type { AssessmentRecord } from '../stores/pending/pending-assessments.js';
+import type { Config } from '../config.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
+import type { HistoryStore } from '../stores/history/history-store.js';
+import type { AssessmentRecord, PendingAssessments } from '../stores/pending/pending-assessments.js';
+import type { TrafficStore } from '../stores/traffic/traffic-store.js';
+import type { PopulationCounts } from './familiarity/population-counts.js';
 import { committedAssessmentId } from './assessment-id.js';
 import type { Caller } from '../caller.js';
 import { commitLogin, type SeenAtLoad } from './commit-login.js';
@@ -9,6 +13,17 @@ import { withDeadline } from '../platform/deadline.js';
 export interface SavedAssessment {
   id: string;
   committed: boolean;
+}
+
+/** What saving an assessment writes to and counts in. */
+export interface SaveAssessmentDeps {
+  config: Pick<Config, 'deviceSecret'>;
+  history: HistoryStore;
+  traffic: TrafficStore;
+  pending: Pick<PendingAssessments, 'save'>;
+  population: Pick<PopulationCounts, 'record'>;
+  metrics: Pick<Metrics, 'commits'>;
+  now(): number;
 }
 
 /**
@@ -23,7 +38,7 @@ export interface SavedAssessment {
  * (docs/operations.md, "11. A fail-closed challenge could not be completed").
  */
 export async function saveAssessment(
-  deps: Deps,
+  deps: SaveAssessmentDeps,
   caller: Caller,
   record: AssessmentRecord,
   opts: { commit: boolean; seen: SeenAtLoad; deadlineAt: number },
