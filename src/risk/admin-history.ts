@@ -16,9 +16,15 @@ export interface UserHistoryView {
   familiarity: { logins: number; values: Record<string, number>; countries: string[]; places: number };
 }
 
+/** What the history admin reads and clears. */
+export interface AdminHistoryDeps {
+  history: Pick<HistoryStore, 'load' | 'eraseUser' | 'clearHistory'>;
+  config: Pick<Config, 'redis'>;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function viewUserHistory(deps: { history: Pick<HistoryStore, 'load'>; config: Pick<Config, 'redis'> }, userId: string): Promise<UserHistoryView> {
+export async function viewUserHistory(deps: AdminHistoryDeps, userId: string): Promise<UserHistoryView> {
   const { history } = await storeCall('the history store', () => withDeadline(deps.history.load(userId), deps.config.redis.timeoutMs));
   const deviceTimes = [...history.devices.values()];
   return {
@@ -51,7 +57,7 @@ const PART_OF: Record<(typeof CLEARABLE)[number], HistoryPart> = { NewDevice: 'd
  * or, with no assessor, erase the user's history (all of it: docs/privacy.md).
  */
 export async function clearUserHistory(
-  deps: { history: Pick<HistoryStore, 'eraseUser' | 'clearHistory'> },
+  deps: Pick<AdminHistoryDeps, 'history'>,
   userId: string,
   assessor: (typeof CLEARABLE)[number] | undefined,
 ): Promise<{ user_id: string; cleared: string }> {

@@ -1,13 +1,13 @@
 import type { Confidence } from '../../risk/assessors/types.js';
 import type { ClientConfig } from '../../config.js';
 import { parseIp } from '../../risk/context/ip.js';
-import type { Deps } from '../../deps.js';
+import type { Logger } from 'pino';
 import { VigilError } from '../../errors.js';
 import { MFA_UNAVAILABLE } from '../../risk/scoring/policy.js';
-import { assessLogin, type AssessRequest } from '../../risk/assess-login.js';
+import { assessLogin, type AssessLoginDeps, type AssessRequest } from '../../risk/assess-login.js';
 import type { Caller } from '../../caller.js';
-import { CommitPendingError, commitPending } from '../../risk/commit-pending.js';
-import { recordEvent } from '../../risk/record-event.js';
+import { CommitPendingError, commitPending, type CommitPendingStores } from '../../risk/commit-pending.js';
+import { recordEvent, type RecordEventDeps } from '../../risk/record-event.js';
 import type { LoginRow } from './reader.js';
 
 /** What replaying one row did. */
@@ -62,6 +62,9 @@ export interface ReplayOptions {
   onLogin?: (login: ReplayedLogin, index: number) => void;
 }
 
+/** What a replay runs the production path with: the assessment's, the event's and the commit's needs, and a logger. */
+export type ReplayDeps = AssessLoginDeps & RecordEventDeps & CommitPendingStores & { logger: Logger };
+
 /** The API client the replay calls as: may set timestamps, trusts no forwarded-for header. */
 export const REPLAY_CLIENT: ClientConfig = {
   id: 'vigil-replay',
@@ -90,7 +93,7 @@ const CONNECTION_IP = '127.0.0.1';
  * and the previous login from its IP (traffic counters) have finished. Nothing else is shared
  * between logins, so any `concurrency` gives the same decisions as running one at a time.
  */
-export async function replayLogins(deps: Deps, rows: readonly LoginRow[], opts: ReplayOptions): Promise<void> {
+export async function replayLogins(deps: ReplayDeps, rows: readonly LoginRow[], opts: ReplayOptions): Promise<void> {
   const committedLegit = new Map<string, number>();
   const caller: Caller = { client: REPLAY_CLIENT, connectionIp: CONNECTION_IP, forwardedFor: undefined, log: deps.logger };
   const byUser = new Map<string, Promise<void>>();
@@ -133,7 +136,7 @@ export async function replayLogins(deps: Deps, rows: readonly LoginRow[], opts: 
 }
 
 /** Replay one row; never throws (a fault becomes the row's `error`). */
-async function replayOne(deps: Deps, caller: Caller, row: LoginRow, shiftMs: number, committedLegit: Map<string, number>): Promise<ReplayedLogin> {
+async function replayOne(deps: ReplayDeps, caller: Caller, row: LoginRow, shiftMs: number, committedLegit: Map<string, number>): Promise<ReplayedLogin> {
   const history = committedLegit.get(row.userId) ?? 0;
   const atMs = row.atMs + shiftMs;
   const login: ReplayedLogin = {
