@@ -474,7 +474,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${((100 * v) / Math.max(total, 1)).toFixed(1)}%`)
         .join(', ');
     log(`answers (one process): ${share(counters.action)}; confidence ${share(counters.confidence)}; commits ${JSON.stringify(counters.commits ?? {})}; history unavailable ${JSON.stringify(counters.history_unavailable ?? {})}`);
-    // Only assessments not committed at once store a record (src/service/assessment-id.ts).
+    // Only assessments not committed at once store a record (src/risk/assessment-id.ts).
     const storedShare = total > 0 ? 1 - (counters.commits?.ok ?? 0) / total : 0;
     log(`Redis memory: ${fmt.int(perUser.mean)} B per seeded user, ${fmt.int(perUserAfter.mean)} B after the load (MEMORY USAGE over ${perUser.n} users); ` +
       `${fmt.int(perRecord.mean)} B per stored assessment record, stored for ${(100 * storedShare).toFixed(1)}% of assessments ` +

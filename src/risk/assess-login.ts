@@ -204,7 +204,7 @@ function observe(metrics: Metrics, application: string, confidence: Confidence, 
   }
   const untrusted = run.results.UntrustedIP;
   if (untrusted.code === 'found_on_deny_list') {
-    // UntrustedIP puts every match, list and traffic alike, in its details (src/assessors/untrusted-ip.ts).
+    // UntrustedIP puts every match, list and traffic alike, in its details (src/risk/assessors/untrusted-ip.ts).
     for (const m of (untrusted.details?.matches ?? []) as IntelMatch[]) metrics.intelMatches.inc({ category: m.category, source: m.source });
   }
 }

@@ -38,7 +38,7 @@ export interface CommitPendingStores {
  * claim fails), commit it, and release the claim when the commit fails so the caller may retry.
  * A committed login also counts in the population (the familiarity model's attacker).
  * The one protocol behind `POST /v1/assessments/{id}/complete`
- * (`src/service/complete-assessment.ts`), a successful MFA step (`src/mfa/service/finish.ts`)
+ * (`src/risk/complete-assessment.ts`), a successful MFA step (`src/mfa/finish.ts`)
  * and the replay's challenged legit logins (`src/evaluate/replay/runner.ts`).
  */
 export async function commitPending(

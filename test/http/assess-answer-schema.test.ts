@@ -6,7 +6,7 @@ import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { post } from './helpers.js';
 
 /**
- * The answer schema (`src/service/assess-answer.ts`, strict objects) against real answers of
+ * The answer schema (`src/risk/assess-answer.ts`, strict objects) against real answers of
  * every shape: allowed and committed, challenged with an mfa_token, denied, with history
  * unavailable, and in the `average` mode without evidence. A field the code adds and the schema
  * lacks, or the other way round, fails here.

@@ -16,7 +16,7 @@ const outcome = (p: Promise<unknown>) =>
     (e: unknown) => ({ ok: false as const, e, at: performance.now() }),
   );
 
-describe('withDeadline (src/service/deadline.ts)', () => {
+describe('withDeadline (src/platform/deadline.ts)', () => {
   it('passes on a value or an error that comes in time', async () => {
     await expect(withDeadline(after(5, 'v'), 200)).resolves.toBe('v');
     const err = new Error('refused');

@@ -86,7 +86,7 @@ const CONNECTION_IP = '127.0.0.1';
  * through `assessLogin` (context, history load, assessors, combiner, policy, commit), each
  * failure row through `recordEvent`. A legit login that is challenged passes its MFA: it is
  * committed as a successful verify commits it (`commitPending`, the claim → commit → unclaim of
- * `src/mfa/service/finish.ts`). A legit deny is not committed. Attacks are assessed with
+ * `src/mfa/finish.ts`). A legit deny is not committed. Attacks are assessed with
  * `commit: false` and never completed.
  *
  * Ordering: a login starts after the previous login of its user (whose commit is its history)
@@ -157,7 +157,7 @@ async function replayOne(deps: ReplayDeps, caller: Caller, row: LoginRow, shiftM
   try {
     if (row.outcome === 'failure') {
       // The login service reports a failure as it happens, so the event's time is the row's:
-      // the traffic counters are windows over the logins' own times (src/history/traffic.ts).
+      // the traffic counters are windows over the logins' own times (src/stores/traffic/traffic-windows.ts).
       await recordEvent({ ...deps, now: () => atMs }, { type: 'login_failed', ip: row.ip, user_id: row.userId, user_agent: row.userAgent }, caller);
       return login;
     }
@@ -203,7 +203,7 @@ async function replayOne(deps: ReplayDeps, caller: Caller, row: LoginRow, shiftM
   return login;
 }
 
-/** See {@link ReplayedLogin.fixed}; the reasons are the policy's (`src/scoring/policy.ts`). */
+/** See {@link ReplayedLogin.fixed}; the reasons are the policy's (`src/risk/scoring/policy.ts`). */
 function fixedDecision(reasons: readonly string[], mfaPolicy: string | undefined): ReplayedLogin['fixed'] {
   if (reasons.some((r) => r.startsWith('deny_rule:'))) return 'deny';
   if (reasons.includes('mfa_policy_always') || reasons.includes('step_up_requested')) return 'challenge';

@@ -56,7 +56,7 @@ export function cityKey(place: Place): string {
 
 const BOGONS_V4: Cidr4[] = BOGON_NETWORKS.map(parseCidr).filter((c): c is Cidr4 => c?.family === 4);
 
-/** Whether a uint32 IPv4 address is in a special-purpose range (`src/intel/bogons.ts`). */
+/** Whether a uint32 IPv4 address is in a special-purpose range (`src/intel/lists/bogons.ts`). */
 export function isBogon(addr: number): boolean {
   return BOGONS_V4.some((c) => addr >= c.start && addr <= c.end);
 }

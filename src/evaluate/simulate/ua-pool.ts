@@ -13,7 +13,7 @@ export interface UaTemplate {
   browser: string;
   os: string;
   kind: DeviceKind;
-  /** Vigil's family (`src/context/user-agent.ts`): `Chrome/Windows`, `Mobile Safari/iOS/mobile`. */
+  /** Vigil's family (`src/risk/context/user-agent.ts`): `Chrome/Windows`, `Mobile Safari/iOS/mobile`. */
   family: string;
   major: number;
 }

@@ -31,8 +31,8 @@ export interface EmailLogger {
 }
 
 /**
- * Called on each outcome, so the service can count them in `src/metrics.ts` (the one
- * registry) without this module knowing about Prometheus.
+ * Called on each outcome, so the service can count them in `src/platform/metrics/metrics.ts`
+ * (the one registry) without this module knowing about Prometheus.
  */
 export interface EmailDeliveryHooks {
   /** A message was accepted into the queue. */

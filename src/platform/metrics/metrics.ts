@@ -4,7 +4,7 @@ import { HotCounter, HotHistogram } from './hot-metrics.js';
 /**
  * Every Prometheus metric Vigil exports, built once per app on its own registry.
  * Names follow Prometheus conventions: `_total` counters, `_seconds` histograms. The ones each
- * assessment updates are `HotCounter`/`HotHistogram` (src/hot-metrics.ts), the same to a scraper.
+ * assessment updates are `HotCounter`/`HotHistogram` (src/platform/metrics/hot-metrics.ts), the same to a scraper.
  */
 export function createMetrics() {
   const registry = new Registry();

@@ -59,7 +59,7 @@ export interface Assessment<N extends AssessorName = AssessorName> {
 
 /**
  * The login as the assessors see it, already resolved: IP normalised, user agent parsed,
- * device id keyed-hashed, GeoIP looked up. Built once per request in `src/context/`.
+ * device id keyed-hashed, GeoIP looked up. Built once per request in `src/risk/login-context.ts`.
  */
 export interface LoginContext {
   userId: string;

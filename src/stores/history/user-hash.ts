@@ -11,7 +11,7 @@ import type { Familiarity } from './familiarity-blob.js';
 
 const SEC = 1000;
 
-/** The history store's limits, from config (`historyLimits` in src/build-deps.ts). */
+/** The history store's limits, from config (`historyLimits` in src/compose.ts). */
 export interface HistoryLimits {
   deviceTrustDays: number;
   historyRetentionDays: number;
