@@ -42,14 +42,6 @@ import type { OpObserver } from './stores/timed.js';
 import { trafficKeys } from './stores/traffic/traffic-keys.js';
 import { TrafficStore, type TrafficLimits } from './stores/traffic/traffic-store.js';
 
-/**
- * The composition root: the one place that builds what a Vigil process runs on (platform:
- * Redis connections, metrics, logger), the stores over it, the readers (GeoIP, ASN, IP lists,
- * UA parser) and the features' infrastructure (the MFA module's signer, secret box and
- * delivery; the list feeds; the population sync; the Redis data watch), and that wires the
- * features to each other through the interfaces they declare (docs/design.md, "Layout").
- */
-
 /** A background merge of population counts waits this long for Redis (the background connection queues while Redis is away). */
 const POPULATION_REDIS_TIMEOUT_MS = 10_000;
 /** Moving a compiled IP list of megabytes takes a while; the background connection does nothing else. */
@@ -61,9 +53,12 @@ export interface BuiltDeps extends Deps {
 }
 
 /**
- * Build the process's infrastructure once: Redis connections and the stores over them, GeoIP
- * readers, IP lists (loaded, or fetched when Redis holds none yet, before this returns), UA
- * parser, metrics.
+ * The composition root: the one place that builds what a Vigil process runs on (Redis
+ * connections, metrics, logger), the stores over it, the readers (GeoIP, ASN, IP lists, loaded
+ * or fetched when Redis holds none yet before this returns, UA parser) and the features'
+ * infrastructure (the MFA module's signer, secret box and delivery; the list feeds; the
+ * population sync; the Redis data watch), and that wires the features to each other through
+ * the interfaces they declare (docs/design.md, "Layout").
  */
 export async function buildDeps(config: Config, opts: { logger?: Logger; now?: () => number } = {}): Promise<BuiltDeps> {
   const logger = opts.logger ?? createLogger(config);
