@@ -10,10 +10,10 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatIpv4 } from '../src/intel/address.js';
+import { formatIpv4 } from '../src/intel/lists/address.js';
 import { AsnIndex } from '../src/intel/asn/asn-index.js';
-import { bundledAsnFiles, compileAsnCsv } from '../src/intel/asn/load-bundled-asn.js';
-import { openAsnLookup } from '../src/intel/asn/open-asn-lookup.js';
+import { bundledAsnFiles, compileAsnCsv } from '../src/intel/load-bundled-asn.js';
+import { openAsnLookup } from '../src/intel/open-asn-lookup.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});

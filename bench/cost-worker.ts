@@ -26,7 +26,8 @@ export interface CostJob {
 const job = JSON.parse(process.argv[2]!) as CostJob;
 const mod = async (p: string) => import(pathToFileURL(join(job.tree, 'dist/src', p)).href);
 const { loadConfig } = await mod('config.js');
-const { buildDeps } = await mod('build-deps.js');
+// The composition root is src/compose.ts; builds from before the layout (issue 15) named it build-deps.
+const { buildDeps } = await mod('compose.js').catch(() => mod('build-deps.js'));
 const { buildApp } = await mod('http/app.js');
 
 const env = {

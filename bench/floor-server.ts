@@ -18,11 +18,11 @@
  * and `FLOOR_AUTH` its Authorization header, for the boot-time assessment.
  */
 import { NO_FEATURES } from '../src/risk/familiarity/features.js';
-import { buildDeps } from '../src/build-deps.js';
+import { buildDeps } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
-import { commitLogin } from '../src/service/commit-login.js';
-import { loadLogin } from '../src/service/load-login.js';
+import { commitLogin } from '../src/risk/commit-login.js';
+import { loadLogin } from '../src/risk/load-login.js';
 
 const floor = process.env.FLOOR;
 if (floor !== 'http' && floor !== 'redis') throw new Error(`FLOOR must be http or redis, not ${String(floor)}`);

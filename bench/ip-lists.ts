@@ -12,12 +12,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatIpv4, formatIpv6 } from '../src/intel/address.js';
-import { parseCidr } from '../src/intel/cidr.js';
-import { compileSource } from '../src/intel/compile-source.js';
-import { IpIntel } from '../src/intel/intel.js';
-import { IpSet } from '../src/intel/ip-set.js';
-import { parseListText } from '../src/intel/list-file.js';
+import { formatIpv4, formatIpv6 } from '../src/intel/lists/address.js';
+import { parseCidr } from '../src/intel/lists/cidr.js';
+import { compileSource } from '../src/intel/lists/compile-source.js';
+import { IpIntel } from '../src/intel/lists/intel.js';
+import { IpSet } from '../src/intel/lists/ip-set.js';
+import { parseListText } from '../src/intel/lists/list-file.js';
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 5);

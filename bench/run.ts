@@ -14,8 +14,8 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../src/config.js';
-import { openGeoLocator } from '../src/geo/geo-locator.js';
-import { IpIntel } from '../src/intel/intel.js';
+import { openGeoLocator } from '../src/intel/geo-locator.js';
+import { IpIntel } from '../src/intel/lists/intel.js';
 import { runLoad, type LoadResult } from './support/load.js';
 import { runPaced } from './support/paced.js';
 import { DEFAULT_MIX, denyNetworks, knownLogin, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
@@ -474,7 +474,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${((100 * v) / Math.max(total, 1)).toFixed(1)}%`)
         .join(', ');
     log(`answers (one process): ${share(counters.action)}; confidence ${share(counters.confidence)}; commits ${JSON.stringify(counters.commits ?? {})}; history unavailable ${JSON.stringify(counters.history_unavailable ?? {})}`);
-    // Only assessments not committed at once store a record (src/service/assessment-id.ts).
+    // Only assessments not committed at once store a record (src/risk/assessment-id.ts).
     const storedShare = total > 0 ? 1 - (counters.commits?.ok ?? 0) / total : 0;
     log(`Redis memory: ${fmt.int(perUser.mean)} B per seeded user, ${fmt.int(perUserAfter.mean)} B after the load (MEMORY USAGE over ${perUser.n} users); ` +
       `${fmt.int(perRecord.mean)} B per stored assessment record, stored for ${(100 * storedShare).toFixed(1)}% of assessments ` +

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ASSESSOR_NAMES, CODES, type AssessorName, type Confidence } from './assessors/types.js';
-import { BUILTIN_SOURCES, INTEL_CATEGORIES, LIST_FORMATS } from './intel/types.js';
+import { ASSESSOR_NAMES, CODES, type AssessorName, type Confidence } from './risk/assessors/types.js';
+import { BUILTIN_SOURCES, INTEL_CATEGORIES, LIST_FORMATS } from './intel/lists/types.js';
 import { parseSealingKeys, type SealingKey } from './mfa/crypto/secret-box.js';
 
 /**

@@ -1,11 +1,12 @@
 import cluster from 'node:cluster';
-import { ensureApiClient } from './api-clients.js';
-import { buildDeps, createLogger } from './build-deps.js';
-import { runPrimary } from './cluster.js';
+import { ensureApiClient } from './http/api-clients.js';
+import { buildDeps } from './compose.js';
+import { createLogger } from './platform/create-logger.js';
+import { runPrimary } from './platform/run-primary.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import { buildMetricsApp } from './http/metrics-app.js';
-import { stopOnSignals } from './stop-on-signals.js';
+import { stopOnSignals } from './platform/stop-on-signals.js';
 
 /** Boot: parse config once, build infrastructure, serve, and shut down cleanly on signals (not ready first, then drain). */
 async function main(): Promise<void> {

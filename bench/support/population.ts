@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createUaParser } from '../../src/context/user-agent.js';
-import type { GeoLocator } from '../../src/geo/geo-locator.js';
-import { formatIpv4 } from '../../src/intel/address.js';
-import type { IpIntel } from '../../src/intel/intel.js';
+import { createUaParser } from '../../src/risk/context/user-agent.js';
+import type { GeoLocator } from '../../src/intel/geo-locator.js';
+import { formatIpv4 } from '../../src/intel/lists/address.js';
+import type { IpIntel } from '../../src/intel/lists/intel.js';
 
 /**
  * A realistic, deterministic population for the bench: users with a home address that

@@ -3,7 +3,7 @@
  * print a new key once, and where its hash goes: the config entry (for "clients", or "admins"
  * with --admin), or with --metrics the `VIGIL_METRICS_KEY_HASH` line for `/metrics`.
  */
-import { generateApiKey } from '../api-clients.js';
+import { generateApiKey } from '../http/api-clients.js';
 import { hashApiKey } from '../http/auth.js';
 
 const args = process.argv.slice(2);

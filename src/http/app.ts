@@ -3,7 +3,15 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Deps } from '../deps.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { AdminIntelDeps } from '../intel/admin-intel.js';
+import type { MfaDeps } from '../mfa/mfa-deps.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
+import type { AdminHistoryDeps } from '../risk/admin-history.js';
+import type { AssessLoginDeps } from '../risk/assess-login.js';
+import type { CompleteAssessmentDeps } from '../risk/complete-assessment.js';
+import type { RecordEventDeps } from '../risk/record-event.js';
 import { createAdminAuthHook, createAuthHook } from './auth.js';
 import { lazyChildLogger } from './lazy-logger.js';
 import { frameworkErrorHandler, installErrorHandling } from './error-handler.js';
@@ -13,8 +21,8 @@ import { adminIntelRoutes } from './routes/admin-intel.js';
 import { assessRoutes } from './routes/assess.js';
 import { completeRoutes } from './routes/complete.js';
 import { eventRoutes } from './routes/events.js';
-import { healthRoutes } from './routes/health.js';
-import { metricsRoutes } from './routes/metrics.js';
+import { healthRoutes, type HealthDeps } from './routes/health.js';
+import { metricsRoutes, type MetricsRouteDeps } from './routes/metrics.js';
 import { jwksRoutes, mfaRoutes } from './routes/mfa.js';
 import { slowClientLimits } from './slow-client-limits.js';
 
@@ -26,8 +34,21 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  */
 const MAX_PARAM_LENGTH = 1024;
 
-/** Build the HTTP app over already-built infrastructure. Routes stay thin: they call services. */
-export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+/**
+ * What the app hands its routes: the union of what each declares, and the logger, config and
+ * metrics of its own hooks. The composition root's `Deps` (src/deps.ts) is one.
+ */
+export type AppDeps = HealthDeps &
+  MetricsRouteDeps &
+  AssessLoginDeps &
+  CompleteAssessmentDeps &
+  RecordEventDeps &
+  MfaDeps &
+  AdminHistoryDeps &
+  AdminIntelDeps & { config: Config; logger: Logger; metrics: Metrics };
+
+/** Build the HTTP app over already-built infrastructure. Routes stay thin: they call use cases. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     childLoggerFactory: lazyChildLogger,

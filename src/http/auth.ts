@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientConfig } from '../config.js';
 import { VigilError } from '../errors.js';
 import { safeEqual } from '../mfa/crypto/codes.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

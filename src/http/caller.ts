@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Caller } from '../service/caller.js';
+import type { Caller } from '../caller.js';
 
 /** The service-level view of an authenticated request. */
 export function callerOf(request: FastifyRequest): Caller {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Deps } from '../deps.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { installErrorHandling } from './error-handler.js';
-import { metricsRoutes } from './routes/metrics.js';
+import { metricsRoutes, type MetricsRouteDeps } from './routes/metrics.js';
 import { slowClientLimits } from './slow-client-limits.js';
 
 /**
@@ -10,7 +11,7 @@ import { slowClientLimits } from './slow-client-limits.js';
  * API's clients never reach (docs/security.md, item 6). `main.ts` listens on it beside the API
  * and closes it with the API. A `VIGIL_METRICS_KEY_HASH` applies here too.
  */
-export async function buildMetricsApp(deps: Deps): Promise<FastifyInstance> {
+export async function buildMetricsApp(deps: MetricsRouteDeps & { logger: Logger; config: Pick<Config, 'requestTimeoutMs'> }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     disableRequestLogging: true,

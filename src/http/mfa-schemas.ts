@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHALLENGE_TYPES } from '../mfa/service/challenge.js';
+import { CHALLENGE_TYPES } from '../mfa/challenge.js';
 import { wellFormed } from './well-formed.js';
 
 /** Request and response schemas of the `/v1/mfa` routes (Auth0's MFA API, adapted). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
-import { INTEL_CATEGORIES, LIST_FORMATS } from '../intel/types.js';
+import { INTEL_CATEGORIES, LIST_FORMATS } from '../intel/lists/types.js';
 import { wellFormed } from './well-formed.js';
 
 /** Request and response schemas: validation on the way in, the OpenAPI document for all. */
@@ -18,7 +18,7 @@ export const assessBody = z.strictObject({
 });
 
 /** The answer of `POST /v1/assess`, described once beside its use case. */
-export { assessAnswer as assessResponse } from '../service/assess-answer.js';
+export { assessAnswer as assessResponse } from '../risk/assess-answer.js';
 
 export const assessmentIdParams = z.strictObject({ id: z.uuid() });
 export const completeResponse = z.object({ assessment_id: z.string(), committed: z.literal(true) });

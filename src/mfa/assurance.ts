@@ -1,4 +1,4 @@
-import { STEP_UP_ACR } from '../scoring/policy.js';
+import { STEP_UP_ACR } from '../risk/scoring/policy.js';
 
 /**
  * What a result token says was proven (docs/security.md, "Result tokens per MFA path"): `amr`

@@ -15,7 +15,7 @@ export interface PhoneSender {
   sendCode(to: string, channel: 'sms' | 'voice', purpose: CodePurpose, code: string): Promise<void>;
 }
 
-/** The MFA module's infrastructure, built once in `src/build-deps.ts`. */
+/** The MFA module's infrastructure, built once in `src/compose.ts`. */
 export interface MfaRuntime {
   store: MfaStore;
   signer: ResultSigner;

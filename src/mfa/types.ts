@@ -1,9 +1,9 @@
 /**
  * The shape every MFA factor shares (docs/design.md, "Conventions": each factor is a folder under
  * `src/mfa/` whose index `satisfies MfaFactor`). Factors are logic only: they never touch Redis,
- * queues or the clock. The MFA service (`src/mfa/service/`) loads and saves their state — with a
- * version check, so a code or counter can be used once even under parallel requests — delivers
- * codes, and enforces limits.
+ * queues or the clock. The MFA use cases (the files on top of `src/mfa/`) load and save their
+ * state — with a version check, so a code or counter can be used once even under parallel
+ * requests — deliver codes, and enforce limits.
  */
 
 /** Authenticator types, named as in Auth0's MFA API where Auth0 has a name. */

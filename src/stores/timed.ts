@@ -1,4 +1,4 @@
-import { withDeadline } from '../service/deadline.js';
+import { withDeadline } from '../platform/deadline.js';
 
 /** Called after every Redis operation, for metrics. */
 export type OpObserver = (op: string, seconds: number, ok: boolean) => void;

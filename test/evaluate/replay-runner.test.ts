@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltDeps } from '../../src/build-deps.js';
+import type { BuiltDeps } from '../../src/compose.js';
 import { columnConfig } from '../../src/evaluate/replay/column-config.js';
 import { openColumn } from '../../src/evaluate/replay/open-column.js';
 import type { LoginRow } from '../../src/evaluate/replay/reader.js';

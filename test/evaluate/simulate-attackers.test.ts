@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUaParser } from '../../src/context/user-agent.js';
+import { createUaParser } from '../../src/risk/context/user-agent.js';
 import type { BuiltInputs } from '../../src/evaluate/simulate/build-inputs.js';
 import { cityKey } from '../../src/evaluate/simulate/geo-pool.js';
 import { HISTORY_BUCKETS, historyBucket, loginsBefore } from '../../src/evaluate/simulate/history-bucket.js';
 import type { Ipv4Network } from '../../src/evaluate/simulate/ipv4-network.js';
 import { ATTACK_KINDS, type SimLogin } from '../../src/evaluate/simulate/sim-login.js';
 import type { SimResult } from '../../src/evaluate/simulate/simulate.js';
-import { parseIpv4 } from '../../src/intel/address.js';
+import { parseIpv4 } from '../../src/intel/lists/address.js';
 import { run, testInputs } from './simulation-fixture.js';
 
 const MINUTE_MS = 60_000;

@@ -4,7 +4,7 @@ import { cityKey, isBogon } from '../../src/evaluate/simulate/geo-pool.js';
 import { builtinIpLists } from '../../src/evaluate/simulate/ip-lists.js';
 import { networkSize } from '../../src/evaluate/simulate/ipv4-network.js';
 import { Rng } from '../../src/evaluate/simulate/rng.js';
-import { formatIpv4 } from '../../src/intel/address.js';
+import { formatIpv4 } from '../../src/intel/lists/address.js';
 import { testInputs } from './simulation-fixture.js';
 
 let inputs: BuiltInputs;

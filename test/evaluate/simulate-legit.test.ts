@@ -4,8 +4,8 @@ import { cityKey } from '../../src/evaluate/simulate/geo-pool.js';
 import { HISTORY_BUCKETS, historyBucket } from '../../src/evaluate/simulate/history-bucket.js';
 import type { SimResult } from '../../src/evaluate/simulate/simulate.js';
 import { runStats } from '../../src/evaluate/simulate/summary.js';
-import { haversineKm } from '../../src/geo/haversine.js';
-import { parseIpv4 } from '../../src/intel/address.js';
+import { haversineKm } from '../../src/intel/geo/haversine.js';
+import { parseIpv4 } from '../../src/intel/lists/address.js';
 import { run, testInputs } from './simulation-fixture.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessAnswer } from '../../src/service/assess-answer.js';
+import { assessAnswer } from '../../src/risk/assess-answer.js';
 import { KEYS, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
 import { BROWSERS, IP } from '../support/logins.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { post } from './helpers.js';
 
 /**
- * The answer schema (`src/service/assess-answer.ts`, strict objects) against real answers of
+ * The answer schema (`src/risk/assess-answer.ts`, strict objects) against real answers of
  * every shape: allowed and committed, challenged with an mfa_token, denied, with history
  * unavailable, and in the `average` mode without evidence. A field the code adds and the schema
  * lacks, or the other way round, fails here.

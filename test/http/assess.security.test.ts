@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceHash } from '../../src/context/device.js';
+import { deviceHash } from '../../src/risk/context/device.js';
 import { KEYS, makeTestApp, type TestApp } from '../support/app.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { CHROME, IP, UUID, dumpRedis, expectError, metricValue, post } from './helpers.js';

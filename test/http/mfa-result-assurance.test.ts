@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MULTI_FACTOR_ACR } from '../../src/mfa/assurance.js';
 import { factors } from '../../src/mfa/factors.js';
-import { STEP_UP_ACR } from '../../src/scoring/policy.js';
+import { STEP_UP_ACR } from '../../src/risk/scoring/policy.js';
 import { testFileConfig } from '../support/app.js';
 import { ORIGIN, useMfaApp, type AssessInput, type Json } from '../support/mfa.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';

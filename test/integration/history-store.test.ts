@@ -5,11 +5,11 @@ import { FEATURES } from '../../src/risk/familiarity/features.js';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { HistoryEntry, HistorySnapshot } from '../../src/history/snapshot.js';
+import type { HistoryEntry, HistorySnapshot } from '../../src/risk/history/snapshot.js';
 import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
 import type { RequestPorts } from '../../src/platform/redis/redis-port.js';
-import { commitLogin, type SeenAtLoad } from '../../src/service/commit-login.js';
-import { loadLogin } from '../../src/service/load-login.js';
+import { commitLogin, type SeenAtLoad } from '../../src/risk/commit-login.js';
+import { loadLogin } from '../../src/risk/load-login.js';
 import { historyKeys } from '../../src/stores/history/history-keys.js';
 import { HistoryStore, type LoginToCommit } from '../../src/stores/history/history-store.js';
 import { mayNeedTrim, type HistoryLimits } from '../../src/stores/history/user-hash.js';
@@ -19,7 +19,7 @@ import { PendingAssessments, type AssessmentRecord } from '../../src/stores/pend
 import { trafficKeys } from '../../src/stores/traffic/traffic-keys.js';
 import { TrafficStore, type TrafficLimits } from '../../src/stores/traffic/traffic-store.js';
 import { MAX_ACCOUNTS_PER_IP } from '../../src/stores/traffic/traffic-windows.js';
-import { accountHash } from '../../src/context/account-hash.js';
+import { accountHash } from '../../src/risk/context/account-hash.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
 const DAY = 86_400_000;

@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/platform/metrics/metrics.js';
 import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
 import type { LoginFeatures } from '../../src/risk/familiarity/features.js';
 import { NO_FEATURES } from '../../src/risk/familiarity/features.js';
 import { PopulationCounts } from '../../src/risk/familiarity/population-counts.js';
-import { startPopulationSync } from '../../src/service/population-sync.js';
+import { startPopulationSync } from '../../src/risk/population-sync.js';
 import { populationKeys } from '../../src/stores/population/population-keys.js';
 import { PopulationStore } from '../../src/stores/population/population-store.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';

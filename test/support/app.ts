@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildDeps, type BuiltDeps } from '../../src/build-deps.js';
+import { buildDeps, type BuiltDeps } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { hashApiKey } from '../../src/http/auth.js';
 import { buildApp } from '../../src/http/app.js';

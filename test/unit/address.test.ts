@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { formatIpv6, parseIpv6, parseIpv6Range } from '../../src/intel/address.js';
+import { formatIpv6, parseIpv6, parseIpv6Range } from '../../src/intel/lists/address.js';
 
 /** Small seeded PRNG (mulberry32) so a failure reproduces. */
 function rng(seed: number) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AnonymousInfo, GeoResult } from '../../src/geo/location.js';
-import { findAnonymizer } from '../../src/intel/anonymizer.js';
-import type { IntelMatch } from '../../src/intel/types.js';
+import type { AnonymousInfo, GeoResult } from '../../src/intel/geo/location.js';
+import { findAnonymizer } from '../../src/intel/lists/anonymizer.js';
+import type { IntelMatch } from '../../src/intel/lists/types.js';
 
 const noAnon: AnonymousInfo = { anonymous: false, vpn: false, tor: false, hosting: false, publicProxy: false, residentialProxy: false };
 const geo = (flags: Partial<AnonymousInfo> | null): GeoResult => ({ location: null, anonymous: flags && { ...noAnon, ...flags } });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Reader, type AnonymousIPResponse } from 'maxmind';
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, formatIpv6 } from '../../src/intel/address.js';
-import { parseAnonymousIpDb } from '../../src/intel/anonymous-ip-db.js';
-import { IpSet } from '../../src/intel/ip-set.js';
+import { formatIpv4, formatIpv6 } from '../../src/intel/lists/address.js';
+import { parseAnonymousIpDb } from '../../src/intel/lists/anonymous-ip-db.js';
+import { IpSet } from '../../src/intel/lists/ip-set.js';
 
 /** MaxMind's Anonymous-IP test database (MIT): its source JSON lists the networks asserted here. */
 const DB = readFileSync('test/fixtures/maxmind/GeoIP2-Anonymous-IP-Test.mmdb');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOverrides } from '../../src/scoring/apply-overrides.js';
+import { applyOverrides } from '../../src/risk/scoring/apply-overrides.js';
 import { results } from './scoring-fixtures.js';
 
 describe('applyOverrides', () => {

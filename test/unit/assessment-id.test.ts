@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ASSESSMENT_TTL_MS, classifyAssessmentId, committedAssessmentId, storedAssessmentId, unsavedAssessmentId } from '../../src/service/assessment-id.js';
+import { ASSESSMENT_TTL_MS, classifyAssessmentId, committedAssessmentId, storedAssessmentId, unsavedAssessmentId } from '../../src/risk/assessment-id.js';
 
 const SECRET = 'k'.repeat(32);
 const T0 = Date.UTC(2026, 10, 22, 12);

@@ -1,6 +1,6 @@
-import type { AssessorInput, AssessorSettings, LoginContext } from '../../src/assessors/types.js';
-import type { HistorySnapshot, LastLocation } from '../../src/history/snapshot.js';
-import type { Location } from '../../src/geo/location.js';
+import type { AssessorInput, AssessorSettings, LoginContext } from '../../src/risk/assessors/types.js';
+import type { HistorySnapshot, LastLocation } from '../../src/risk/history/snapshot.js';
+import type { Location } from '../../src/intel/geo/location.js';
 import { loadConfig } from '../../src/config.js';
 import { EMPTY_PROFILE } from '../../src/risk/familiarity/profile.js';
 import { EMPTY_POPULATION } from '../../src/risk/familiarity/population.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseIp } from '../../src/context/ip.js';
-import { BOGON_NETWORKS } from '../../src/intel/bogons.js';
-import { IpSet } from '../../src/intel/ip-set.js';
+import { parseIp } from '../../src/risk/context/ip.js';
+import { BOGON_NETWORKS } from '../../src/intel/lists/bogons.js';
+import { IpSet } from '../../src/intel/lists/ip-set.js';
 
 const bogons = IpSet.build(BOGON_NETWORKS);
 const isBogon = (raw: string) => {

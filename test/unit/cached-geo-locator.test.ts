@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cachedGeoLocator } from '../../src/geo/cached-geo-locator.js';
-import type { GeoLocator } from '../../src/geo/geo-locator.js';
-import type { GeoResult } from '../../src/geo/location.js';
+import { cachedGeoLocator } from '../../src/intel/cached-geo-locator.js';
+import type { GeoLocator } from '../../src/intel/geo-locator.js';
+import type { GeoResult } from '../../src/intel/geo/location.js';
 
 function counting(): GeoLocator & { calls: string[] } {
   const calls: string[] = [];

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../src/intel/address.js';
-import { formatCidr, parseCidr } from '../../src/intel/cidr.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../src/intel/lists/address.js';
+import { formatCidr, parseCidr } from '../../src/intel/lists/cidr.js';
 
 describe('parseIpv4', () => {
   it('parses dotted quads into uint32', () => {

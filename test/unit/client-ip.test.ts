@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIp, resolveClientIp, type ClientIpInput } from '../../src/context/ip.js';
+import { parseIp, resolveClientIp, type ClientIpInput } from '../../src/risk/context/ip.js';
 
 describe('parseIp', () => {
   it.each([

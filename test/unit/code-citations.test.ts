@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest';
 /**
  * Comments in src/, test/ and bench/ cite documents of the repository (docs/api.md, "Requests and
  * errors"), never a design or style document kept outside it, and what they cite exists: the
- * file, and a quoted section name as one of its headings or bold run-in titles.
+ * file, and a quoted section name as one of its headings or bold run-in titles. Every file or
+ * folder of the repository that code or documentation names by its path (`src/risk/assess-login.ts`,
+ * `test/support/`) exists, so a move that forgets a mention fails here.
  */
 
-const ROOTS = ['src', 'test', 'bench'];
+const ROOTS = ['src', 'test', 'bench', 'scripts'];
+const DOCS = ['README.md', 'bench/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const SKIP = new Set(['test/fixtures', 'bench/results']);
 
 function sources(dir: string): string[] {
@@ -25,6 +28,35 @@ const OUTSIDE = [new RegExp(`\\b${'DES'}${'IGN'}\\b`), new RegExp(`\\(${'STY'}${
 
 /** A page under docs/, `bench/README.md` or `README`, optionally followed by a quoted section name. */
 const CITATION = /\b(docs\/[\w.-]+\.md|bench\/README\.md|README(?:\.md)?)\b(?:,?\s*\(?"([^"]+)")?/g;
+
+/**
+ * A path into the repository's code: `src/`, `test/`, `bench/` or `scripts/` and what follows, not
+ * inside another path (`dist/src/main.js` is a build output).
+ */
+const PATH = /(?<![\w./-])((?:src|test|bench|scripts)\/[\w./-]*[\w/])/g;
+
+/**
+ * Paths `text` names that do not exist. A path that goes on with a pattern (`src/stores/<store>/`,
+ * `test/http/mfa-*.test.ts`) is checked up to it; one written after "then" is history (a
+ * performance log naming a file as it was) and is not checked.
+ */
+/** Folders the code writes into, absent from a fresh clone (.gitignore). */
+const OUTPUTS = ['bench/results'];
+
+/** Tests of path checks, whose made-up paths must not exist. */
+const MADE_UP_PATHS = new Set(['test/unit/code-citations.test.ts', 'test/unit/layers.test.ts']);
+
+function missingPaths(text: string): string[] {
+  const missing: string[] = [];
+  for (const m of text.matchAll(PATH)) {
+    const path = m[1]!;
+    if (/^[\w./-]*[<*{]/.test(text.slice(m.index + path.length))) continue;
+    if (OUTPUTS.some((o) => path.startsWith(o))) continue;
+    if (/\bthen `?$/.test(text.slice(Math.max(0, m.index - 6), m.index))) continue;
+    if (!existsSync(path)) missing.push(path);
+  }
+  return missing;
+}
 
 /** Text with comment continuations (` * `, `// `) joined, so a citation broken over lines reads whole. */
 const joined = (text: string): string => text.replace(/\n\s*(?:\*(?!\/)|\/\/)\s*/g, ' ');
@@ -69,5 +101,25 @@ describe('code comments', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it('name files that exist', () => {
+    const broken = files
+      .filter((f) => !MADE_UP_PATHS.has(f))
+      .flatMap((f) => missingPaths(readFileSync(f, 'utf8')).map((p) => `${f}: ${p}`));
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('documentation', () => {
+  it.each(DOCS)('%s names files that exist', (doc) => {
+    expect(missingPaths(readFileSync(doc, 'utf8'))).toEqual([]);
+  });
+
+  it('checks the paths it should', () => {
+    const patterns = 'see `src/risk/assess-login.ts` and src/stores/<store>/<store>-keys.ts, test/http/mfa-*.test.ts, bench/results/x';
+    expect(missingPaths(patterns)).toEqual([]);
+    expect(missingPaths('`dist/src/service/assess-login.js`; then `src/history/store.ts`')).toEqual([]);
+    expect(missingPaths('moved to src/service/assess-login.ts. And test/nowhere/')).toEqual(['src/service/assess-login.ts', 'test/nowhere/']);
   });
 });

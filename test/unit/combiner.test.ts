@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type CombinerConfig } from '../../src/config.js';
-import { combine } from '../../src/scoring/combiner.js';
+import { combine } from '../../src/risk/scoring/combiner.js';
 import { results } from './scoring-fixtures.js';
 
 /** `average` mode with its defaults (src/config.ts): equal weights, Familiarity 0, bands low ≥ 0.6, medium ≥ 0.3. */

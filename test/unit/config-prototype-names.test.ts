@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { hashApiKey } from '../../src/http/auth.js';
-import { applyOverrides } from '../../src/scoring/apply-overrides.js';
-import { findApplication } from '../../src/service/find-application.js';
-import type { Assessment, AssessorName } from '../../src/assessors/types.js';
+import { applyOverrides } from '../../src/risk/scoring/apply-overrides.js';
+import { findApplication } from '../../src/risk/find-application.js';
+import type { Assessment, AssessorName } from '../../src/risk/assessors/types.js';
 
 /**
  * Regression (issue 17, item 1): names every object inherits from `Object.prototype` passed for

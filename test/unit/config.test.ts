@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ensureApiClient } from '../../src/api-clients.js';
+import { ensureApiClient } from '../../src/http/api-clients.js';
 import { ConfigError, DEV_DEVICE_SECRET, loadConfig } from '../../src/config.js';
 import { hashApiKey } from '../../src/http/auth.js';
 

@@ -1,6 +1,6 @@
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DeadlineError, withDeadline } from '../../src/service/deadline.js';
+import { DeadlineError, withDeadline } from '../../src/platform/deadline.js';
 
 const busy = (ms: number) => {
   const until = performance.now() + ms;
@@ -16,7 +16,7 @@ const outcome = (p: Promise<unknown>) =>
     (e: unknown) => ({ ok: false as const, e, at: performance.now() }),
   );
 
-describe('withDeadline (src/service/deadline.ts)', () => {
+describe('withDeadline (src/platform/deadline.ts)', () => {
   it('passes on a value or an error that comes in time', async () => {
     await expect(withDeadline(after(5, 'v'), 200)).resolves.toBe('v');
     const err = new Error('refused');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { deviceHash } from '../../src/context/device.js';
+import { deviceHash } from '../../src/risk/context/device.js';
 
 const secret = 'x'.repeat(32);
 

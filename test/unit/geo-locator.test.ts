@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIp } from '../../src/context/ip.js';
+import { parseIp } from '../../src/risk/context/ip.js';
 import { ConfigError } from '../../src/config.js';
-import { bundledDbIpPaths, openGeoLocator, type GeoLocator } from '../../src/geo/geo-locator.js';
+import { bundledDbIpPaths, openGeoLocator, type GeoLocator } from '../../src/intel/geo-locator.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/maxmind/${name}`, import.meta.url));
 const CITY = fixture('GeoIP2-City-Test.mmdb');

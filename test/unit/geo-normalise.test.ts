@@ -5,7 +5,7 @@ import {
   isGeoIp2Shaped,
   locationFromDbIp,
   locationFromGeoIp2,
-} from '../../src/geo/normalise.js';
+} from '../../src/intel/geo/normalise.js';
 
 describe('locationFromDbIp', () => {
   it('maps the flat record, without accuracy', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { haversineKm } from '../../src/geo/haversine.js';
+import { haversineKm } from '../../src/intel/geo/haversine.js';
 
 const R = 6371.0088;
 /** One degree of arc on the mean sphere. */

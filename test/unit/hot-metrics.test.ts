@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { HotCounter, HotHistogram } from '../../src/hot-metrics.js';
+import { HotCounter, HotHistogram } from '../../src/platform/metrics/hot-metrics.js';
 
 /** The same updates through prom-client and through the hot metrics must scrape the same. */
 describe('hot metrics', () => {

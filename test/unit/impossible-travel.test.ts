@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { impossibleTravel } from '../../src/assessors/impossible-travel.js';
-import { haversineKm } from '../../src/geo/haversine.js';
-import type { LastLocation } from '../../src/history/snapshot.js';
+import { impossibleTravel } from '../../src/risk/assessors/impossible-travel.js';
+import { haversineKm } from '../../src/intel/geo/haversine.js';
+import type { LastLocation } from '../../src/risk/history/snapshot.js';
 import {
   HOUR,
   LONDON,

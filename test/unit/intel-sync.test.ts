@@ -1,13 +1,13 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ListSourceConfig } from '../../src/config.js';
-import { IntelSync } from '../../src/feeds/intel-sync.js';
-import type { SourceState } from '../../src/feeds/source-state.js';
+import { IntelSync } from '../../src/intel/intel-sync.js';
+import type { SourceState } from '../../src/intel/lists/source-state.js';
 import type { IntelStore } from '../../src/stores/intel/intel-store.js';
 import type { TrafficStore } from '../../src/stores/traffic/traffic-store.js';
-import { IpIntel } from '../../src/intel/intel.js';
-import { IpSet } from '../../src/intel/ip-set.js';
-import { createMetrics } from '../../src/metrics.js';
+import { IpIntel } from '../../src/intel/lists/intel.js';
+import { IpSet } from '../../src/intel/lists/ip-set.js';
+import { createMetrics } from '../../src/platform/metrics/metrics.js';
 
 const FEED: ListSourceConfig = { name: 'feed', category: 'abuse', url: 'http://127.0.0.1/feed.txt', format: 'netset', refreshMinutes: 60 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BOGON_NETWORKS } from '../../src/intel/bogons.js';
-import { IpIntel, type ManualEntry } from '../../src/intel/intel.js';
-import { IpSet } from '../../src/intel/ip-set.js';
+import { BOGON_NETWORKS } from '../../src/intel/lists/bogons.js';
+import { IpIntel, type ManualEntry } from '../../src/intel/lists/intel.js';
+import { IpSet } from '../../src/intel/lists/ip-set.js';
 
 const T = Date.UTC(2026, 0, 1);
 const SEC = Math.floor(T / 1000);

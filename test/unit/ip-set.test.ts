@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, formatIpv6 } from '../../src/intel/address.js';
-import { formatCidr, parseCidr } from '../../src/intel/cidr.js';
-import { IpSet } from '../../src/intel/ip-set.js';
+import { formatIpv4, formatIpv6 } from '../../src/intel/lists/address.js';
+import { formatCidr, parseCidr } from '../../src/intel/lists/cidr.js';
+import { IpSet } from '../../src/intel/lists/ip-set.js';
 
 /** Small seeded PRNG (mulberry32) so a failure reproduces. */
 function rng(seed: number) {

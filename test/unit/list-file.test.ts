@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListText } from '../../src/intel/list-file.js';
+import { parseListText } from '../../src/intel/lists/list-file.js';
 
 describe('parseListText', () => {
   it('reads addresses and CIDRs, skipping comments and blank lines', () => {

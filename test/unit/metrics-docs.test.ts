@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/platform/metrics/metrics.js';
 
-/** The metrics table of docs/operations.md and src/metrics.ts must name the same metrics. */
+/** The metrics table of docs/operations.md and src/platform/metrics/metrics.ts must name the same metrics. */
 describe('docs/operations.md metrics table', () => {
   it('names every metric Vigil registers, and no other', async () => {
     const doc = readFileSync('docs/operations.md', 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newDevice } from '../../src/assessors/new-device.js';
+import { newDevice } from '../../src/risk/assessors/new-device.js';
 import { DAY, NOW, history, input, login } from './assessor-fixtures.js';
 
 const DEVICE = 'dev-hash-1';

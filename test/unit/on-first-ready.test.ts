@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { onFirstReady } from '../../src/on-first-ready.js';
+import { onFirstReady } from '../../src/platform/on-first-ready.js';
 
 /** Just what onFirstReady reads of a client: its status and its `ready` event. */
 function fakeRedis(status = 'connecting'): Redis & EventEmitter {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Assessment, AssessorName } from '../../src/assessors/types.js';
+import type { Assessment, AssessorName } from '../../src/risk/assessors/types.js';
 import type { ApplicationConfig, DenyRule } from '../../src/config.js';
-import { MFA_UNAVAILABLE, STEP_UP_ACR, challengeUnavailable, decide, type DecideInput } from '../../src/scoring/policy.js';
+import { MFA_UNAVAILABLE, STEP_UP_ACR, challengeUnavailable, decide, type DecideInput } from '../../src/risk/scoring/policy.js';
 import { results } from './scoring-fixtures.js';
 
 const adaptive: ApplicationConfig = { mfaPolicy: 'adaptive', challengeOn: ['low'], enrollment: 'optional' };

@@ -1,9 +1,9 @@
 import { EMPTY_PROFILE } from '../../src/risk/familiarity/profile.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { HistorySnapshot } from '../../src/history/snapshot.js';
-import { createMetrics } from '../../src/metrics.js';
-import { createRedisDataWatch, type DataLoss } from '../../src/service/redis-data-watch.js';
+import type { HistorySnapshot } from '../../src/risk/history/snapshot.js';
+import { createMetrics } from '../../src/platform/metrics/metrics.js';
+import { createRedisDataWatch, type DataLoss } from '../../src/redis-data/redis-data-watch.js';
 import type { DataMarker, MarkerStore } from '../../src/stores/marker/marker-store.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assessors } from '../../src/assessors/index.js';
-import { runAssessors } from '../../src/assessors/run-assessors.js';
-import { ASSESSOR_NAMES, type Assessor } from '../../src/assessors/types.js';
+import { assessors } from '../../src/risk/assessors/index.js';
+import { runAssessors } from '../../src/risk/assessors/run-assessors.js';
+import { ASSESSOR_NAMES, type Assessor } from '../../src/risk/assessors/types.js';
 import { NOW, history, input, lastLocation, login } from './assessor-fixtures.js';
 
 /** A clock that moves only when a test assessor says so. */

@@ -1,4 +1,4 @@
-import type { Assessment, AssessorName, Confidence } from '../../src/assessors/types.js';
+import type { Assessment, AssessorName, Confidence } from '../../src/risk/assessors/types.js';
 
 /**
  * Results with the given confidences and plausible codes; `code` overrides per assessor.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { untrustedIp } from '../../src/assessors/untrusted-ip.js';
-import type { IntelMatch, IntelView, TrafficCounts } from '../../src/intel/types.js';
+import { untrustedIp } from '../../src/risk/assessors/untrusted-ip.js';
+import type { IntelMatch, IntelView, TrafficCounts } from '../../src/intel/lists/types.js';
 import { input, login } from './assessor-fixtures.js';
 
 const IP = '203.0.113.7';

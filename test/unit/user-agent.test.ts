@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUaParser, MAX_UA_LENGTH } from '../../src/context/user-agent.js';
+import { createUaParser, MAX_UA_LENGTH } from '../../src/risk/context/user-agent.js';
 
 const CHROME_WIN = (v: string) =>
   `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v} Safari/537.36`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Assessment, AssessorName } from '../../src/assessors/types.js';
+import type { Assessment, AssessorName } from '../../src/risk/assessors/types.js';
 import { loadConfig } from '../../src/config.js';
-import { weighEvidence } from '../../src/scoring/weigh-evidence.js';
+import { weighEvidence } from '../../src/risk/scoring/weigh-evidence.js';
 
 /** The `evidence` combiner (docs/risk-model.md "Combining"), with the defaults of src/config.ts. */
 const cfg = loadConfig({}).combiner.evidence;

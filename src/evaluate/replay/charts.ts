@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { ASSESSOR_NAMES } from '../../assessors/types.js';
+import { ASSESSOR_NAMES } from '../../risk/assessors/types.js';
 import { HISTORY_BUCKETS } from './history-bucket.js';
 import type { ColumnReport } from './report-data.js';
 import { TARGETS } from './targets.js';

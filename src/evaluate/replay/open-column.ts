@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { buildDeps, type BuiltDeps } from '../../build-deps.js';
+import { buildDeps, type BuiltDeps } from '../../compose.js';
 import type { Config } from '../../config.js';
 
 /** An IP list as one column loaded it. */
@@ -35,7 +35,7 @@ export async function openColumn(config: Config, logger: Logger, readyTimeoutMs 
 }
 
 /** Wait until the Redis connections answer PING (commands fail fast while they connect). */
-async function untilReady(deps: BuiltDeps, timeoutMs: number): Promise<void> {
+async function untilReady(deps: Pick<BuiltDeps, 'redis'>, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -46,7 +46,7 @@ export class LoginLogError extends Error {
 }
 
 const MAX_PROBLEMS = 10;
-/** As `src/service/login-timestamp.ts` accepts them: ISO 8601 with a zone. */
+/** As `src/risk/context/login-timestamp.ts` accepts them: ISO 8601 with a zone. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** `attack:<word>`; the simulator's kinds are words of letters, digits and `_` (docs/evaluate.md). */
 const LABEL = /^(legit|attack:[a-z0-9_-]{1,64})$/i;

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { describeOrigin } from '../../feeds/fetch-source.js';
+import { describeOrigin } from '../../intel/fetch-source.js';
 import type { LoadedList } from './open-column.js';
 import type { LogFormat } from './reader.js';
 import type { TallySummary } from './tally.js';

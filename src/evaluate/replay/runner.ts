@@ -1,13 +1,13 @@
-import type { Confidence } from '../../assessors/types.js';
+import type { Confidence } from '../../risk/assessors/types.js';
 import type { ClientConfig } from '../../config.js';
-import { parseIp } from '../../context/ip.js';
-import type { Deps } from '../../deps.js';
+import { parseIp } from '../../risk/context/ip.js';
+import type { Logger } from 'pino';
 import { VigilError } from '../../errors.js';
-import { MFA_UNAVAILABLE } from '../../scoring/policy.js';
-import { assessLogin, type AssessRequest } from '../../service/assess-login.js';
-import type { Caller } from '../../service/caller.js';
-import { CommitPendingError, commitPending } from '../../service/commit-pending.js';
-import { recordEvent } from '../../service/record-event.js';
+import { MFA_UNAVAILABLE } from '../../risk/scoring/policy.js';
+import { assessLogin, type AssessLoginDeps, type AssessRequest } from '../../risk/assess-login.js';
+import type { Caller } from '../../caller.js';
+import { CommitPendingError, commitPending, type CommitPendingStores } from '../../risk/commit-pending.js';
+import { recordEvent, type RecordEventDeps } from '../../risk/record-event.js';
 import type { LoginRow } from './reader.js';
 
 /** What replaying one row did. */
@@ -62,6 +62,9 @@ export interface ReplayOptions {
   onLogin?: (login: ReplayedLogin, index: number) => void;
 }
 
+/** What a replay runs the production path with: the assessment's, the event's and the commit's needs, and a logger. */
+export type ReplayDeps = AssessLoginDeps & RecordEventDeps & CommitPendingStores & { logger: Logger };
+
 /** The API client the replay calls as: may set timestamps, trusts no forwarded-for header. */
 export const REPLAY_CLIENT: ClientConfig = {
   id: 'vigil-replay',
@@ -83,14 +86,14 @@ const CONNECTION_IP = '127.0.0.1';
  * through `assessLogin` (context, history load, assessors, combiner, policy, commit), each
  * failure row through `recordEvent`. A legit login that is challenged passes its MFA: it is
  * committed as a successful verify commits it (`commitPending`, the claim → commit → unclaim of
- * `src/mfa/service/finish.ts`). A legit deny is not committed. Attacks are assessed with
+ * `src/mfa/finish.ts`). A legit deny is not committed. Attacks are assessed with
  * `commit: false` and never completed.
  *
  * Ordering: a login starts after the previous login of its user (whose commit is its history)
  * and the previous login from its IP (traffic counters) have finished. Nothing else is shared
  * between logins, so any `concurrency` gives the same decisions as running one at a time.
  */
-export async function replayLogins(deps: Deps, rows: readonly LoginRow[], opts: ReplayOptions): Promise<void> {
+export async function replayLogins(deps: ReplayDeps, rows: readonly LoginRow[], opts: ReplayOptions): Promise<void> {
   const committedLegit = new Map<string, number>();
   const caller: Caller = { client: REPLAY_CLIENT, connectionIp: CONNECTION_IP, forwardedFor: undefined, log: deps.logger };
   const byUser = new Map<string, Promise<void>>();
@@ -133,7 +136,7 @@ export async function replayLogins(deps: Deps, rows: readonly LoginRow[], opts: 
 }
 
 /** Replay one row; never throws (a fault becomes the row's `error`). */
-async function replayOne(deps: Deps, caller: Caller, row: LoginRow, shiftMs: number, committedLegit: Map<string, number>): Promise<ReplayedLogin> {
+async function replayOne(deps: ReplayDeps, caller: Caller, row: LoginRow, shiftMs: number, committedLegit: Map<string, number>): Promise<ReplayedLogin> {
   const history = committedLegit.get(row.userId) ?? 0;
   const atMs = row.atMs + shiftMs;
   const login: ReplayedLogin = {
@@ -154,7 +157,7 @@ async function replayOne(deps: Deps, caller: Caller, row: LoginRow, shiftMs: num
   try {
     if (row.outcome === 'failure') {
       // The login service reports a failure as it happens, so the event's time is the row's:
-      // the traffic counters are windows over the logins' own times (src/history/traffic.ts).
+      // the traffic counters are windows over the logins' own times (src/stores/traffic/traffic-windows.ts).
       await recordEvent({ ...deps, now: () => atMs }, { type: 'login_failed', ip: row.ip, user_id: row.userId, user_agent: row.userAgent }, caller);
       return login;
     }
@@ -200,7 +203,7 @@ async function replayOne(deps: Deps, caller: Caller, row: LoginRow, shiftMs: num
   return login;
 }
 
-/** See {@link ReplayedLogin.fixed}; the reasons are the policy's (`src/scoring/policy.ts`). */
+/** See {@link ReplayedLogin.fixed}; the reasons are the policy's (`src/risk/scoring/policy.ts`). */
 function fixedDecision(reasons: readonly string[], mfaPolicy: string | undefined): ReplayedLogin['fixed'] {
   if (reasons.some((r) => r.startsWith('deny_rule:'))) return 'deny';
   if (reasons.includes('mfa_policy_always') || reasons.includes('step_up_requested')) return 'challenge';

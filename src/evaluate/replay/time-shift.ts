@@ -16,7 +16,7 @@ export class TimeShiftError extends Error {
 
 /**
  * The shift that puts a log's timestamps where `POST /v1/assess` accepts them
- * (`src/service/login-timestamp.ts`: not older than `maxAgeDays`, not in the future), or none
+ * (`src/risk/context/login-timestamp.ts`: not older than `maxAgeDays`, not in the future), or none
  * when they already are. A shift is by whole weeks, so hour of day and weekday stay as logged;
  * it lands the latest login 1 to 8 days before `nowMs`. A day of margin at the old end covers
  * the replay's own running time.

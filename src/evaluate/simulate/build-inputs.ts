@@ -1,4 +1,4 @@
-import { IpSet } from '../../intel/ip-set.js';
+import { IpSet } from '../../intel/lists/ip-set.js';
 import { BUILTIN_USER_AGENTS } from './builtin-user-agents.js';
 import { buildGeoPool } from './geo-pool.js';
 import { networkText } from './ipv4-network.js';

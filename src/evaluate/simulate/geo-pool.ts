@@ -1,6 +1,6 @@
-import { formatIpv4, parseIpv4 } from '../../intel/address.js';
-import { BOGON_NETWORKS } from '../../intel/bogons.js';
-import { parseCidr, type Cidr4 } from '../../intel/cidr.js';
+import { formatIpv4, parseIpv4 } from '../../intel/lists/address.js';
+import { BOGON_NETWORKS } from '../../intel/lists/bogons.js';
+import { parseCidr, type Cidr4 } from '../../intel/lists/cidr.js';
 import { networkStart, type Ipv4Network } from './ipv4-network.js';
 import type { Rng } from './rng.js';
 import { WeightedPicker } from './weighted-picker.js';
@@ -56,7 +56,7 @@ export function cityKey(place: Place): string {
 
 const BOGONS_V4: Cidr4[] = BOGON_NETWORKS.map(parseCidr).filter((c): c is Cidr4 => c?.family === 4);
 
-/** Whether a uint32 IPv4 address is in a special-purpose range (`src/intel/bogons.ts`). */
+/** Whether a uint32 IPv4 address is in a special-purpose range (`src/intel/lists/bogons.ts`). */
 export function isBogon(addr: number): boolean {
   return BOGONS_V4.some((c) => addr >= c.start && addr <= c.end);
 }

@@ -1,5 +1,5 @@
-import { parseIpv4 } from '../../intel/address.js';
-import { parseCidr } from '../../intel/cidr.js';
+import { parseIpv4 } from '../../intel/lists/address.js';
+import { parseCidr } from '../../intel/lists/cidr.js';
 import { BUILTIN_DATACENTER_RANGES, BUILTIN_VPN_RANGES } from './builtin-ip-lists.js';
 import type { Ipv4Network } from './ipv4-network.js';
 

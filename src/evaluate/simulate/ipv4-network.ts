@@ -1,4 +1,4 @@
-import { formatIpv4 } from '../../intel/address.js';
+import { formatIpv4 } from '../../intel/lists/address.js';
 import type { Rng } from './rng.js';
 
 /** An IPv4 network: first address as a uint32 and prefix length (0–32). */

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { open as openMmdb } from 'maxmind';
-import { bundledDbIpPaths } from '../../geo/geo-locator.js';
-import type { DbIpCityRecord } from '../../geo/normalise.js';
+import { bundledDbIpPaths } from '../../intel/geo-locator.js';
+import type { DbIpCityRecord } from '../../intel/geo/normalise.js';
 import type { GeoLookup } from './geo-pool.js';
 import { builtinIpLists, parseAbusiveList, parseNetworkList, type IpLists } from './ip-lists.js';
 
@@ -51,7 +51,7 @@ function place(rec: DbIpCityRecord | null) {
  * built-in one; without `iplists/ipsum.txt` there are no abusive addresses.
  */
 export async function loadInputs(dataDir: string | null): Promise<RawInputs> {
-  // The flat DB-IP schema of the bundled file (see src/geo/normalise.ts); mmdb-lib types records by MaxMind's.
+  // The flat DB-IP schema of the bundled file (see src/intel/geo/normalise.ts); mmdb-lib types records by MaxMind's.
   const reader = await openMmdb<never>(bundledDbIpPaths().ipv4, { cache: { max: 50_000 } });
   const lookup: GeoLookup = (ip) => {
     const [rec, prefix] = reader.getWithPrefixLength(ip);

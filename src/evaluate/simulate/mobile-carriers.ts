@@ -1,4 +1,4 @@
-import { haversineKm } from '../../geo/haversine.js';
+import { haversineKm } from '../../intel/geo/haversine.js';
 import type { City, GeoPool } from './geo-pool.js';
 import { randomSubnet, type Ipv4Network } from './ipv4-network.js';
 import { Rng } from './rng.js';

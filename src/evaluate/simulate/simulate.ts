@@ -1,4 +1,4 @@
-import { createUaParser } from '../../context/user-agent.js';
+import { createUaParser } from '../../risk/context/user-agent.js';
 import type { Account, AttackWorld } from './attackers/attack-world.js';
 import { attackers } from './attackers/index.js';
 import { applyRateScale, type SimulateOptions } from './flags.js';

@@ -1,4 +1,4 @@
-import { haversineKm } from '../../geo/haversine.js';
+import { haversineKm } from '../../intel/geo/haversine.js';
 import type { City, GeoPool } from './geo-pool.js';
 import { randomHost, randomSubnet } from './ipv4-network.js';
 import type { Rng } from './rng.js';

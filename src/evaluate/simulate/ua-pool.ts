@@ -1,5 +1,5 @@
 import UAParser from 'ua-parser-js';
-import { createUaParser } from '../../context/user-agent.js';
+import { createUaParser } from '../../risk/context/user-agent.js';
 import type { Rng } from './rng.js';
 import { WeightedPicker } from './weighted-picker.js';
 
@@ -13,7 +13,7 @@ export interface UaTemplate {
   browser: string;
   os: string;
   kind: DeviceKind;
-  /** Vigil's family (`src/context/user-agent.ts`): `Chrome/Windows`, `Mobile Safari/iOS/mobile`. */
+  /** Vigil's family (`src/risk/context/user-agent.ts`): `Chrome/Windows`, `Mobile Safari/iOS/mobile`. */
   family: string;
   major: number;
 }

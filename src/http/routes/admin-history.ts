@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Deps } from '../../deps.js';
-import { CLEARABLE, clearUserHistory, viewUserHistory } from '../../service/admin-history.js';
+import { CLEARABLE, clearUserHistory, viewUserHistory, type AdminHistoryDeps } from '../../risk/admin-history.js';
 import { clearHistoryResponse, errorResponse, userHistoryResponse } from '../schemas.js';
 import { wellFormed } from '../well-formed.js';
 
 const params = z.strictObject({ userId: wellFormed().min(1).max(256) });
 
 /** `GET|DELETE /v1/admin/users/{userId}/history`: look at or clear a user's risk history. */
-export const adminHistoryRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+export const adminHistoryRoutes = (deps: AdminHistoryDeps): FastifyPluginAsyncZod => async (app) => {
   app.get('/v1/admin/users/:userId/history', {
     schema: {
       summary: "A user's risk history, coarse: counts, user-agent families, last location",

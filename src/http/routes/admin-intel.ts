@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Deps } from '../../deps.js';
-import { addManualEntry, listManualEntries, listSources, lookupIp, refreshSourceNow, removeManualEntry } from '../../service/admin-intel.js';
+import {
+  addManualEntry,
+  listManualEntries,
+  listSources,
+  lookupIp,
+  refreshSourceNow,
+  removeManualEntry,
+  type AdminIntelDeps,
+} from '../../intel/admin-intel.js';
 import {
   errorResponse,
   intelSourcesResponse,
@@ -19,7 +26,7 @@ const common = { tags: ['admin'], security: [{ bearer: [] }] };
 const errors = { '4xx': errorResponse, '5xx': errorResponse };
 
 /** `/v1/admin/intel/*`: IP list sources, one address looked up, manual entries. */
-export const adminIntelRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+export const adminIntelRoutes = (deps: AdminIntelDeps): FastifyPluginAsyncZod => async (app) => {
   app.get('/v1/admin/intel/sources', {
     schema: { summary: 'IP list sources: version, size, last refresh, last error', ...common, response: { 200: intelSourcesResponse, ...errors } },
     handler: () => listSources(deps),

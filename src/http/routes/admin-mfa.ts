@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Deps } from '../../deps.js';
-import { adminDelete, adminList, adminReset } from '../../mfa/service/authenticators.js';
+import { adminDelete, adminList, adminReset } from '../../mfa/authenticators.js';
+import type { MfaDeps } from '../../mfa/mfa-deps.js';
 import { authenticatorView } from '../mfa-schemas.js';
 import { errorResponse } from '../schemas.js';
 import { wellFormed } from '../well-formed.js';
@@ -11,7 +11,7 @@ const errors = { '4xx': errorResponse, '5xx': errorResponse };
 const common = { tags: ['admin'], security: [{ bearer: [] }] };
 
 /** Admin: list and delete a user's authenticators, reset a user's MFA. */
-export const adminMfaRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+export const adminMfaRoutes = (deps: Pick<MfaDeps, 'mfa'>): FastifyPluginAsyncZod => async (app) => {
   app.get('/v1/admin/users/:userId/authenticators', {
     schema: { ...common, summary: "A user's authenticators", params: user, response: { 200: z.array(authenticatorView), ...errors } },
     handler: (request) => adminList(deps, request.params.userId),

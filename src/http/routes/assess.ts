@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Deps } from '../../deps.js';
-import { assessLogin } from '../../service/assess-login.js';
+import { assessLogin, type AssessLoginDeps } from '../../risk/assess-login.js';
 import { callerOf } from '../caller.js';
 import { assessBody, assessResponse, errorResponse } from '../schemas.js';
 
 /** `POST /v1/assess`, also served as `POST /assess` (the path login services already know). */
-export const assessRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+export const assessRoutes = (deps: AssessLoginDeps): FastifyPluginAsyncZod => async (app) => {
   for (const url of ['/v1/assess', '/assess']) {
     app.post(url, {
       schema: {

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Deps } from '../../deps.js';
-import { completeAssessment } from '../../service/complete-assessment.js';
+import { completeAssessment, type CompleteAssessmentDeps } from '../../risk/complete-assessment.js';
 import { assessmentIdParams, completeResponse, errorResponse } from '../schemas.js';
 
 /** `POST /v1/assessments/{id}/complete`: commit an allowed login assessed with `commit: false`. */
-export const completeRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+export const completeRoutes = (deps: CompleteAssessmentDeps): FastifyPluginAsyncZod => async (app) => {
   app.post('/v1/assessments/:id/complete', {
     schema: {
       summary: 'Commit an allowed assessment to history',

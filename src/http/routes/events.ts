@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Deps } from '../../deps.js';
-import { recordEvent } from '../../service/record-event.js';
+import { recordEvent, type RecordEventDeps } from '../../risk/record-event.js';
 import { callerOf } from '../caller.js';
 import { errorResponse, eventBody, eventResponse } from '../schemas.js';
 
 /** `POST /v1/events`: failed logins that feed IP reputation. */
-export const eventRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+export const eventRoutes = (deps: RecordEventDeps): FastifyPluginAsyncZod => async (app) => {
   app.post('/v1/events', {
     schema: {
       summary: 'Report a failed login',

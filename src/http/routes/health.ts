@@ -1,6 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../deps.js';
-import { withDeadline } from '../../service/deadline.js';
+import type { Config } from '../../config.js';
+import type { GeoLocator } from '../../intel/geo-locator.js';
+import type { IntelFeeds } from '../../intel/intel-feeds.js';
+import type { Metrics } from '../../platform/metrics/metrics.js';
+import type { RedisConnections } from '../../platform/redis/redis-connections.js';
+import type { RedisDataWatch } from '../../redis-data/redis-data-watch.js';
+import { withDeadline } from '../../platform/deadline.js';
 import { createAdminAuthHook } from '../auth.js';
 
 /**
@@ -14,7 +19,19 @@ import { createAdminAuthHook } from '../auth.js';
  * closed on empty histories after Redis lost its data); `shutting_down` (503: a signal came,
  * the listener still serves through the grace period); `not_ready` (503: Redis does not answer).
  */
-export const healthRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
+/** What the health routes look at. */
+export interface HealthDeps {
+  config: Pick<Config, 'admins' | 'redis'>;
+  metrics: Metrics;
+  redis: Pick<RedisConnections, 'ping'>;
+  /** Set on SIGTERM/SIGINT (src/platform/stop-on-signals.ts). */
+  lifecycle: { draining: boolean };
+  redisData: Pick<RedisDataWatch, 'status'>;
+  feeds: { sync: Pick<IntelFeeds['sync'], 'report'> };
+  geo: Pick<GeoLocator, 'info'>;
+}
+
+export const healthRoutes = (deps: HealthDeps): FastifyPluginAsync => async (app) => {
   const adminAuth = createAdminAuthHook(deps.config.admins, deps.metrics);
   const adminIfKeyed = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) =>
     request.headers.authorization === undefined ? done() : adminAuth(request, reply, done);

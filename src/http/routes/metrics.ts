@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Deps } from '../../deps.js';
-import { withDeadline } from '../../service/deadline.js';
+import type { Config } from '../../config.js';
+import type { MfaRuntime } from '../../mfa/runtime.js';
+import type { Metrics } from '../../platform/metrics/metrics.js';
+import { withDeadline } from '../../platform/deadline.js';
 import { createKeyAuthHook } from '../auth.js';
 
 /**
@@ -13,7 +15,14 @@ import { createKeyAuthHook } from '../auth.js';
  * Redis stalled, failing exactly during the incident it should show (docs/operations.md, "12.
  * /metrics hung while Redis stalled").
  */
-export const metricsRoutes = (deps: Deps): FastifyPluginAsync => async (app) => {
+/** What the scrape reads: the registry, and the email queue's counts from Redis. */
+export interface MetricsRouteDeps {
+  config: Pick<Config, 'metricsEndpoint' | 'redis'>;
+  metrics: Metrics;
+  mfa: Pick<MfaRuntime, 'queueCounts'>;
+}
+
+export const metricsRoutes = (deps: MetricsRouteDeps): FastifyPluginAsync => async (app) => {
   const { keyHash } = deps.config.metricsEndpoint;
   // Scoped to this plugin: the hook guards /metrics alone.
   if (keyHash !== null) app.addHook('onRequest', createKeyAuthHook([{ id: 'metrics', keyHash }], deps.metrics, () => {}));

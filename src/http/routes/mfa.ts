@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Deps } from '../../deps.js';
-import { associate, confirmAssociation } from '../../mfa/service/associate.js';
-import { listForToken, regenerateRecoveryCodes } from '../../mfa/service/authenticators.js';
-import { challenge } from '../../mfa/service/challenge.js';
-import { startEmailVerification, verifyEmail } from '../../mfa/service/email-verification.js';
-import { verify } from '../../mfa/service/verify.js';
+import { associate, confirmAssociation } from '../../mfa/associate.js';
+import { listForToken, regenerateRecoveryCodes } from '../../mfa/authenticators.js';
+import { challenge } from '../../mfa/challenge.js';
+import type { MfaDeps } from '../../mfa/mfa-deps.js';
+import { startEmailVerification, verifyEmail } from '../../mfa/email-verification.js';
+import { verify } from '../../mfa/verify.js';
 import { callerOf } from '../caller.js';
 import {
   associateBody,
@@ -25,7 +25,7 @@ const errors = { '4xx': errorResponse, '5xx': errorResponse };
 const common = { tags: ['mfa'], security: [{ bearer: [] }] };
 
 /** The `/v1/mfa` routes: each needs the API key and the mfa_token of a challenged assessment. */
-export const mfaRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+export const mfaRoutes = (deps: MfaDeps): FastifyPluginAsyncZod => async (app) => {
   app.get('/v1/mfa/authenticators', {
     schema: { ...common, summary: "The token's user's active authenticators", headers: mfaTokenHeader, response: { 200: z.array(authenticatorView), ...errors } },
     handler: (request) => listForToken(deps, callerOf(request), request.headers['x-mfa-token']),
@@ -86,7 +86,7 @@ export const mfaRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
 };
 
 /** `GET /.well-known/jwks.json`: the keys that verify result tokens. */
-export const jwksRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+export const jwksRoutes = (deps: Pick<MfaDeps, 'mfa'>): FastifyPluginAsyncZod => async (app) => {
   app.get('/.well-known/jwks.json', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
     return deps.mfa.signer.jwks();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Transporter } from 'nodemailer';
-import { boundedClose } from '../../bounded-close.js';
-import { onFirstReady } from '../../on-first-ready.js';
+import { boundedClose } from '../../platform/bounded-close.js';
+import { onFirstReady } from '../../platform/on-first-ready.js';
 import type { IoredisClient } from '../../platform/redis/ioredis-port.js';
 import { CODE_TTL_MS } from '../email/code.js';
 import { retryDelayMs } from './retry-delay.js';
@@ -31,8 +31,8 @@ export interface EmailLogger {
 }
 
 /**
- * Called on each outcome, so the service can count them in `src/metrics.ts` (the one
- * registry) without this module knowing about Prometheus.
+ * Called on each outcome, so the service can count them in `src/platform/metrics/metrics.ts`
+ * (the one registry) without this module knowing about Prometheus.
  */
 export interface EmailDeliveryHooks {
   /** A message was accepted into the queue. */

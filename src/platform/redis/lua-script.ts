@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * A Lua script as a store defines it: read once from a `.lua` file beside the store, named
- * `<name>-<number of keys>.lua` as BullMQ names its commands (`src/commands/addJob-6.lua`
+ * `<name>-<number of keys>.lua` as BullMQ names its commands (its `addJob-6.lua`
  * there), so the key count is part of the file's name and checked on every call.
  */
 export interface LuaScript {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RedisConfig } from '../../config.js';
-import { withDeadline } from '../../service/deadline.js';
+import { withDeadline } from '../deadline.js';
 import { createIoredisClient, type ConnectionRole } from './ioredis-client.js';
 import { ioredisPort, type IoredisClient } from './ioredis-port.js';
 import type { RedisPort } from './redis-port.js';

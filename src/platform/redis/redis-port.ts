@@ -18,7 +18,7 @@ export type RedisArg = string | number | Buffer;
  * the stores read in one pass without building an object first. A command rejects with
  * Redis's error reply, or at once when the connection is not up (request connections do not
  * queue while disconnected). No command has a timer of its own: callers bound a call with
- * `withDeadline` (src/service/deadline.ts), which is not fooled by a late event loop.
+ * `withDeadline` (src/platform/deadline.ts), which is not fooled by a late event loop.
  */
 export interface RedisPort {
   /** The connection's role, for logs and metrics: `reads`, `writes` or `background`. */

@@ -1,4 +1,4 @@
-import type { Confidence } from '../../assessors/types.js';
+import type { Confidence } from '../assessors/types.js';
 import type { Feature, LoginFeatures } from './features.js';
 import type { PopulationStats } from './population.js';
 import { hasValues, type FamiliarityProfile } from './profile.js';

@@ -1,6 +1,6 @@
-import type { UaParts } from '../../context/user-agent.js';
-import { MAX_UA_LENGTH } from '../../context/user-agent.js';
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../intel/address.js';
+import type { UaParts } from '../context/user-agent.js';
+import { MAX_UA_LENGTH } from '../context/user-agent.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../intel/lists/address.js';
 import type { FeatureHasher } from './feature-hasher.js';
 import { NO_DEVICE_KEY, NO_DEVICE_POPULATION, type Feature, type FeatureValue, type LoginFeatures } from './features.js';
 

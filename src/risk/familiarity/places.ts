@@ -1,4 +1,4 @@
-import { haversineKm } from '../../geo/haversine.js';
+import { haversineKm } from '../../intel/geo/haversine.js';
 import { dayOf } from './profile.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { HistoryEntry, HistorySnapshot } from '../../history/snapshot.js';
+import type { HistoryEntry, HistorySnapshot } from '../../risk/history/snapshot.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RequestPorts } from '../../platform/redis/redis-port.js';
 import { MFA_SUMMARY_FIELD, parseMfaSummary, type MfaKeys } from '../mfa/mfa-keys.js';

@@ -1,4 +1,4 @@
-import type { HistoryEntry, HistorySnapshot, LastLocation } from '../../history/snapshot.js';
+import type { HistoryEntry, HistorySnapshot, LastLocation } from '../../risk/history/snapshot.js';
 import type { ProfileLimits } from '../../risk/familiarity/commit-login.js';
 import { learnLogin } from '../../risk/familiarity/learn-login.js';
 import type { PlaceLimits } from '../../risk/familiarity/places.js';
@@ -11,7 +11,7 @@ import type { Familiarity } from './familiarity-blob.js';
 
 const SEC = 1000;
 
-/** The history store's limits, from config (`historyLimits` in src/build-deps.ts). */
+/** The history store's limits, from config (`historyLimits` in src/compose.ts). */
 export interface HistoryLimits {
   deviceTrustDays: number;
   historyRetentionDays: number;

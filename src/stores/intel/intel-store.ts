@@ -1,9 +1,9 @@
-import { EMPTY_STATE, type RefreshOutcome, type SourceState } from '../../feeds/source-state.js';
-import type { ManualEntry } from '../../intel/intel.js';
-import { MANUAL_SOURCE } from '../../intel/types.js';
+import { EMPTY_STATE, type RefreshOutcome, type SourceState } from '../../intel/lists/source-state.js';
+import type { ManualEntry } from '../../intel/lists/intel.js';
+import { MANUAL_SOURCE } from '../../intel/lists/types.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RedisPort } from '../../platform/redis/redis-port.js';
-import { withDeadline } from '../../service/deadline.js';
+import { withDeadline } from '../../platform/deadline.js';
 import type { IntelKeys } from './intel-keys.js';
 
 const RECORD_REFRESH = luaScript(new URL('./record-refresh-2.lua', import.meta.url));

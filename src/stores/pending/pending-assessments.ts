@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../history/snapshot.js';
+import type { HistoryEntry } from '../../risk/history/snapshot.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RedisPort } from '../../platform/redis/redis-port.js';
 import { timed, type OpObserver } from '../timed.js';
@@ -29,7 +29,7 @@ export const ASSESSMENT_TTL_SEC = 600;
 /**
  * Assessments that may be committed later (`"commit": false`, a challenge, a deny), as JSON
  * in one hash each, for {@link ASSESSMENT_TTL_SEC}. One committed at once is not stored: its
- * id is its receipt (src/service/assessment-id.ts). Every operation is one script on one key,
+ * id is its receipt (src/risk/assessment-id.ts). Every operation is one script on one key,
  * on the writes connection. `save` runs under the assessment's deadline; claims fail after
  * `timeoutMs`.
  */

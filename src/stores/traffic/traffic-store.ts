@@ -1,6 +1,6 @@
 import type { TrafficConfig } from '../../config.js';
-import { accountHash } from '../../context/account-hash.js';
-import type { TrafficCounts } from '../../intel/types.js';
+import { accountHash } from '../../risk/context/account-hash.js';
+import type { TrafficCounts } from '../../intel/lists/types.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RequestPorts } from '../../platform/redis/redis-port.js';
 import { timed, type OpObserver } from '../timed.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpv4, parseIpv6 } from '../../../src/intel/address.js';
+import { parseIpv4, parseIpv6 } from '../../../src/intel/lists/address.js';
 import { AsnIndex } from '../../../src/intel/asn/asn-index.js';
 import { parseAsnCsv } from '../../../src/intel/asn/parse-asn-csv.js';
 

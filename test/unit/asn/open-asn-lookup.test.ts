@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config.js';
-import { parseIp } from '../../../src/context/ip.js';
-import { formatIpv4, formatIpv6 } from '../../../src/intel/address.js';
-import { parseCidr } from '../../../src/intel/cidr.js';
-import { bundledAsnFiles } from '../../../src/intel/asn/load-bundled-asn.js';
-import { openAsnLookup, type AsnLookup } from '../../../src/intel/asn/open-asn-lookup.js';
+import { parseIp } from '../../../src/risk/context/ip.js';
+import { formatIpv4, formatIpv6 } from '../../../src/intel/lists/address.js';
+import { parseCidr } from '../../../src/intel/lists/cidr.js';
+import { bundledAsnFiles } from '../../../src/intel/load-bundled-asn.js';
+import { openAsnLookup, type AsnLookup } from '../../../src/intel/open-asn-lookup.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/maxmind/${name}`, import.meta.url));
 const ASN_DB = fixture('GeoLite2-ASN-Test.mmdb');

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MAX_UA_LENGTH } from '../../../src/context/user-agent.js';
+import { MAX_UA_LENGTH } from '../../../src/risk/context/user-agent.js';
 import { createFeatureHasher, FEATURE_KEY_BYTES } from '../../../src/risk/familiarity/feature-hasher.js';
 import { extractFeatures, subnetOf, type FamiliarityLogin } from '../../../src/risk/familiarity/extract-features.js';
 

@@ -1,4 +1,4 @@
-import { formatIpv4 } from '../../../intel/address.js';
+import { formatIpv4 } from '../../../intel/lists/address.js';
 import { randomHost, randomSubnet } from '../ipv4-network.js';
 import type { Rng } from '../rng.js';
 import type { Account, AttackWorld } from './attack-world.js';

@@ -29,7 +29,7 @@ export interface AttackWorld {
   accounts: readonly Account[];
   popularity: UaPopularity;
   calendar: ReleaseCalendar;
-  /** Vigil's user-agent family (`src/context/user-agent.ts`). */
+  /** Vigil's user-agent family (`src/risk/context/user-agent.ts`). */
   familyOf(ua: string): string | null;
 }
 

@@ -1,4 +1,4 @@
-import { formatIpv4 } from '../../../intel/address.js';
+import { formatIpv4 } from '../../../intel/lists/address.js';
 import { addrOf } from '../geo-pool.js';
 import { randomHost } from '../ipv4-network.js';
 import type { Rng } from '../rng.js';

@@ -1,4 +1,4 @@
-import { formatIpv4 } from '../../../intel/address.js';
+import { formatIpv4 } from '../../../intel/lists/address.js';
 import { attackLogin } from './attack-login.js';
 import { attackTime, pickVictim, randomRoutableIp } from './attack-draws.js';
 import type { AttackerModel } from './attack-world.js';

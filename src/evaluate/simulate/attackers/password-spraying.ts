@@ -1,4 +1,4 @@
-import { formatIpv4 } from '../../../intel/address.js';
+import { formatIpv4 } from '../../../intel/lists/address.js';
 import type { SimLogin } from '../sim-login.js';
 import { attackLogin, missingAccount, type Target } from './attack-login.js';
 import { distinctAccounts, residentialIp } from './attack-draws.js';

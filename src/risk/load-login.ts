@@ -1,0 +1,33 @@
+import type { HistorySnapshot } from './history/snapshot.js';
+import type { TrafficCounts } from '../intel/lists/types.js';
+import type { HistoryStore } from '../stores/history/history-store.js';
+import type { TrafficStore } from '../stores/traffic/traffic-store.js';
+
+/** What an assessment loads before its assessors run. */
+export interface LoadedLogin {
+  history: HistorySnapshot;
+  /** The user's active MFA factor types. */
+  mfaFactors: string[];
+  /** The IP's counters (and this account's failures from it); null without an IP. */
+  traffic: TrafficCounts | null;
+}
+
+/**
+ * Everything an assessment reads from Redis, in one round trip: the user's hash and MFA summary
+ * (one hash tag, one node) and whether the IP has counters (its own tag, perhaps another node),
+ * sent in the same turn of the event loop and so in one write per connection. Only an IP with
+ * counters costs a second round trip (`TrafficStore.read`). No deadline of its own: the caller's.
+ */
+export async function loadLogin(
+  stores: { history: HistoryStore; traffic: TrafficStore },
+  userId: string,
+  ip: string | null,
+  atMs: number,
+): Promise<LoadedLogin> {
+  if (ip === null) {
+    const user = await stores.history.load(userId);
+    return { history: user.history, mfaFactors: user.mfaFactors, traffic: null };
+  }
+  const [user, traffic] = await Promise.all([stores.history.load(userId), stores.traffic.read(ip, userId, atMs)]);
+  return { history: user.history, mfaFactors: user.mfaFactors, traffic };
+}
