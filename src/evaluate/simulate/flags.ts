@@ -44,7 +44,7 @@ export interface OutputOptions {
   format: 'jsonl' | 'csv';
   /** Output file; null: stdout. */
   out: string | null;
-  /** Data directory; undefined: the default (`../shared/data` beside the repository, when present); null: built-in lists only. */
+  /** Data directory; undefined: the default (a `shared/data` folder beside the repository, when present); null: built-in lists only. */
   dataDir: string | null | undefined;
 }
 
@@ -122,7 +122,7 @@ export function applyRateScale(opts: SimulateOptions): SimulateOptions {
 const OUTPUT_HELP = [
   ['--out FILE', 'write the log to FILE instead of stdout'],
   ['--format jsonl|csv', 'JSON Lines (default) or CSV with a header row'],
-  ['--data-dir DIR', 'ua/uap-core-user-agents.txt and iplists/* (x4bnet-vpn-ipv4.txt, x4bnet-datacenter-ipv4.txt, ipsum.txt); default ../shared/data beside the repository when present; "none": built-in lists'],
+  ['--data-dir DIR', 'ua/uap-core-user-agents.txt and iplists/* (x4bnet-vpn-ipv4.txt, x4bnet-datacenter-ipv4.txt, ipsum.txt); default a shared/data folder beside the repository when present; "none": built-in lists'],
   ['--help', 'this text'],
 ] as const;
 

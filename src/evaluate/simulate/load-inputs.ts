@@ -17,7 +17,7 @@ export interface RawInputs {
   lists: IpLists;
 }
 
-/** `../shared/data` beside the repository holding this file, when it exists; else null. */
+/** A `shared/data` folder beside the repository holding this file (a checkout's sibling), when it exists; else null. */
 export function defaultDataDir(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
