@@ -98,9 +98,13 @@ describe('Redis connections on a real Redis', () => {
     expect(replies.filter((r) => r === null)).toHaveLength(199);
   });
 
-  it('keeps the order of a turn\'s commands when one of them is written as bytes', async () => {
+  it('keeps the order of a turn\'s commands when one of them is written as bytes, still in one write', async () => {
     const { writes } = await connect();
     const bytes = Buffer.from([1, 2, 255]);
+    await writes.ping();
+    await stat('total_reads_processed');
+    await new Promise((r) => setTimeout(r, 50));
+    const before = await stat('total_reads_processed');
     const [a, b, c, all] = await Promise.all([
       writes.hset('mixed', ['first', 'one']),
       writes.hset('mixed', ['bytes', bytes]),
@@ -108,6 +112,8 @@ describe('Redis connections on a real Redis', () => {
       writes.hlen('mixed'),
     ]);
     expect([a, b, c, all]).toEqual([1, 1, 1, 3]);
+    // One read is the observer's own INFO.
+    expect((await stat('total_reads_processed')) - before - 1).toBe(1);
     expect(await observer.hgetBuffer('mixed', 'bytes')).toEqual(bytes);
   });
 

@@ -8,22 +8,35 @@ import type { Redis } from 'ioredis';
  * auto-pipelining without its pipelines, whose commands and replies outlived scavenges under
  * load (bench/README.md, "What each optimisation moved"): each command keeps its own promise, and
  * nothing outlives its reply. One string rather than a corked socket: node's `writev` of one
- * chunk per command cost more than the joining. A command written as bytes (a Buffer argument)
- * goes out after what was collected before it, so the order never changes. For a Cluster it is
+ * chunk per command cost more than the joining. A command written as bytes (a Buffer argument,
+ * as the familiarity string's SET) joins the turn's write too: the turn's text so far becomes
+ * bytes beside it, in order, and the write is their concatenation. For a Cluster it is
  * installed on each node's connection as ioredis adds it.
  */
 export function coalesceWrites(redis: Redis): void {
   const send = redis.sendCommand.bind(redis);
   let socket: Socket | null = null;
   let write: Socket['write'] | null = null;
+  // The turn's text since the last bytes, and what came before it when a command was bytes.
   let out = '';
+  let bytes: Buffer[] = [];
   const flush = () => {
-    if (out !== '' && socket && write) write.call(socket, out);
+    if (bytes.length > 0) {
+      if (out !== '') bytes.push(Buffer.from(out, 'utf8'));
+      if (socket && write) write.call(socket, Buffer.concat(bytes));
+    } else if (out !== '' && socket && write) write.call(socket, out);
     out = '';
+    bytes = [];
   };
   function collect(this: Socket, chunk: unknown, ...rest: unknown[]): boolean {
-    if (typeof chunk === 'string' && rest.length === 0) {
+    if (rest.length === 0 && typeof chunk === 'string') {
       out += chunk;
+      return true;
+    }
+    if (rest.length === 0 && Buffer.isBuffer(chunk)) {
+      if (out !== '') bytes.push(Buffer.from(out, 'utf8'));
+      bytes.push(chunk);
+      out = '';
       return true;
     }
     flush();
@@ -34,7 +47,10 @@ export function coalesceWrites(redis: Redis): void {
     s.write = write!;
     // A socket closed meanwhile failed its commands already: nothing to send.
     if (s.writable) flush();
-    else out = '';
+    else {
+      out = '';
+      bytes = [];
+    }
     socket = null;
   };
   redis.sendCommand = (command, stream) => {
