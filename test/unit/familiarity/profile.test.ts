@@ -159,8 +159,20 @@ describe('encodeProfile / decodeProfile', () => {
     for (const f of FEATURES) expect([...back.values[f]]).toEqual([...p.values[f]]);
   });
 
+  it('stores a key as the 6 bytes its base64url text names, and reads back the same text', () => {
+    // Keys covering the whole alphabet, checked against Buffer's own base64url codec.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const keys = Array.from({ length: 8 }, (_, i) => alphabet.slice(i * 8, i * 8 + 8));
+    const p = profileOf(1, { ip: Object.fromEntries(keys.map((k) => [k, 1])) });
+    const bytes = encodeProfile(p);
+    for (const k of keys) expect(bytes.includes(Buffer.from(k, 'base64url')), k).toBe(true);
+    expect([...decodeProfile(bytes).values.ip.keys()]).toEqual(keys);
+  });
+
   it('refuses what it cannot store or did not write', () => {
     expect(() => encodeProfile(profileOf(1, { ip: { 'not-a-key': 1 } }))).toThrow(RangeError);
+    // Eight characters, but not base64url: '+' and '/' are base64's, 'é' is no alphabet's.
+    for (const key of ['AAAA+AAA', 'AAAAAAA/', 'AAAAAAAé', 'AAAAAAA=']) expect(() => encodeProfile(profileOf(1, { ip: { [key]: 1 } })), key).toThrow(RangeError);
     expect(() => encodeProfile(profileOf(1, { country: { ['X'.repeat(40)]: 1 } }))).toThrow(RangeError);
     const good = encodeProfile(profileOf(1, { country: { DE: 1 } }));
     expect(() => decodeProfile(good.subarray(0, good.length - 1))).toThrow(RangeError);
