@@ -26,6 +26,13 @@ export function featureGroup(f: Feature): FeatureGroup {
   return groupOf.get(f)!;
 }
 
+const indexOf = new Map<Feature, number>(FEATURES.map((f, i) => [f, i] as const));
+
+/** A feature's position in {@link FEATURES}. */
+export function featureIndex(f: Feature): number {
+  return indexOf.get(f)!;
+}
+
 const coarser = new Map<Feature, readonly Feature[]>(
   FEATURES.map((f) => {
     const levels: readonly Feature[] = FEATURE_GROUPS[featureGroup(f)];

@@ -1,4 +1,4 @@
-import { coarserLevels, FEATURES, featureGroup, type Feature, type FeatureGroup, type LoginFeatures } from './features.js';
+import { coarserLevels, FEATURES, featureGroup, featureIndex, type Feature, type FeatureGroup, type LoginFeatures } from './features.js';
 import type { PopulationStats } from './population.js';
 import { featureTotal, type FamiliarityProfile } from './profile.js';
 
@@ -62,15 +62,11 @@ export interface FamiliarityScore {
   features: FeatureScore[];
 }
 
-function distinct(profile: FamiliarityProfile, f: Feature): number {
-  return profile.values[f].size;
-}
-
 /** U for feature `f`, at least 1 (see {@link Smoothing}). */
 export function unseenEstimate(profile: FamiliarityProfile, f: Feature, smoothing: Smoothing): number {
-  if (smoothing === 'witten-bell') return Math.max(1, distinct(profile, f));
+  if (smoothing === 'witten-bell') return Math.max(1, profile.values[f].size);
   let u = 1;
-  for (const k of coarserLevels(f)) u += distinct(profile, k);
+  for (const k of coarserLevels(f)) u += profile.values[k].size;
   return u;
 }
 
@@ -81,26 +77,29 @@ export function unseenEstimate(profile: FamiliarityProfile, f: Feature, smoothin
  * coarser counted level of the login stands in: an upper bound, since an IP is at most as
  * common as its AS, so backing off never credits the user more than the data supports. With no
  * counted level at all (the device cookie, whose keyed hash no other user can present), the
- * user's own share c / max(N, n).
+ * user's own share c / max(N, n). `totals` holds n per feature, in `FEATURES` order.
  */
 function populationProbability(
   f: Feature,
   features: LoginFeatures,
   profile: FamiliarityProfile,
+  totals: readonly number[],
   population: PopulationStats,
   c: number,
   minPopulation: number,
 ): number {
   const N = Math.max(population.total, minPopulation);
-  for (const k of [f, ...coarserLevels(f)]) {
+  const levels = coarserLevels(f);
+  for (let i = -1; i < levels.length; i++) {
+    const k = i < 0 ? f : levels[i]!;
     const fv = features[k];
     if (fv === null || fv.population === null) continue;
     const C = population.count(k, fv.population);
     if (C === null) continue;
     const ck = profile.values[k].get(fv.key)?.count ?? 0;
-    return Math.min(1, Math.max(C, ck, c) / Math.max(N, featureTotal(profile, k)));
+    return Math.min(1, Math.max(C, ck, c) / Math.max(N, totals[featureIndex(k)]!));
   }
-  return Math.min(1, c / Math.max(N, featureTotal(profile, f)));
+  return Math.min(1, c / Math.max(N, totals[featureIndex(f)]!));
 }
 
 /**
@@ -124,11 +123,14 @@ export function scoreFamiliarity(
   const groups: Record<FeatureGroup, number> = { network: 0, agent: 0, device: 0 };
   const scored: FeatureScore[] = [];
   let score = 0;
-  for (const feature of FEATURES) {
+  // Each feature's n, summed once: the backed-off population shares read coarser levels' too.
+  const totals = FEATURES.map((f) => featureTotal(profile, f));
+  for (let i = 0; i < FEATURES.length; i++) {
+    const feature = FEATURES[i]!;
     const group = featureGroup(feature);
     const weight = model.weights[feature];
     const fv = features[feature];
-    const total = featureTotal(profile, feature);
+    const total = totals[i]!;
     // One object shape for every entry, so the loop stays monomorphic.
     let status: FeatureStatus;
     let count = 0;
@@ -146,7 +148,7 @@ export function scoreFamiliarity(
       if (count > 0) {
         status = 'known';
         pUser = count / (total + unseen);
-        pPopulation = populationProbability(feature, features, profile, population, count, model.minPopulation);
+        pPopulation = populationProbability(feature, features, profile, totals, population, count, model.minPopulation);
         llr = Math.max(floor, Math.log(pPopulation) - Math.log(pUser));
       } else {
         status = 'new';
