@@ -74,9 +74,11 @@ function varintSize(n: number): number {
  * outside the alphabet that then decode to another key.
  */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** 6 bits → its character's code. */
+const CODE = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 /** Character code → its 6 bits, or -1 outside the alphabet. */
 const SEXTET = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
+for (let i = 0; i < 64; i++) SEXTET[CODE[i]!] = i;
 const KEY_CHARS = (FEATURE_KEY_BYTES * 4) / 3;
 
 /** Write the 6 bytes of `key` at `at`; false (nothing written) if it is not 8 base64url characters. */
@@ -105,9 +107,15 @@ function sextet(key: string, i: number): number {
 function readKey(buf: Uint8Array, at: number): string {
   const hi = (buf[at]! << 16) | (buf[at + 1]! << 8) | buf[at + 2]!;
   const lo = (buf[at + 3]! << 16) | (buf[at + 4]! << 8) | buf[at + 5]!;
-  return (
-    ALPHABET[hi >>> 18]! + ALPHABET[(hi >>> 12) & 63]! + ALPHABET[(hi >>> 6) & 63]! + ALPHABET[hi & 63]! +
-    ALPHABET[lo >>> 18]! + ALPHABET[(lo >>> 12) & 63]! + ALPHABET[(lo >>> 6) & 63]! + ALPHABET[lo & 63]!
+  return String.fromCharCode(
+    CODE[hi >>> 18]!,
+    CODE[(hi >>> 12) & 63]!,
+    CODE[(hi >>> 6) & 63]!,
+    CODE[hi & 63]!,
+    CODE[lo >>> 18]!,
+    CODE[(lo >>> 12) & 63]!,
+    CODE[(lo >>> 6) & 63]!,
+    CODE[lo & 63]!,
   );
 }
 
