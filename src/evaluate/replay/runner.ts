@@ -85,8 +85,8 @@ const CONNECTION_IP = '127.0.0.1';
  * Replay `rows` (in time order) through the production path, in process: each success row
  * through `assessLogin` (context, history load, assessors, combiner, policy, commit), each
  * failure row through `recordEvent`. A legit login that is challenged passes its MFA: it is
- * committed as a successful verify commits it (`commitPending`, the claim → commit → unclaim of
- * `src/mfa/finish.ts`). A legit deny is not committed. Attacks are assessed with
+ * committed as a successful verify commits it (`commitPending` in `src/risk/commit-pending.ts`:
+ * claim → commit → unclaim). A legit deny is not committed. Attacks are assessed with
  * `commit: false` and never completed.
  *
  * Ordering: a login starts after the previous login of its user (whose commit is its history)
