@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     process.stderr.write(
       `\n  No API client configured: this process accepts a development key (valid until it stops):\n\n` +
         `    export VIGIL_API_KEY=${devKey}\n\n` +
-        `  For a lasting key: npm run keygen -- my-login-service (see README, "API clients").\n\n`,
+        `  For a lasting key: npm run keygen -- my-login-service (see docs/configuration.md, "API clients and admins").\n\n`,
     );
   }
 }
