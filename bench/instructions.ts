@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { openGeoLocator } from '../src/intel/geo-locator.js';
 import { IpIntel } from '../src/intel/lists/intel.js';
-import { loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
+import { DEFAULT_MIX, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng, type Kind } from './support/population.js';
 import { childEnv, nodeArgs, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { startBenchRedis } from './support/redis-server.js';
@@ -47,6 +47,7 @@ const { values: flags } = parseArgs({
     'no-bare': { type: 'boolean', default: false },
     top: { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
+    'known-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -62,11 +63,14 @@ if (flags.help) {
       '  --no-bare         skip the bare fastify route',
       '  --top N           also list the N costliest functions of each server (JavaScript named by --perf-basic-prof)',
       '  --keep            keep the callgrind dumps (for callgrind_annotate) and say where',
+      '  --known-only      only known-device logins from home, allowed and committed by every build: the',
+      '                    cost of the same decisions, not of a mix whose decisions differ between builds',
       '',
     ].join('\n'),
   );
   process.exit(0);
 }
+const ZERO_MIX = Object.fromEntries(Object.keys(DEFAULT_MIX).map((k) => [k, 0])) as Record<Kind, number>;
 const opt = {
   trees: String(flags.trees).split(',').filter(Boolean).map((t) => resolve(t)),
   users: Number(flags.users),
@@ -211,11 +215,12 @@ async function main(): Promise<void> {
     const { places } = publicPlaces(Math.min(opt.users, 50_000) + 2000, geo, new IpIntel([]), rand);
     const users = makeUsers(opt.users, places.slice(0, -2000), uas.browsers, rand);
     // No deny list here: its share of the mix are known-device logins (makeBodies).
-    const { bodies } = makeBodies(opt.warmup + opt.requests, { users, places, uas: uas.browsers, denyHits: [] }, rand);
+    const mix = flags['known-only'] ? { ...ZERO_MIX, known: 1 } : DEFAULT_MIX;
+    const { bodies } = makeBodies(opt.warmup + opt.requests, { users, places, uas: uas.browsers, denyHits: [] }, rand, mix);
     const { store, close } = await benchStore(redis.url, config);
     await seedUsers(store, config, users, Date.now(), rand);
     close();
-    log(`instructions per request: ${opt.users.toLocaleString('en-US')} users, ${opt.warmup} warm-up and ${opt.requests} counted requests, ${opt.connections} in flight, under callgrind`);
+    log(`instructions per request: ${opt.users.toLocaleString('en-US')} users, ${opt.warmup} warm-up and ${opt.requests} counted requests, ${opt.connections} in flight, ${flags['known-only'] ? 'known-device logins only' : 'the usual mix'}, under callgrind`);
 
     const targets: Target[] = [
       ...(flags['no-bare'] ? [] : [{ name: 'bare fastify', args: nodeArgs('bare-server') }]),
@@ -241,6 +246,10 @@ async function main(): Promise<void> {
       VIGIL_ASSESS_DEADLINE_MS: '10000',
       VIGIL_ASSESSOR_DEADLINE_MS: '10000',
       VIGIL_REDIS_TIMEOUT_MS: '10000',
+      // Timers run 50× as often per request as at full speed: the familiarity population merge
+      // (every 30 s) would fall several times in the counted window, as it does not at full
+      // speed (one merge per ~100,000 assessments). Stretched by the same 50×.
+      VIGIL_POPULATION_SYNC_MS: '1500000',
     };
     const headers = { authorization: `Bearer ${secrets.apiKey}` };
     const rows: (string | number)[][] = [];
