@@ -90,8 +90,9 @@ const CONNECTION_IP = '127.0.0.1';
  * `commit: false` and never completed.
  *
  * Ordering: a login starts after the previous login of its user (whose commit is its history)
- * and the previous login from its IP (traffic counters) have finished. Nothing else is shared
- * between logins, so any `concurrency` gives the same decisions as running one at a time.
+ * and the previous login from its IP (traffic counters) have finished. The familiarity
+ * population counts are shared by all: which logins in flight have committed when another is
+ * scored depends on timing, so only `concurrency` 1 repeats exactly (docs/evaluate.md).
  */
 export async function replayLogins(deps: ReplayDeps, rows: readonly LoginRow[], opts: ReplayOptions): Promise<void> {
   const committedLegit = new Map<string, number>();
