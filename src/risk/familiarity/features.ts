@@ -26,13 +26,6 @@ export function featureGroup(f: Feature): FeatureGroup {
   return groupOf.get(f)!;
 }
 
-const indexOf = new Map<Feature, number>(FEATURES.map((f, i) => [f, i] as const));
-
-/** A feature's position in {@link FEATURES}. */
-export function featureIndex(f: Feature): number {
-  return indexOf.get(f)!;
-}
-
 const coarser = new Map<Feature, readonly Feature[]>(
   FEATURES.map((f) => {
     const levels: readonly Feature[] = FEATURE_GROUPS[featureGroup(f)];
@@ -44,6 +37,13 @@ const coarser = new Map<Feature, readonly Feature[]>(
 export function coarserLevels(f: Feature): readonly Feature[] {
   return coarser.get(f)!;
 }
+
+/**
+ * The same by position in {@link FEATURES}, for loops over a login's features: each feature's
+ * group, and the positions of its coarser levels, nearest first.
+ */
+export const GROUP_AT: readonly FeatureGroup[] = FEATURES.map(featureGroup);
+export const COARSER_AT: readonly (readonly number[])[] = FEATURES.map((f) => coarserLevels(f).map((k) => FEATURES.indexOf(k)));
 
 /**
  * Features kept raw in the profile, because an answer names them (country) or the value says

@@ -24,7 +24,8 @@ export function encodeProfile(profile: FamiliarityProfile): Buffer {
     const values = profile.values[f];
     if (values.size > 255) throw new RangeError(`encodeProfile: ${values.size} values for ${f}`);
     size += 1;
-    for (const key of values.keys()) size += (RAW_FEATURES.has(f) ? 1 + Buffer.byteLength(key, 'utf8') : FEATURE_KEY_BYTES) + 3;
+    if (!RAW_FEATURES.has(f)) size += values.size * (FEATURE_KEY_BYTES + 3);
+    else for (const key of values.keys()) size += 1 + Buffer.byteLength(key, 'utf8') + 3;
   }
   const out = Buffer.allocUnsafe(size);
   let at = 0;
@@ -138,9 +139,10 @@ export function decodeProfile(buf: Uint8Array): FamiliarityProfile {
   for (const f of FEATURES) {
     const count = byte();
     const map = new Map<string, ValueStats>();
+    const raw = RAW_FEATURES.has(f);
     for (let i = 0; i < count; i++) {
       let key: string;
-      if (RAW_FEATURES.has(f)) {
+      if (raw) {
         const len = byte();
         if (len === 0 || len > MAX_RAW_BYTES || at + len > buf.length) throw new RangeError('decodeProfile: bad raw value');
         key = view.toString('utf8', at, at + len);

@@ -39,8 +39,13 @@ export const EMPTY_PROFILE: FamiliarityProfile = Object.freeze({ logins: 0, valu
 
 /** Logins counted at `feature`: the sum of its values' counts (the profile's own denominator). */
 export function featureTotal(profile: FamiliarityProfile, feature: Feature): number {
+  return countsTotal(profile.values[feature]);
+}
+
+/** The sum of one feature's counts. */
+export function countsTotal(values: ReadonlyMap<string, ValueStats>): number {
   let n = 0;
-  for (const v of profile.values[feature].values()) n += v.count;
+  for (const v of values.values()) n += v.count;
   return n;
 }
 

@@ -1,6 +1,6 @@
-import { coarserLevels, FEATURES, featureGroup, featureIndex, type Feature, type FeatureGroup, type LoginFeatures } from './features.js';
+import { COARSER_AT, FEATURES, GROUP_AT, type Feature, type FeatureGroup, type FeatureValue, type LoginFeatures } from './features.js';
 import type { PopulationStats } from './population.js';
-import { featureTotal, type FamiliarityProfile } from './profile.js';
+import { countsTotal, type FamiliarityProfile, type ValueStats } from './profile.js';
 
 /**
  * How the number of values a user has not shown yet is estimated (`docs/risk-model.md` §4.2):
@@ -64,9 +64,18 @@ export interface FamiliarityScore {
 
 /** U for feature `f`, at least 1 (see {@link Smoothing}). */
 export function unseenEstimate(profile: FamiliarityProfile, f: Feature, smoothing: Smoothing): number {
-  if (smoothing === 'witten-bell') return Math.max(1, profile.values[f].size);
+  return unseenAt(valuesOf(profile), FEATURES.indexOf(f), smoothing);
+}
+
+/** A profile's values per feature, by position in `FEATURES`. */
+type ValuesAt = readonly ReadonlyMap<string, ValueStats>[];
+
+const valuesOf = (profile: FamiliarityProfile): ValuesAt => FEATURES.map((f) => profile.values[f]);
+
+function unseenAt(values: ValuesAt, i: number, smoothing: Smoothing): number {
+  if (smoothing === 'witten-bell') return Math.max(1, values[i]!.size);
   let u = 1;
-  for (const k of coarserLevels(f)) u += profile.values[k].size;
+  for (const k of COARSER_AT[i]!) u += values[k]!.size;
   return u;
 }
 
@@ -77,29 +86,30 @@ export function unseenEstimate(profile: FamiliarityProfile, f: Feature, smoothin
  * coarser counted level of the login stands in: an upper bound, since an IP is at most as
  * common as its AS, so backing off never credits the user more than the data supports. With no
  * counted level at all (the device cookie, whose keyed hash no other user can present), the
- * user's own share c / max(N, n). `totals` holds n per feature, in `FEATURES` order.
+ * user's own share c / max(N, n). Features are read by position in `FEATURES`: the login's
+ * values, the profile's, and `totals`, n per feature.
  */
 function populationProbability(
-  f: Feature,
-  features: LoginFeatures,
-  profile: FamiliarityProfile,
+  i: number,
+  login: readonly (FeatureValue | null)[],
+  values: ValuesAt,
   totals: readonly number[],
   population: PopulationStats,
   c: number,
   minPopulation: number,
 ): number {
   const N = Math.max(population.total, minPopulation);
-  const levels = coarserLevels(f);
-  for (let i = -1; i < levels.length; i++) {
-    const k = i < 0 ? f : levels[i]!;
-    const fv = features[k];
+  const levels = COARSER_AT[i]!;
+  for (let l = -1; l < levels.length; l++) {
+    const k = l < 0 ? i : levels[l]!;
+    const fv = login[k]!;
     if (fv === null || fv.population === null) continue;
-    const C = population.count(k, fv.population);
+    const C = population.count(FEATURES[k]!, fv.population);
     if (C === null) continue;
-    const ck = profile.values[k].get(fv.key)?.count ?? 0;
-    return Math.min(1, Math.max(C, ck, c) / Math.max(N, totals[featureIndex(k)]!));
+    const ck = values[k]!.get(fv.key)?.count ?? 0;
+    return Math.min(1, Math.max(C, ck, c) / Math.max(N, totals[k]!));
   }
-  return Math.min(1, c / Math.max(N, totals[featureIndex(f)]!));
+  return Math.min(1, c / Math.max(N, totals[i]!));
 }
 
 /**
@@ -123,13 +133,16 @@ export function scoreFamiliarity(
   const groups: Record<FeatureGroup, number> = { network: 0, agent: 0, device: 0 };
   const scored: FeatureScore[] = [];
   let score = 0;
-  // Each feature's n, summed once: the backed-off population shares read coarser levels' too.
-  const totals = FEATURES.map((f) => featureTotal(profile, f));
+  // The login's and the profile's values by position, read once; each feature's n summed once
+  // (the backed-off population shares read coarser levels' too).
+  const login = FEATURES.map((f) => features[f]);
+  const values = valuesOf(profile);
+  const totals = values.map(countsTotal);
   for (let i = 0; i < FEATURES.length; i++) {
     const feature = FEATURES[i]!;
-    const group = featureGroup(feature);
+    const group = GROUP_AT[i]!;
     const weight = model.weights[feature];
-    const fv = features[feature];
+    const fv = login[i]!;
     const total = totals[i]!;
     // One object shape for every entry, so the loop stays monomorphic.
     let status: FeatureStatus;
@@ -143,12 +156,12 @@ export function scoreFamiliarity(
     } else if (total === 0) {
       status = 'no_history';
     } else {
-      count = profile.values[feature].get(fv.key)?.count ?? 0;
-      unseen = unseenEstimate(profile, feature, model.smoothing);
+      count = values[i]!.get(fv.key)?.count ?? 0;
+      unseen = unseenAt(values, i, model.smoothing);
       if (count > 0) {
         status = 'known';
         pUser = count / (total + unseen);
-        pPopulation = populationProbability(feature, features, profile, totals, population, count, model.minPopulation);
+        pPopulation = populationProbability(i, login, values, totals, population, count, model.minPopulation);
         llr = Math.max(floor, Math.log(pPopulation) - Math.log(pUser));
       } else {
         status = 'new';

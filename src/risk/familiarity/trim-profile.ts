@@ -16,7 +16,8 @@ export interface Trimmed {
 export function trimProfile(profile: FamiliarityProfile, nowMs: number, windowDays: number): Trimmed {
   const oldest = dayOf(nowMs) - windowDays;
   let dropped = 0;
-  const values = {} as Record<(typeof FEATURES)[number], ReadonlyMap<string, ValueStats>>;
+  // Made only when something goes: nearly every login finds nothing to drop.
+  let values: Record<(typeof FEATURES)[number], ReadonlyMap<string, ValueStats>> | null = null;
   for (const f of FEATURES) {
     const current = profile.values[f];
     let kept: Map<string, ValueStats> | null = null;
@@ -27,7 +28,10 @@ export function trimProfile(profile: FamiliarityProfile, nowMs: number, windowDa
         dropped++;
       }
     }
-    values[f] = kept ?? current;
+    if (kept !== null) {
+      values ??= { ...profile.values };
+      values[f] = kept;
+    }
   }
-  return dropped === 0 ? { profile, dropped } : { profile: { logins: profile.logins, values }, dropped };
+  return values === null ? { profile, dropped } : { profile: { logins: profile.logins, values }, dropped };
 }
