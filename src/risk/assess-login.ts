@@ -20,6 +20,7 @@ import { saveAssessment, type SaveAssessmentDeps } from './save-assessment.js';
 import type { ChallengeIssuer } from './challenge-issuer.js';
 import type { HistorySnapshot } from './history/snapshot.js';
 import type { PopulationCounts } from './familiarity/population-counts.js';
+import type { PopulationStats } from './familiarity/population.js';
 import type { LoginContextDeps } from './login-context.js';
 
 /** The body of `POST /v1/assess` (validated by the route schema). */
@@ -41,7 +42,8 @@ export type { AssessResponse } from './assess-answer.js';
 export interface AssessLoginDeps extends LoginContextDeps, SaveAssessmentDeps {
   config: Config;
   metrics: Metrics;
-  population: PopulationCounts;
+  /** The population counts the familiarity score reads, and a committed login adds to. */
+  population: PopulationStats & Pick<PopulationCounts, 'record'>;
   /** Whether an empty history may be believed after Redis lost its data (src/redis-data/redis-data-watch.ts). */
   redisData: { trusts(history: HistorySnapshot): boolean };
   /** The MFA module's side of a challenge. */

@@ -116,10 +116,11 @@ describe('replayLogins over a real Redis', () => {
   let deps: BuiltDeps;
   const logger = pino({ level: 'silent' });
 
+  const columnOf = (keyPrefix: string) =>
+    columnConfig({ name: 'defaults', path: null }, { lists: new Map(), env: {}, redisUrl: redis.url, keyPrefix, fetchLists: false });
   beforeAll(async () => {
     redis = await startTestRedis();
-    const config = columnConfig({ name: 'defaults', path: null }, { lists: new Map(), env: {}, redisUrl: redis.url, keyPrefix: 'vigil:', fetchLists: false });
-    deps = (await openColumn(config, logger)).deps;
+    deps = (await openColumn(columnOf('vigil:'), logger)).deps;
   });
   afterAll(async () => {
     await deps?.close();
@@ -165,6 +166,30 @@ describe('replayLogins over a real Redis', () => {
     ]);
     // Alice 4 (two of them challenged), Carol 1; Bob's denies teach nothing.
     expect(s).toMatchObject({ rows: LOG.length, failuresRecorded: 10, committed: 5, errors: {} });
+  });
+
+  it('scores the same whatever the concurrency when logins share the population counts: merged between blocks of rows', async () => {
+    // 150 users on two networks and browsers, each logging in twice: every second login's score
+    // reads how many of the others' commits the population counts hold.
+    const users = Array.from({ length: 150 }, (_, i) => ({ userId: `pop-${i}`, email: `pop-${i}@example.com` }));
+    const login = (u: (typeof users)[number], i: number, at: number) =>
+      row({ ...u, atMs: at, ip: i % 2 ? IP.london : IP.tokyo, userAgent: i % 2 ? BROWSERS.d1 : BROWSERS.d2, deviceId: `${u.userId}-d` });
+    const rows = [...users.map((u, i) => login(u, i, T0 + i * 1000)), ...users.map((u, i) => login(u, i, T0 + HOUR + i * 1000))];
+    // Each run on fresh dependencies and keys: the population counts live in the process.
+    const scores = async (concurrency: number) => {
+      const own = (await openColumn(columnOf(`pop-${concurrency}:`), logger)).deps;
+      const out: ReplayedLogin[] = [];
+      try {
+        await replayLogins(own, rows, { shiftMs: 0, concurrency, onLogin: (l, i) => (out[i] = l) });
+      } finally {
+        await own.close();
+      }
+      return out.map((l) => l.familiarity);
+    };
+    const one = await scores(1);
+    expect(one.slice(150).every((f) => f !== null)).toBe(true);
+    expect(await scores(64)).toEqual(one);
+    expect(await scores(7)).toEqual(one);
   });
 
   it('decides the same whatever the concurrency: a login waits for its user and its IP', async () => {

@@ -53,8 +53,7 @@ Options:
   --redis URL          use this Redis instead of starting a throwaway redis-server; never
                        flushed: each column writes under its own key prefix, deleted after
   --concurrency N      logins in flight at once (default ${DEFAULT_CONCURRENCY}); a login waits for the
-                       previous one of its user and from its IP; 1 repeats exactly (population
-                       counts are shared: see docs/evaluate.md)
+                       previous one of its user and from its IP, so results do not depend on it
   --json FILE          write the report as JSON
   --html FILE          write the HTML report here (default ${DEFAULT_HTML})
   --no-html            write no HTML report

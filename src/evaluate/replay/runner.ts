@@ -9,6 +9,7 @@ import type { Caller } from '../../caller.js';
 import { CommitPendingError, commitPending, type CommitPendingStores } from '../../risk/commit-pending.js';
 import { recordEvent, type RecordEventDeps } from '../../risk/record-event.js';
 import type { LoginRow } from './reader.js';
+import type { LoginFeatures } from '../../risk/familiarity/features.js';
 
 /** What replaying one row did. */
 export interface ReplayedLogin {
@@ -55,7 +56,8 @@ export interface ReplayOptions {
   shiftMs: number;
   /**
    * Logins in flight at once (≥ 1). A login waits for the previous login of its user and the
-   * previous one from its IP, so the result does not depend on it; 1 runs one at a time.
+   * previous one from its IP, and sees the population counts of whole blocks of rows
+   * ({@link POPULATION_BLOCK_ROWS}), so the result does not depend on it; 1 runs one at a time.
    */
   concurrency: number;
   /** Called once per row as it finishes (in completion order), with the row's index. */
@@ -91,10 +93,13 @@ const CONNECTION_IP = '127.0.0.1';
  *
  * Ordering: a login starts after the previous login of its user (whose commit is its history)
  * and the previous login from its IP (traffic counters) have finished. The familiarity
- * population counts are shared by all: which logins in flight have committed when another is
- * scored depends on timing, so only `concurrency` 1 repeats exactly (docs/evaluate.md).
+ * population counts, which every login reads and every commit adds to, are merged between
+ * blocks of {@link POPULATION_BLOCK_ROWS} rows: a login sees the commits of the blocks before
+ * its own and none of its own block's. So the decisions depend neither on timing nor on
+ * `concurrency`, and a replay repeats exactly.
  */
 export async function replayLogins(deps: ReplayDeps, rows: readonly LoginRow[], opts: ReplayOptions): Promise<void> {
+  const population = new BlockPopulation(deps.population);
   const committedLegit = new Map<string, number>();
   const caller: Caller = { client: REPLAY_CLIENT, connectionIp: CONNECTION_IP, forwardedFor: undefined, log: deps.logger };
   const byUser = new Map<string, Promise<void>>();
@@ -108,13 +113,17 @@ export async function replayLogins(deps: ReplayDeps, rows: readonly LoginRow[], 
 
   for (let index = 0; index < rows.length && failure === null; index++) {
     const row = rows[index]!;
+    if (index > 0 && index % POPULATION_BLOCK_ROWS === 0) {
+      await Promise.all(running);
+      population.merge();
+    }
     while (inFlight >= concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
     inFlight++;
     const ipKey = row.ip === undefined ? undefined : (parseIp(row.ip)?.ip ?? row.ip);
     const before = [byUser.get(row.userId), ipKey === undefined ? undefined : byIp.get(ipKey)].filter((p) => p !== undefined);
     const start = before.length === 0 ? Promise.resolve() : before.length === 1 ? before[0]! : Promise.all(before);
     const done: Promise<void> = start
-      .then(() => replayOne(deps, caller, row, opts.shiftMs, committedLegit))
+      .then(() => replayOne({ ...deps, population: population.forRow(index) }, caller, row, opts.shiftMs, committedLegit))
       .then((login) => opts.onLogin?.(login, index))
       .catch((err: unknown) => {
         failure ??= { err };
@@ -133,7 +142,44 @@ export async function replayLogins(deps: ReplayDeps, rows: readonly LoginRow[], 
     if (ipKey !== undefined) byIp.set(ipKey, done);
   }
   await Promise.all(running);
+  population.merge();
   if (failure !== null) throw (failure as { err: unknown }).err;
+}
+
+/**
+ * Rows between two merges of the replay's population counts. A service merges its counts with
+ * the other instances' every 30 s (`VIGIL_POPULATION_SYNC_MS`); the replay, one process, would
+ * otherwise see each commit at once, in an order that depends on timing.
+ */
+export const POPULATION_BLOCK_ROWS = 64;
+
+/**
+ * The population counts as the replay's logins see them: read through to `counts`; what a
+ * login's commit records is held, and added in row order when the block ends.
+ */
+class BlockPopulation {
+  private readonly held: { index: number; features: LoginFeatures }[] = [];
+
+  constructor(private readonly counts: ReplayDeps['population']) {}
+
+  /** Row `index`'s view: the counts as of the last merge, and its commit held for the next. */
+  forRow(index: number): ReplayDeps['population'] {
+    const { counts, held } = this;
+    return {
+      get total() {
+        return counts.total;
+      },
+      count: (feature, value) => counts.count(feature, value),
+      record: (features) => void held.push({ index, features }),
+    };
+  }
+
+  /** Add what the block's commits recorded, in row order. */
+  merge(): void {
+    this.held.sort((a, b) => a.index - b.index);
+    for (const { features } of this.held) this.counts.record(features);
+    this.held.length = 0;
+  }
 }
 
 /** Replay one row; never throws (a fault becomes the row's `error`). */
