@@ -1,3 +1,4 @@
+import { compare6, lastStartAtOrBefore4, lastStartAtOrBefore6 } from '../lists/ranges.js';
 /** An autonomous system: its number, and the operator's name when the data gives one. */
 export interface AsnRecord {
   asn: number;
@@ -14,11 +15,6 @@ interface Ranges {
 
 const MAGIC = 0x31414956; // "VIA1" little-endian: the encoding's version and byte order
 const HEADER_WORDS = 4; // magic, IPv4 ranges, IPv6 ranges, AS entries
-
-/** Compare the 4-word address at `a[i..i+4)` with the one at `b[j..j+4)`. */
-function compare6(a: Uint32Array, i: number, b: ArrayLike<number>, j: number): number {
-  return a[i]! - b[j]! || a[i + 1]! - b[j + 1]! || a[i + 2]! - b[j + 2]! || a[i + 3]! - b[j + 3]!;
-}
 
 /**
  * Address ranges → autonomous system, for an IP-to-ASN dataset given as inclusive ranges that
@@ -56,37 +52,14 @@ export class AsnIndex {
   /** The AS of an IPv4 address given as a uint32 (see `parseIpv4`), or null. */
   lookupV4(addr: number): AsnRecord | null {
     const { starts, ends, values } = this.v4;
-    // The last range starting at or before addr; ranges are disjoint, so only it can hold addr.
-    let lo = 0;
-    let hi = starts.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid]! <= addr) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = lastStartAtOrBefore4(starts, addr, 0, starts.length - 1);
     return found >= 0 && addr <= ends[found]! ? this.record(values[found]!) : null;
   }
 
   /** The AS of an IPv6 address given as four words (see `parseIpv6`), or null. */
   lookupV6(words: ArrayLike<number>): AsnRecord | null {
     const { starts, ends, values } = this.v6;
-    let lo = 0;
-    let hi = values.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare6(starts, mid * 4, words, 0) <= 0) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = lastStartAtOrBefore6(starts, words, 0, values.length - 1);
     return found >= 0 && compare6(ends, found * 4, words, 0) >= 0 ? this.record(values[found]!) : null;
   }
 

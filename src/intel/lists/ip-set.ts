@@ -1,14 +1,10 @@
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
 import { lastAddress4, lastAddress6, parseNetworkInto } from './cidr.js';
+import { compare6, lastStartAtOrBefore4, lastStartAtOrBefore6 } from './ranges.js';
 
 // Scratch words for IPv6 queries, so a lookup allocates nothing.
 const query6 = new Uint32Array(4);
 const words6 = new Uint32Array(4);
-
-/** Compare the 4-word address at `a[i..i+4)` with the one at `b[j..j+4)`. */
-function compare6(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
-  return a[i]! - b[j]! || a[i + 1]! - b[j + 1]! || a[i + 2]! - b[j + 2]! || a[i + 3]! - b[j + 3]!;
-}
 
 /** Bits of the bucket index for `n` ranges: about one range per bucket, 4 to 16 bits (256 KiB at most). */
 function bucketBits(n: number): number {
@@ -201,20 +197,8 @@ export class IpSet {
   lookupV4(addr: number): number {
     const starts = this.v4.starts;
     const h = addr >>> (32 - this.bits4);
-    let lo = this.index4[h]!;
-    let hi = this.index4[h + 1]! - 1;
-    // The last range starting at or before addr; ranges are disjoint, so only it can hold
-    // addr. If none starts in addr's bucket, it is the last range of an earlier bucket.
-    let found = lo - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid]! <= addr) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    // If no range starts in addr's bucket, the one that can hold it is the last of an earlier bucket.
+    const found = lastStartAtOrBefore4(starts, addr, this.index4[h]!, this.index4[h + 1]! - 1);
     return found >= 0 && addr <= this.v4.ends[found]! ? found : -1;
   }
 
@@ -222,18 +206,7 @@ export class IpSet {
   lookupV6(words: Uint32Array): number {
     const starts = this.v6.starts;
     const h = words[0]! >>> (32 - this.bits6);
-    let lo = this.index6[h]!;
-    let hi = this.index6[h + 1]! - 1;
-    let found = lo - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare6(starts, mid * 4, words, 0) <= 0) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = lastStartAtOrBefore6(starts, words, this.index6[h]!, this.index6[h + 1]! - 1);
     return found >= 0 && compare6(this.v6.ends, found * 4, words, 0) >= 0 ? this.count4 + found : -1;
   }
 
