@@ -12,7 +12,7 @@ import type { FactorType, Proof } from './types.js';
 import { deliverCode, reserveSend } from './deliver-code.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
-import { takeAttempt } from './limits.js';
+import { takeVerifyAttempt } from './limits.js';
 import { factorEnv, openSession, saveSession } from './session.js';
 
 export interface AssociateInput {
@@ -117,13 +117,7 @@ export async function confirmAssociation(
   if (!authenticator) throw new VigilError('invalid_grant', 'no enrollment of this authenticator is in progress with this mfa_token');
 
   const factor = factors[authenticator.type];
-  const attempt = await takeAttempt(
-    deps,
-    record,
-    `verify:${authenticator.type}`,
-    authenticator.type === 'webauthn' ? 'webauthnFailures' : 'verifyFailures',
-    'ipVerifyFailures',
-  );
+  const attempt = await takeVerifyAttempt(deps, record, authenticator.type);
   const checked = await factor.confirm(factorEnv(deps, record), authenticator.state, pending.pending, proof);
   if (!checked.ok) {
     deps.metrics.mfaEnrollments.inc({ factor: authenticator.type, result: 'failed' });

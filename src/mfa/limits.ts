@@ -49,6 +49,18 @@ export async function takeAttempt(
   return { refund };
 }
 
+/**
+ * An attempt at proving an authenticator of `type` (verifying it, or confirming its enrollment):
+ * WebAuthn's own user limit, the verify limit for the others, the IP's verify limit for all.
+ */
+export function takeVerifyAttempt(
+  deps: Pick<MfaDeps, 'mfa' | 'now' | 'config' | 'metrics'>,
+  record: MfaTokenRecord,
+  type: string,
+): Promise<Attempt> {
+  return takeAttempt(deps, record, `verify:${type}`, type === 'webauthn' ? 'webauthnFailures' : 'verifyFailures', 'ipVerifyFailures');
+}
+
 function tooMany(deps: Pick<MfaDeps, 'metrics'>, limit: LimitName, retryAfterMs: number): VigilError {
   deps.metrics.mfaLimitHits.inc({ limit });
   const sec = Math.max(1, Math.ceil(retryAfterMs / 1000));

@@ -8,7 +8,7 @@ import type { AuthenticatorRecord } from '../stores/mfa/mfa-store.js';
 import type { Proof } from './types.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
-import { takeAttempt } from './limits.js';
+import { takeVerifyAttempt } from './limits.js';
 import { factorEnv, openSession, refuseAfterResult, saveSession } from './session.js';
 
 export interface VerifyInput extends Proof {
@@ -50,13 +50,7 @@ export async function verify(
   if (!authenticator) throw new VigilError('invalid_request', 'say which authenticator: authenticator_id, otp, recovery_code, or answer a challenge');
   const pending = challenged?.authenticatorId === authenticator.id ? challenged.pending : null;
 
-  const attempt = await takeAttempt(
-    deps,
-    record,
-    `verify:${authenticator.type}`,
-    authenticator.type === 'webauthn' ? 'webauthnFailures' : 'verifyFailures',
-    'ipVerifyFailures',
-  );
+  const attempt = await takeVerifyAttempt(deps, record, authenticator.type);
   const factor = factors[authenticator.type];
   const checked = await factor.verify(factorEnv(deps, record), authenticator.state, pending, input);
   if (!checked.ok) {
