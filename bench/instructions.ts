@@ -29,7 +29,7 @@ import { openGeoLocator } from '../src/intel/geo-locator.js';
 import { IpIntel } from '../src/intel/lists/intel.js';
 import { DEFAULT_MIX, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng, type Kind } from './support/population.js';
 import { childEnv, nodeArgs, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
-import { freePort } from './support/ports.js';
+import { freePort } from '../src/platform/free-port.js';
 import { startBenchRedis } from './support/redis-server.js';
 import { benchStore, seedUsers } from './support/seed.js';
 import { benchFileConfig, makeBenchSecrets } from './support/secrets.js';

@@ -20,7 +20,7 @@ import { runLoad, type LoadResult } from './support/load.js';
 import { runPaced } from './support/paced.js';
 import { DEFAULT_MIX, denyNetworks, knownLogin, loadUserAgents, makeBodies, makeUsers, publicPlaces, rng } from './support/population.js';
 import { loadAverage, nodeArgs, processTree, rssBytes, startNode, usage, VIGIL_NODE_FLAGS, waitHttp, type Child } from './support/processes.js';
-import { freePort } from './support/ports.js';
+import { freePort } from '../src/platform/free-port.js';
 import { commandDelta, meanMemoryUsage, meanUserMemory, readRedis, scanKeys, startBenchRedis, type BenchRedis } from './support/redis-server.js';
 import { benchStore, seedLongHistory, seedUsers } from './support/seed.js';
 import { benchFileConfig, makeBenchSecrets } from './support/secrets.js';

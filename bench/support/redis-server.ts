@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort } from './ports.js';
+import { freePort } from '../../src/platform/free-port.js';
 
 /**
  * A throwaway `redis-server` for one bench run, on a free loopback port: the bench never
