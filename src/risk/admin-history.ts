@@ -40,8 +40,8 @@ export async function viewUserHistory(deps: AdminHistoryDeps, userId: string): P
     },
     familiarity: {
       logins: history.profile.logins,
-      values: Object.fromEntries(FEATURES.map((f) => [f, history.profile.values[f].size])),
-      countries: [...history.profile.values.country.keys()],
+      values: Object.fromEntries(FEATURES.map((f) => [f, history.profile.values[f].length])),
+      countries: history.profile.values.country.map((v) => v.key),
       places: history.places.length,
     },
   };

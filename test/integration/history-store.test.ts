@@ -116,7 +116,7 @@ describe('HistoryStore on a real Redis', () => {
     }
     const { history } = await store.load('roamer', null, T0);
     expect(history.profile.logins).toBe(1000);
-    for (const f of FEATURES) expect(history.profile.values[f].size).toBeLessThanOrEqual(familiarity.maxValuesPerFeature);
+    for (const f of FEATURES) expect(history.profile.values[f].length).toBeLessThanOrEqual(familiarity.maxValuesPerFeature);
     expect(history.places.length).toBeLessThanOrEqual(familiarity.maxPlaces);
     expect(await redis.hlen('t:{u:roamer}')).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
     // The hash stays a compact listpack: the profile is a string of its own beside it.

@@ -1,5 +1,5 @@
 import { FEATURES, type Feature, type LoginFeatures } from './features.js';
-import { dayOf, MAX_VALUE_COUNT, type FamiliarityProfile, type ValueStats } from './profile.js';
+import { dayOf, MAX_VALUE_COUNT, profileValues, type FamiliarityProfile, type FeatureValues } from './profile.js';
 import { trimProfile } from './trim-profile.js';
 
 /** The bounds a commit keeps (`familiarity` in config). */
@@ -22,20 +22,19 @@ export interface Committed {
 }
 
 /**
- * The least recently seen value; on a tie the rarer one, then the smaller key, so the choice
- * does not depend on insertion order.
+ * The position of the least recently seen value; on a tie the rarer one, then the smaller key,
+ * so the choice does not depend on the order of the list.
  */
-function evictionVictim(values: ReadonlyMap<string, ValueStats>): string | null {
-  let victim: string | null = null;
-  let worst: ValueStats | null = null;
-  for (const [key, stats] of values) {
+function evictionVictim(values: FeatureValues): number {
+  let victim = 0;
+  for (let i = 1; i < values.length; i++) {
+    const stats = values[i]!;
+    const worst = values[victim]!;
     if (
-      worst === null ||
       stats.lastSeenDay < worst.lastSeenDay ||
-      (stats.lastSeenDay === worst.lastSeenDay && (stats.count < worst.count || (stats.count === worst.count && key < victim!)))
+      (stats.lastSeenDay === worst.lastSeenDay && (stats.count < worst.count || (stats.count === worst.count && stats.key < worst.key)))
     ) {
-      victim = key;
-      worst = stats;
+      victim = i;
     }
   }
   return victim;
@@ -51,29 +50,27 @@ function evictionVictim(values: ReadonlyMap<string, ValueStats>): string | null 
 export function commitLogin(profile: FamiliarityProfile, features: LoginFeatures, atMs: number, limits: ProfileLimits): Committed {
   const { profile: base, dropped } = trimProfile(profile, atMs, limits.windowDays);
   const day = dayOf(atMs);
-  const values = { ...base.values } as Record<Feature, ReadonlyMap<string, ValueStats>>;
   let evicted = 0;
   const added: Feature[] = [];
-  for (const f of FEATURES) {
+  const values = FEATURES.map((f) => {
     const fv = features[f];
-    if (fv === null) continue;
-    const next = new Map(values[f]);
-    const seen = next.get(fv.key);
-    if (seen) {
-      if (seen.count + 1 > MAX_VALUE_COUNT) {
-        for (const [k, s] of next) next.set(k, { count: Math.ceil(s.count / 2), lastSeenDay: s.lastSeenDay });
-      }
-      const current = next.get(fv.key)!;
-      next.set(fv.key, { count: current.count + 1, lastSeenDay: Math.max(current.lastSeenDay, day) });
+    const current = base.values[f];
+    if (fv === null) return current;
+    let next = current.slice();
+    const seen = next.findIndex((v) => v.key === fv.key);
+    if (seen >= 0) {
+      if (next[seen]!.count + 1 > MAX_VALUE_COUNT) next = next.map((v) => ({ key: v.key, count: Math.ceil(v.count / 2), lastSeenDay: v.lastSeenDay }));
+      const { key, count, lastSeenDay } = next[seen]!;
+      next[seen] = { key, count: count + 1, lastSeenDay: Math.max(lastSeenDay, day) };
     } else {
-      while (next.size >= limits.maxValuesPerFeature) {
-        next.delete(evictionVictim(next)!);
+      while (next.length >= limits.maxValuesPerFeature) {
+        next.splice(evictionVictim(next), 1);
         evicted++;
       }
-      next.set(fv.key, { count: 1, lastSeenDay: day });
+      next.push({ key: fv.key, count: 1, lastSeenDay: day });
       added.push(f);
     }
-    values[f] = next;
-  }
-  return { profile: { logins: base.logins + 1, values }, trimmed: dropped, evicted, added };
+    return next;
+  });
+  return { profile: { logins: base.logins + 1, values: profileValues(values) }, trimmed: dropped, evicted, added };
 }

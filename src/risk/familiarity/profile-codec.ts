@@ -1,6 +1,6 @@
 import { FEATURE_KEY_BYTES } from './feature-hasher.js';
-import { FEATURES, RAW_FEATURES, type Feature } from './features.js';
-import { MAX_VALUE_COUNT, type FamiliarityProfile, type ValueStats } from './profile.js';
+import { FEATURES, RAW_FEATURES } from './features.js';
+import { MAX_VALUE_COUNT, profileValues, type FamiliarityProfile, type ValueStats } from './profile.js';
 
 const VERSION = 1;
 /** Raw values are short codes (`DE`, `mobile`); anything longer is not one. */
@@ -22,10 +22,10 @@ export function encodeProfile(profile: FamiliarityProfile): Buffer {
   let size = 1 + varintSize(profile.logins);
   for (const f of FEATURES) {
     const values = profile.values[f];
-    if (values.size > 255) throw new RangeError(`encodeProfile: ${values.size} values for ${f}`);
+    if (values.length > 255) throw new RangeError(`encodeProfile: ${values.length} values for ${f}`);
     size += 1;
-    if (!RAW_FEATURES.has(f)) size += values.size * (FEATURE_KEY_BYTES + 3);
-    else for (const key of values.keys()) size += 1 + Buffer.byteLength(key, 'utf8') + 3;
+    if (!RAW_FEATURES.has(f)) size += values.length * (FEATURE_KEY_BYTES + 3);
+    else for (const { key } of values) size += 1 + Buffer.byteLength(key, 'utf8') + 3;
   }
   const out = Buffer.allocUnsafe(size);
   let at = 0;
@@ -38,9 +38,10 @@ export function encodeProfile(profile: FamiliarityProfile): Buffer {
   } while (n > 0);
   for (const f of FEATURES) {
     const values = profile.values[f];
-    out[at++] = values.size;
+    out[at++] = values.length;
     const raw = RAW_FEATURES.has(f);
-    for (const [key, stats] of values) {
+    for (const stats of values) {
+      const { key } = stats;
       if (raw) {
         const len = Buffer.byteLength(key, 'utf8');
         if (len === 0 || len > MAX_RAW_BYTES) throw new RangeError(`encodeProfile: raw ${f} value of ${len} bytes`);
@@ -135,10 +136,10 @@ export function decodeProfile(buf: Uint8Array): FamiliarityProfile {
     logins += (b & 127) * shift;
     if (shift > 2 ** 35) throw new RangeError('decodeProfile: login count too long');
   }
-  const values = {} as Record<Feature, ReadonlyMap<string, ValueStats>>;
+  const byFeature: ValueStats[][] = [];
   for (const f of FEATURES) {
     const count = byte();
-    const map = new Map<string, ValueStats>();
+    const values: ValueStats[] = [];
     const raw = RAW_FEATURES.has(f);
     for (let i = 0; i < count; i++) {
       let key: string;
@@ -155,10 +156,10 @@ export function decodeProfile(buf: Uint8Array): FamiliarityProfile {
       const c = byte();
       const day = byte() | (byte() << 8);
       if (c === 0) throw new RangeError('decodeProfile: zero count');
-      map.set(key, { count: c, lastSeenDay: day });
+      values.push({ key, count: c, lastSeenDay: day });
     }
-    values[f] = map;
+    byFeature.push(values);
   }
   if (at !== buf.length) throw new RangeError('decodeProfile: trailing bytes');
-  return { logins, values };
+  return { logins, values: profileValues(byFeature) };
 }

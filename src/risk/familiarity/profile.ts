@@ -1,12 +1,21 @@
 import { FEATURES, type Feature } from './features.js';
 
-/** How often, and when last, the user showed one value of a feature. */
+/** One value the user showed at a feature: how often, and when last. */
 export interface ValueStats {
+  /** The value's key: a keyed hash, or the raw value for the raw features (see `RAW_FEATURES`). */
+  key: string;
   /** Logins with this value, 1–{@link MAX_VALUE_COUNT}. */
   count: number;
   /** Day of the last such login, whole days since the Unix epoch (UTC). */
   lastSeenDay: number;
 }
+
+/**
+ * A feature's values, distinct keys in the order they were first seen. A few (at most
+ * `maxValuesPerFeature`, default 8), so a list searched in place: cheaper to read, copy and
+ * store than a map.
+ */
+export type FeatureValues = readonly ValueStats[];
 
 /**
  * A user's familiarity history (`docs/risk-model.md` §3): per feature, the values the user
@@ -16,8 +25,10 @@ export interface ValueStats {
 export interface FamiliarityProfile {
   /** Logins committed in the profile's life; trims do not lower it. 0 only for an empty profile. */
   logins: number;
-  values: { readonly [F in Feature]: ReadonlyMap<string, ValueStats> };
+  values: ProfileValues;
 }
+
+export type ProfileValues = { readonly [F in Feature]: FeatureValues };
 
 /**
  * Counts stop at 255 (one byte stored): reaching it halves every count of the feature, rounding
@@ -31,11 +42,24 @@ export const DAY_MS = 86_400_000;
 /** The day number of an epoch-ms time. */
 export const dayOf = (ms: number): number => Math.floor(ms / DAY_MS);
 
-const EMPTY_VALUES = {} as Record<Feature, ReadonlyMap<string, ValueStats>>;
-for (const f of FEATURES) EMPTY_VALUES[f] = new Map();
+/**
+ * A profile's values from one list per feature, in `FEATURES` order. Written out so that every
+ * profile has the same shape (a literal, not properties added one by one).
+ */
+export function profileValues(byFeature: readonly FeatureValues[]): ProfileValues {
+  const [ip, subnet, asn, city, country, ua, browser, os, deviceType, device] = byFeature as FeatureValues[];
+  return { ip: ip!, subnet: subnet!, asn: asn!, city: city!, country: country!, ua: ua!, browser: browser!, os: os!, deviceType: deviceType!, device: device! };
+}
+if (Object.keys(profileValues(FEATURES.map(() => []))).join() !== FEATURES.join()) throw new Error('profileValues: FEATURES changed');
 
 /** The profile of a user with no history. */
-export const EMPTY_PROFILE: FamiliarityProfile = Object.freeze({ logins: 0, values: EMPTY_VALUES });
+export const EMPTY_PROFILE: FamiliarityProfile = Object.freeze({ logins: 0, values: Object.freeze(profileValues(FEATURES.map(() => Object.freeze([])))) });
+
+/** The user's stats for `key` among a feature's values, or undefined. */
+export function findValue(values: FeatureValues, key: string): ValueStats | undefined {
+  for (const v of values) if (v.key === key) return v;
+  return undefined;
+}
 
 /** Logins counted at `feature`: the sum of its values' counts (the profile's own denominator). */
 export function featureTotal(profile: FamiliarityProfile, feature: Feature): number {
@@ -43,13 +67,13 @@ export function featureTotal(profile: FamiliarityProfile, feature: Feature): num
 }
 
 /** The sum of one feature's counts. */
-export function countsTotal(values: ReadonlyMap<string, ValueStats>): number {
+export function countsTotal(values: FeatureValues): number {
   let n = 0;
-  for (const v of values.values()) n += v.count;
+  for (const v of values) n += v.count;
   return n;
 }
 
 /** Whether any feature still holds a value. */
 export function hasValues(profile: FamiliarityProfile): boolean {
-  return FEATURES.some((f) => profile.values[f].size > 0);
+  return FEATURES.some((f) => profile.values[f].length > 0);
 }

@@ -1,6 +1,6 @@
 import { COARSER_AT, FEATURES, GROUP_AT, type Feature, type FeatureGroup, type FeatureValue, type LoginFeatures } from './features.js';
 import type { PopulationStats } from './population.js';
-import { countsTotal, type FamiliarityProfile, type ValueStats } from './profile.js';
+import { countsTotal, findValue, type FamiliarityProfile, type FeatureValues } from './profile.js';
 
 /**
  * How the number of values a user has not shown yet is estimated (`docs/risk-model.md` §4.2):
@@ -68,14 +68,14 @@ export function unseenEstimate(profile: FamiliarityProfile, f: Feature, smoothin
 }
 
 /** A profile's values per feature, by position in `FEATURES`. */
-type ValuesAt = readonly ReadonlyMap<string, ValueStats>[];
+type ValuesAt = readonly FeatureValues[];
 
 const valuesOf = (profile: FamiliarityProfile): ValuesAt => FEATURES.map((f) => profile.values[f]);
 
 function unseenAt(values: ValuesAt, i: number, smoothing: Smoothing): number {
-  if (smoothing === 'witten-bell') return Math.max(1, values[i]!.size);
+  if (smoothing === 'witten-bell') return Math.max(1, values[i]!.length);
   let u = 1;
-  for (const k of COARSER_AT[i]!) u += values[k]!.size;
+  for (const k of COARSER_AT[i]!) u += values[k]!.length;
   return u;
 }
 
@@ -106,7 +106,7 @@ function populationProbability(
     if (fv === null || fv.population === null) continue;
     const C = population.count(FEATURES[k]!, fv.population);
     if (C === null) continue;
-    const ck = values[k]!.get(fv.key)?.count ?? 0;
+    const ck = findValue(values[k]!, fv.key)?.count ?? 0;
     return Math.min(1, Math.max(C, ck, c) / Math.max(N, totals[k]!));
   }
   return Math.min(1, c / Math.max(N, totals[i]!));
@@ -156,7 +156,7 @@ export function scoreFamiliarity(
     } else if (total === 0) {
       status = 'no_history';
     } else {
-      count = values[i]!.get(fv.key)?.count ?? 0;
+      count = findValue(values[i]!, fv.key)?.count ?? 0;
       unseen = unseenAt(values, i, model.smoothing);
       if (count > 0) {
         status = 'known';

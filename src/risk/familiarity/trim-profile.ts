@@ -1,5 +1,5 @@
 import { FEATURES } from './features.js';
-import { dayOf, type FamiliarityProfile, type ValueStats } from './profile.js';
+import { dayOf, profileValues, type FamiliarityProfile } from './profile.js';
 
 /** A trimmed profile and how many values the trim dropped. */
 export interface Trimmed {
@@ -15,23 +15,10 @@ export interface Trimmed {
  */
 export function trimProfile(profile: FamiliarityProfile, nowMs: number, windowDays: number): Trimmed {
   const oldest = dayOf(nowMs) - windowDays;
-  let dropped = 0;
-  // Made only when something goes: nearly every login finds nothing to drop.
-  let values: Record<(typeof FEATURES)[number], ReadonlyMap<string, ValueStats>> | null = null;
-  for (const f of FEATURES) {
-    const current = profile.values[f];
-    let kept: Map<string, ValueStats> | null = null;
-    for (const [key, stats] of current) {
-      if (stats.lastSeenDay < oldest) {
-        kept ??= new Map(current);
-        kept.delete(key);
-        dropped++;
-      }
-    }
-    if (kept !== null) {
-      values ??= { ...profile.values };
-      values[f] = kept;
-    }
-  }
-  return values === null ? { profile, dropped } : { profile: { logins: profile.logins, values }, dropped };
+  const before = FEATURES.map((f) => profile.values[f]);
+  // Nearly every login finds nothing to drop: then nothing is copied.
+  if (before.every((values) => values.every((v) => v.lastSeenDay >= oldest))) return { profile, dropped: 0 };
+  const after = before.map((values) => values.filter((v) => v.lastSeenDay >= oldest));
+  const dropped = before.reduce((n, values, i) => n + values.length - after[i]!.length, 0);
+  return { profile: { logins: profile.logins, values: profileValues(after) }, dropped };
 }

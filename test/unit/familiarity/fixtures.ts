@@ -1,5 +1,5 @@
 import { FEATURES, type Feature, type FeatureValue, type LoginFeatures } from '../../../src/risk/familiarity/features.js';
-import type { FamiliarityProfile, ValueStats } from '../../../src/risk/familiarity/profile.js';
+import { profileValues, type FamiliarityProfile, type ValueStats } from '../../../src/risk/familiarity/profile.js';
 import type { FamiliarityModel } from '../../../src/risk/familiarity/score-familiarity.js';
 
 /** The default weights (config `familiarity.weights`), written out so a change there shows here. */
@@ -21,11 +21,8 @@ export const MODEL: FamiliarityModel = { weights: WEIGHTS, smoothing: 'reference
 
 /** A profile from `{ feature: { key: count } }`, every value seen on `day`. */
 export function profileOf(logins: number, counts: Partial<Record<Feature, Record<string, number>>>, day = 20_000): FamiliarityProfile {
-  const values = {} as Record<Feature, ReadonlyMap<string, ValueStats>>;
-  for (const f of FEATURES) {
-    values[f] = new Map(Object.entries(counts[f] ?? {}).map(([k, count]) => [k, { count, lastSeenDay: day }]));
-  }
-  return { logins, values };
+  const values = FEATURES.map((f): ValueStats[] => Object.entries(counts[f] ?? {}).map(([key, count]) => ({ key, count, lastSeenDay: day })));
+  return { logins, values: profileValues(values) };
 }
 
 /** Login features from `{ feature: key }`; counted features carry the key as their population key too. */

@@ -38,54 +38,53 @@ describe('commitLogin', () => {
     const { profile, added } = commitLogin(EMPTY_PROFILE, loginOf({ ip: 'Aaaaaaaa', country: 'DE' }), T0, LIMITS);
     expect(profile.logins).toBe(1);
     expect(added).toEqual(['ip', 'country']);
-    expect(profile.values.ip.get('Aaaaaaaa')).toEqual({ count: 1, lastSeenDay: dayOf(T0) });
+    expect(profile.values.ip.find((v) => v.key === 'Aaaaaaaa')).toEqual({ key: 'Aaaaaaaa', count: 1, lastSeenDay: dayOf(T0) });
     const again = commitLogin(profile, loginOf({ ip: 'Aaaaaaaa', country: 'DE' }), T0 + 2 * DAY_MS, LIMITS);
     expect(again.added).toEqual([]);
-    expect(again.profile.values.ip.get('Aaaaaaaa')).toEqual({ count: 2, lastSeenDay: dayOf(T0) + 2 });
+    expect(again.profile.values.ip.find((v) => v.key === 'Aaaaaaaa')).toEqual({ key: 'Aaaaaaaa', count: 2, lastSeenDay: dayOf(T0) + 2 });
     expect(featureTotal(again.profile, 'ip')).toBe(2);
-    expect(again.profile.values.ua.size).toBe(0);
+    expect(again.profile.values.ua).toHaveLength(0);
     // Pure: the input profile is unchanged.
-    expect(profile.values.ip.get('Aaaaaaaa')).toEqual({ count: 1, lastSeenDay: dayOf(T0) });
+    expect(profile.values.ip.find((v) => v.key === 'Aaaaaaaa')).toEqual({ key: 'Aaaaaaaa', count: 1, lastSeenDay: dayOf(T0) });
   });
 
   it('never moves a last-seen day back for a late (back-filled) login', () => {
     const p = commitLogin(EMPTY_PROFILE, loginOf({ ip: 'Aaaaaaaa' }), T0 + 10 * DAY_MS, LIMITS).profile;
     const late = commitLogin(p, loginOf({ ip: 'Aaaaaaaa' }), T0, LIMITS).profile;
-    expect(late.values.ip.get('Aaaaaaaa')).toEqual({ count: 2, lastSeenDay: dayOf(T0) + 10 });
+    expect(late.values.ip.find((v) => v.key === 'Aaaaaaaa')).toEqual({ key: 'Aaaaaaaa', count: 2, lastSeenDay: dayOf(T0) + 10 });
   });
 
   it('evicts the least recently seen value when a feature is full, the rarer first on a tie', () => {
     const full = profileOf(8, { ip: { a: 5, b: 1, c: 1, d: 1, e: 1, f: 1, g: 1, h: 1 } });
     // a..h seen on day 20,000; make `a` and `b` more recent.
-    const values = new Map(full.values.ip);
-    values.set('a', { count: 5, lastSeenDay: 20_005 });
-    values.set('b', { count: 1, lastSeenDay: 20_003 });
+    const values = full.values.ip.map((v) => (v.key === 'a' ? { ...v, lastSeenDay: 20_005 } : v.key === 'b' ? { ...v, lastSeenDay: 20_003 } : v));
     const p: FamiliarityProfile = { ...full, values: { ...full.values, ip: values } };
     const at = (day: number) => day * DAY_MS;
     const r = commitLogin(p, loginOf({ ip: 'new' }), at(20_006), LIMITS);
     expect(r.evicted).toBe(1);
     // c..h tie on day 20,000 and count 1: the smallest key, `c`, goes.
-    expect([...r.profile.values.ip.keys()].sort()).toEqual(['a', 'b', 'd', 'e', 'f', 'g', 'h', 'new']);
+    expect(r.profile.values.ip.map((v) => v.key).sort()).toEqual(['a', 'b', 'd', 'e', 'f', 'g', 'h', 'new']);
   });
 
   it('halves a feature’s counts when one would pass 255, keeping every value', () => {
     const p = profileOf(300, { country: { DE: MAX_VALUE_COUNT, FR: 3 } });
     const r = commitLogin(p, loginOf({ country: 'DE' }), 20_000 * DAY_MS, LIMITS).profile;
-    expect(r.values.country.get('DE')!.count).toBe(Math.ceil(255 / 2) + 1);
-    expect(r.values.country.get('FR')!.count).toBe(2);
+    expect(r.values.country.find((v) => v.key === 'DE')!.count).toBe(Math.ceil(255 / 2) + 1);
+    expect(r.values.country.find((v) => v.key === 'FR')!.count).toBe(2);
   });
 });
 
 describe('trimProfile', () => {
   it('drops values last seen before the window and keeps the rest', () => {
     const p = profileOf(3, { ip: { old: 1, recent: 2 } });
-    const values = new Map(p.values.ip);
-    values.set('old', { count: 1, lastSeenDay: 20_000 - 181 });
-    values.set('recent', { count: 2, lastSeenDay: 20_000 - 180 });
+    const values = [
+      { key: 'old', count: 1, lastSeenDay: 20_000 - 181 },
+      { key: 'recent', count: 2, lastSeenDay: 20_000 - 180 },
+    ];
     const q: FamiliarityProfile = { ...p, values: { ...p.values, ip: values } };
     const { profile, dropped } = trimProfile(q, 20_000 * DAY_MS, 180);
     expect(dropped).toBe(1);
-    expect([...profile.values.ip.keys()]).toEqual(['recent']);
+    expect(profile.values.ip.map((v) => v.key)).toEqual(['recent']);
     expect(profile.logins).toBe(3);
   });
 
@@ -121,8 +120,8 @@ describe('profile bounds under 1,000 logins', () => {
     expect(p.logins).toBe(1000);
     const lastDay = dayOf(T0 + 999 * DAY_MS);
     for (const f of FEATURES) {
-      expect(p.values[f].size, f).toBeLessThanOrEqual(LIMITS.maxValuesPerFeature);
-      for (const s of p.values[f].values()) {
+      expect(p.values[f].length, f).toBeLessThanOrEqual(LIMITS.maxValuesPerFeature);
+      for (const s of p.values[f]) {
         expect(s.count).toBeLessThanOrEqual(MAX_VALUE_COUNT);
         expect(s.lastSeenDay).toBeGreaterThanOrEqual(lastDay - LIMITS.windowDays);
       }
@@ -156,7 +155,7 @@ describe('encodeProfile / decodeProfile', () => {
     for (let i = 0; i < 200; i++) p = commitLogin(p, extractFeatures({ ...HOME, ip: `93.184.1.${i % 12}` }, hash), T0 + i * DAY_MS, LIMITS).profile;
     const back = decodeProfile(encodeProfile(p));
     expect(back.logins).toBe(200);
-    for (const f of FEATURES) expect([...back.values[f]]).toEqual([...p.values[f]]);
+    for (const f of FEATURES) expect(back.values[f]).toEqual(p.values[f]);
   });
 
   it('stores a key as the 6 bytes its base64url text names, and reads back the same text', () => {
@@ -166,7 +165,7 @@ describe('encodeProfile / decodeProfile', () => {
     const p = profileOf(1, { ip: Object.fromEntries(keys.map((k) => [k, 1])) });
     const bytes = encodeProfile(p);
     for (const k of keys) expect(bytes.includes(Buffer.from(k, 'base64url')), k).toBe(true);
-    expect([...decodeProfile(bytes).values.ip.keys()]).toEqual(keys);
+    expect(decodeProfile(bytes).values.ip.map((v) => v.key)).toEqual(keys);
   });
 
   it('refuses what it cannot store or did not write', () => {
