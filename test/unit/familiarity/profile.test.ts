@@ -3,7 +3,7 @@ import { createFeatureHasher } from '../../../src/risk/familiarity/feature-hashe
 import { extractFeatures, type FamiliarityLogin } from '../../../src/risk/familiarity/extract-features.js';
 import { commitLogin, type ProfileLimits } from '../../../src/risk/familiarity/commit-login.js';
 import { FEATURES } from '../../../src/risk/familiarity/features.js';
-import { DAY_MS, dayOf, EMPTY_PROFILE, featureTotal, MAX_VALUE_COUNT, type FamiliarityProfile } from '../../../src/risk/familiarity/profile.js';
+import { DAY_MS, dayOf, EMPTY_PROFILE, featureTotal, MAX_VALUE_COUNT, profileValues, type FamiliarityProfile } from '../../../src/risk/familiarity/profile.js';
 import { decodeProfile, encodeProfile } from '../../../src/risk/familiarity/profile-codec.js';
 import { trimProfile } from '../../../src/risk/familiarity/trim-profile.js';
 import { loginOf, profileOf } from './fixtures.js';
@@ -32,6 +32,15 @@ const HOME: FamiliarityLogin = {
   ua: { browser: 'Chrome 125', os: 'Windows', deviceType: 'desktop' },
   deviceHash: 'AAAAAAAAAAAAAAAAAAAAAA',
 };
+
+describe('profileValues', () => {
+  it('names every feature, in FEATURES order, with its own list', () => {
+    const lists = FEATURES.map((f) => [{ key: f, count: 1, lastSeenDay: 1 }]);
+    const values = profileValues(lists);
+    expect(Object.keys(values)).toEqual([...FEATURES]);
+    for (const f of FEATURES) expect(values[f][0]!.key).toBe(f);
+  });
+});
 
 describe('commitLogin', () => {
   it('counts each present feature and marks it seen on the login’s day', () => {
