@@ -3,31 +3,22 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { createEmailDelivery, EMAIL_QUEUE, type EmailDelivery, type EmailDeliveryHooks } from '../../src/mfa/delivery/email-queue.js';
 import { renderCodeEmail } from '../../src/mfa/delivery/templates.js';
 import { checkEmailCode, issueEmailCode } from '../../src/mfa/email/code.js';
 import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { closeAndAwaitEnds, unhandledRejectionsDuring } from '../support/unhandled.js';
 import { factorEnv } from '../unit/factor-env-fixture.js';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-  atMs: number;
-}
 
 /**
  * A real SMTP server on a free loopback port. MAIL FROM `flaky@` is refused with 421 (a
  * temporary failure) and RCPT TO `nobody@` with 550 (permanent); every attempt is recorded.
  */
-let smtp: SMTPServer;
+let smtp: SmtpSink;
 let smtpPort: number;
-const received: Received[] = [];
 const attempts: { from: string; atMs: number }[] = [];
-const waiters: ((r: Received) => void)[] = [];
 let redis: TestRedis;
 let conns: RedisConnections;
 
@@ -39,10 +30,7 @@ const bull = (c: RedisConnections) => ({ queue: c.bullmq('queue'), worker: c.bul
 beforeAll(async () => {
   redis = await startTestRedis();
   conns = connectionsTo(redis.url);
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
+  smtp = await startSmtpSink({
     onMailFrom(address, _session, cb) {
       attempts.push({ from: address.address, atMs: performance.now() });
       if (address.address.startsWith('flaky@')) return cb(Object.assign(new Error('try again later'), { responseCode: 421 }));
@@ -52,29 +40,12 @@ beforeAll(async () => {
       if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('no such user'), { responseCode: 550 }));
       cb();
     },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const mailFrom = session.envelope.mailFrom;
-        const r: Received = {
-          from: mailFrom ? mailFrom.address : '',
-          to: session.envelope.rcptTo.map((a) => a.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-          atMs: performance.now(),
-        };
-        received.push(r);
-        waiters.shift()?.(r);
-        cb();
-      });
-    },
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtpPort = Number(new URL(smtp.url).port);
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await conns.close();
   await redis.stop();
 });
@@ -83,10 +54,6 @@ const open: EmailDelivery[] = [];
 afterEach(async () => {
   for (const d of open.splice(0)) await d.close();
 });
-
-function nextMessage(): Promise<Received> {
-  return new Promise((resolve) => waiters.push(resolve));
-}
 
 function smtpTransport() {
   return nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
@@ -151,7 +118,7 @@ describe('createEmailDelivery', () => {
     const { pending, deliver } = issueEmailCode(env, 'challenge');
     const content = renderCodeEmail({ code: deliver.code, purpose: deliver.purpose, issuer: 'Vigil Test' });
 
-    const arrived = nextMessage();
+    const arrived = smtp.nextFor(deliver.to);
     const sent = next('sent');
     await d.enqueue({ to: deliver.to, ...content });
     const msg = await arrived;
@@ -237,13 +204,13 @@ describe('createEmailDelivery', () => {
     const { hooks, next } = recordingHooks();
     const logged: { obj: object; msg: string }[] = [];
     const logger = { ...silent, info: (obj: object, msg: string) => void logged.push({ obj, msg }) };
-    const before = received.length;
+    const before = smtp.received.length;
     const d = delivery({ hooks, transport: 'log', logger });
     const sent = next('sent');
     await d.enqueue({ to: 'ada@example.com', subject: 'Your code', text: 'code 123456', html: '<p>123456</p>' });
     await sent;
     expect(logged).toEqual([{ obj: { to: 'ada@example.com', subject: 'Your code', text: 'code 123456' }, msg: 'email not sent (log transport)' }]);
-    expect(received.length).toBe(before);
+    expect(smtp.received.length).toBe(before);
   });
 
   it('close is idempotent', async () => {

@@ -1,7 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailDelivery, type EmailDelivery } from '../../src/mfa/delivery/email-queue.js';
 import { createRedisConnections, type RedisConnections } from '../../src/platform/redis/redis-connections.js';
@@ -9,6 +8,7 @@ import { metricValue } from '../http/helpers.js';
 import { makeTestApp } from '../support/app.js';
 import { eventually } from '../support/list-server.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 
 /**
  * Item 14 (docs/operations.md, "Redis faults"): code emails were retried 5 times from 1 s, 15 s
@@ -21,37 +21,26 @@ import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 let redis: TestRedis;
 let conns: RedisConnections;
 /** An SMTP server that refuses every message with 421 (try again later) while `down`. */
-let smtp: SMTPServer;
+let smtp: SmtpSink;
 let smtpPort: number;
 let down = false;
 const refused: number[] = [];
-const delivered: string[] = [];
+const delivered = () => smtp.received.flatMap((m) => m.to);
 
 beforeAll(async () => {
   redis = await startTestRedis();
   conns = createRedisConnections({ mode: 'single', url: redis.url, keyPrefix: 't:', timeoutMs: 2000 }, pino({ level: 'silent' }));
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
+  smtp = await startSmtpSink({
     onMailFrom(_address, _session, cb) {
       if (!down) return cb();
       refused.push(performance.now());
       cb(Object.assign(new Error('try again later'), { responseCode: 421 }));
     },
-    onData(stream, session, cb) {
-      stream.resume();
-      stream.on('end', () => {
-        delivered.push(...session.envelope.rcptTo.map((a) => a.address));
-        cb();
-      });
-    },
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtpPort = Number(new URL(smtp.url).port);
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await conns.close();
   await redis.stop();
 });
@@ -82,7 +71,7 @@ describe('14. email retries ended long before the code did', () => {
       const before = refused.length;
       setTimeout(() => (down = false), 2000);
       await d.enqueue({ to: 'outage@example.com', subject: 's', text: 't', html: 'h' });
-      await eventually(() => delivered.includes('outage@example.com'), 5000, 'the code email after the outage');
+      await eventually(() => delivered().includes('outage@example.com'), 5000, 'the code email after the outage');
       expect(refused.length - before).toBeGreaterThan(5);
     } finally {
       down = false;
@@ -104,7 +93,7 @@ describe('14. email retries ended long before the code did', () => {
       down = false;
       await d.close();
     }
-    expect(delivered).not.toContain('expired@example.com');
+    expect(delivered()).not.toContain('expired@example.com');
   });
 
   describe('a hung SMTP server', () => {

@@ -1,9 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME, IP, metricValue, post } from '../http/helpers.js';
 import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
@@ -11,6 +9,7 @@ import { eventually } from '../support/list-server.js';
 import { BROWSERS } from '../support/logins.js';
 import { fakeClock } from '../support/mfa.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 
 /**
  * Item 13 (docs/operations.md, "Redis faults"): after Redis lost its data, Vigil failed open
@@ -24,7 +23,7 @@ const HOUR = 3_600_000;
 describe('13. data loss went unnoticed', () => {
   let redis: TestRedis;
   let dir: string;
-  let smtp: SMTPServer;
+  let smtp: SmtpSink;
   let a: TestApp;
   const clock = fakeClock();
   let file: Record<string, unknown>;
@@ -35,24 +34,18 @@ describe('13. data loss went unnoticed', () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-loss-'));
     await writeFile(join(dir, 'blocklist.txt'), '192.0.2.0/24\n');
     // Refuses every message for now: code emails wait in the queue for their next attempt.
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onMailFrom: (_a, _s, cb) => cb(Object.assign(new Error('try again later'), { responseCode: 421 })),
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    smtp = await startSmtpSink({ onMailFrom: (_a, _s, cb) => cb(Object.assign(new Error('try again later'), { responseCode: 421 })) });
     file = testFileConfig({ lists: [{ name: 'blocklist', path: join(dir, 'blocklist.txt'), category: 'abuse' }] });
     env = {
       VIGIL_REDIS_MARKER_CHECK_MS: '50',
       VIGIL_INTEL_SYNC_MS: '50',
-      SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      SMTP_URL: smtp.url,
     };
     a = await makeTestApp({ redisUrl: redis.url, file, env, now: clock.now });
   });
   afterAll(async () => {
     await a?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
     await redis?.stop();
     await rm(dir, { recursive: true, force: true });
   });

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface ReceivedMail {
+  from: string;
   to: string[];
   raw: string;
 }
@@ -15,7 +16,11 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * `onMailFrom` and `onRcptTo` are smtp-server's own hooks, for a test that refuses some senders
+ * or recipients (a 421 is a temporary failure, a 550 a permanent one) or records the attempts.
+ */
+export async function startSmtpSink(hooks: Pick<SMTPServerOptions, 'onMailFrom' | 'onRcptTo'> = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const taken = new Set<ReceivedMail>();
   const waiters: { address: string; resolve: (m: ReceivedMail) => void }[] = [];
@@ -23,11 +28,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    ...hooks,
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const mail = { to: session.envelope.rcptTo.map((a) => a.address), raw: Buffer.concat(chunks).toString('utf8') };
+        const { mailFrom, rcptTo } = session.envelope;
+        const mail = { from: mailFrom ? mailFrom.address : '', to: rcptTo.map((a) => a.address), raw: Buffer.concat(chunks).toString('utf8') };
         received.push(mail);
         const i = waiters.findIndex((w) => mail.to.includes(w.address));
         if (i >= 0) {
