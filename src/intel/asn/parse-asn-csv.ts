@@ -1,18 +1,10 @@
 import type { AsnIndexBuilder } from './asn-index.js';
+import { parseDecimal } from '../lists/cidr.js';
 
 const TWO_32 = 2 ** 32;
 
-/** Parse unsigned decimal text between `from` and `to` into a number ≤ `max`, or -1. */
-function decimal(s: string, from: number, to: number, max: number): number {
-  if (to === from || to - from > 10) return -1;
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n <= max ? n : -1;
-}
+/** Unsigned decimal text of up to 10 digits between `from` and `to`, at most 2^32 − 1, or -1. */
+const uint32 = (s: string, from: number, to: number): number => parseDecimal(s, from, to, 10, 0xffffffff);
 
 /**
  * Parse an unsigned decimal of up to 128 bits into four big-endian uint32 words, without
@@ -99,15 +91,15 @@ export function parseAsnCsv(text: string, family: 4 | 6, into: AsnIndexBuilder):
     const c3 = c2 < 0 ? -1 : text.indexOf(',', c2 + 1);
     if (c1 < 0 || c2 < 0 || c1 > to || c2 > to) throw new RangeError(`ASN CSV line ${line}: expected start,end,asn,organisation`);
     const asnEnd = c3 < 0 || c3 > to ? to : c3;
-    const asn = decimal(text, c2 + 1, asnEnd, 0xffffffff);
+    const asn = uint32(text, c2 + 1, asnEnd);
     const org = asnEnd < to ? fieldText(text, asnEnd + 1, fieldEnd(text, asnEnd + 1, to)) : null;
     if (asn < 0) throw new RangeError(`ASN CSV line ${line}: bad AS number`);
     rows++;
     if (asn === 0) {
       skippedAs0++;
     } else if (family === 4) {
-      const start = decimal(text, at, c1, 0xffffffff);
-      const end = decimal(text, c1 + 1, c2, 0xffffffff);
+      const start = uint32(text, at, c1);
+      const end = uint32(text, c1 + 1, c2);
       if (start < 0 || end < 0) throw new RangeError(`ASN CSV line ${line}: bad IPv4 range`);
       into.addV4(start, end, asn, org);
     } else {

@@ -23,10 +23,9 @@ function highMask(bits: number): number {
   return bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
 }
 
-/** The prefix length written between `from` and `to`, at most `max`, or -1. */
-function parsePrefix(s: string, from: number, to: number, max: number): number {
-  // Decimal only, no sign or leading zeros: `/08` in a list is more likely a typo than intent.
-  if (to === from || to - from > 3 || (s.charCodeAt(from) === 48 && to - from > 1)) return -1;
+/** Unsigned decimal text between `from` and `to`, of 1 to `maxDigits` digits and at most `max`, or -1. */
+export function parseDecimal(s: string, from: number, to: number, maxDigits: number, max: number): number {
+  if (to === from || to - from > maxDigits) return -1;
   let n = 0;
   for (let i = from; i < to; i++) {
     const d = s.charCodeAt(i) - 48;
@@ -34,6 +33,13 @@ function parsePrefix(s: string, from: number, to: number, max: number): number {
     n = n * 10 + d;
   }
   return n <= max ? n : -1;
+}
+
+/** The prefix length written between `from` and `to`, at most `max`, or -1. */
+function parsePrefix(s: string, from: number, to: number, max: number): number {
+  // Decimal only, no sign or leading zeros: `/08` in a list is more likely a typo than intent.
+  if (s.charCodeAt(from) === 48 && to - from > 1) return -1;
+  return parseDecimal(s, from, to, 3, max);
 }
 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
