@@ -28,4 +28,11 @@ describe('familiarity blob', () => {
     // A torn places section keeps the profile.
     expect(decodeFamiliarity(buf.subarray(0, buf.length - 4))).toMatchObject({ places: [] });
   });
+
+  it('reads a version 1 profile, whose keys were SHA-256 and match nothing now, as no familiarity', () => {
+    const buf = encodeFamiliarity({ profile, places });
+    expect(buf[2]).toBe(2); // the profile's version byte, after its uint16 length
+    buf[2] = 1;
+    expect(decodeFamiliarity(buf)).toBe(NO_FAMILIARITY);
+  });
 });

@@ -1,45 +1,44 @@
-import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import siphash24 from 'siphash24';
 import type { Feature } from './features.js';
-
-/**
- * Bytes kept of each keyed hash: 48 bits, 8 base64url characters. A profile holds at most 32
- * values per feature (`familiarity.maxValuesPerFeature`, default 8), so the chance that a value
- * the user never showed matches one of theirs by accident is ≤ 32 / 2^48 ≈ 1.1 × 10⁻¹³ per
- * feature and login (≈ 3 × 10⁻¹⁴ at the default), and without the secret an attacker cannot aim
- * for one. Short keys keep a typical profile far under 1 KB.
- */
-export const FEATURE_KEY_BYTES = 6;
+import { readKey } from './feature-key.js';
+import { MAX_UA_LENGTH } from '../context/user-agent.js';
 
 /** Maps a feature value to its profile key. */
 export type FeatureHasher = (feature: Feature, value: string) => string;
 
-// The secret as a KeyObject, made once: a string key is encoded again by every createHmac.
-let cached: { secret: string; key: KeyObject } | null = null;
-function keyOf(secret: string): KeyObject {
-  if (cached?.secret !== secret) cached = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
-  return cached.key;
-}
-
 /**
- * Profile keys of one user. The user's own key is the first 128 bits of HMAC-SHA256 under the
- * device secret over `"fam" NUL userId`; a value's key is SHA-256 over that key (base64url) and
- * `NUL feature NUL value`, its first {@link FEATURE_KEY_BYTES} bytes, base64url. One HMAC a
- * login and a one-shot hash a feature, six times cheaper than an HMAC a feature: a secret-prefix
- * hash is a sound keyed hash here, since only 48 of its 256 bits are ever kept (length
- * extension needs them all) and nothing but equality is asked of it.
+ * Profile keys of one user: SipHash-2-4 (Aumasson and Bernstein, 2012) over
+ * `userId NUL feature NUL value` in UTF-8, its first `FEATURE_KEY_BYTES` (6) bytes, base64url.
+ * SipHash is a pseudorandom function built for short inputs under a 128-bit key; the key is the
+ * first 16 bytes of HMAC-SHA256 under the device secret over `vigil familiarity`, made once per
+ * secret. Seven keys a login cost a few WebAssembly calls, where an HMAC or a SHA-256 through
+ * node:crypto costs a call into OpenSSL each (bench/README.md).
  *
  * Keyed, so a leaked profile cannot be turned back into IPs or user agents by hashing guesses
  * (IPv4 has only 2^32 values); per user, so the same IP in two profiles gives unrelated keys and
  * the store cannot link accounts through it; per feature, so an ASN and a city with the same
- * text stay apart. The `fam` label keeps these keys apart from `deviceHash`'s under one secret.
+ * text stay apart. The label keeps the key apart from `deviceHash`'s use of the same secret.
  * User ids containing NUL are not expected from a login service.
  */
 export function createFeatureHasher(secret: string, userId: string): FeatureHasher {
-  // 128 bits of it, so that a value's hash input fits one SHA-256 block for most values.
-  const userKey = createHmac('sha256', keyOf(secret)).update(`fam\u0000${userId}`).digest().subarray(0, 16).toString('base64url');
-  // The first 8 base64url characters of a 32-byte digest are exactly its first 6 bytes.
-  return (feature, value) => hash('sha256', `${userKey}\u0000${feature}\u0000${value}`, 'base64url').slice(0, KEY_CHARS);
+  const key = keyOf(secret);
+  return (feature, value) => {
+    const text = `${userId}\u0000${feature}\u0000${value}`;
+    const n = input.write(text, 0, 'utf8');
+    // Within 3 bytes of the end the text may not have fit (a user id longer than the API takes).
+    siphash24(n < input.length - 3 ? input.subarray(0, n) : Buffer.from(text, 'utf8'), key, digest, true);
+    return readKey(digest, 0);
+  };
 }
 
-/** Characters of a key: {@link FEATURE_KEY_BYTES} bytes in base64url. */
-const KEY_CHARS = (FEATURE_KEY_BYTES * 4) / 3;
+// Room for the longest input the API sends, in UTF-8 bytes: a 256-character user id, a feature
+// name, a user agent cut to MAX_UA_LENGTH (the longest value).
+const input = Buffer.alloc(3 * (256 + 16 + MAX_UA_LENGTH));
+const digest = new Uint8Array(8);
+
+let cached: { secret: string; key: Buffer } | null = null;
+function keyOf(secret: string): Buffer {
+  if (cached?.secret !== secret) cached = { secret, key: createHmac('sha256', secret).update('vigil familiarity').digest().subarray(0, 16) };
+  return cached.key;
+}

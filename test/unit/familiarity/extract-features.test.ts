@@ -1,7 +1,9 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import siphash24 from 'siphash24';
 import { describe, expect, it } from 'vitest';
 import { MAX_UA_LENGTH } from '../../../src/risk/context/user-agent.js';
-import { createFeatureHasher, FEATURE_KEY_BYTES } from '../../../src/risk/familiarity/feature-hasher.js';
+import { createFeatureHasher } from '../../../src/risk/familiarity/feature-hasher.js';
+import { FEATURE_KEY_BYTES } from '../../../src/risk/familiarity/feature-key.js';
 import { extractFeatures, subnetOf, type FamiliarityLogin } from '../../../src/risk/familiarity/extract-features.js';
 
 const SECRET = 'x'.repeat(32);
@@ -17,12 +19,27 @@ const LOGIN: FamiliarityLogin = {
 };
 
 describe('createFeatureHasher', () => {
-  it('is the first 6 bytes of SHA-256(userKey NUL feature NUL value), userKey = 16 bytes of HMAC-SHA256(secret, "fam" NUL user) in base64url', () => {
-    const userKey = createHmac('sha256', SECRET).update('fam\u0000u-1').digest().subarray(0, 16).toString('base64url');
-    const full = createHash('sha256').update(`${userKey}\u0000ip\u0000203.0.113.7`).digest();
-    const key = createFeatureHasher(SECRET, 'u-1')('ip', '203.0.113.7');
-    expect(key).toBe(full.subarray(0, FEATURE_KEY_BYTES).toString('base64url'));
-    expect(key).toMatch(/^[A-Za-z0-9_-]{8}$/);
+  it('is SipHash-2-4 as published: the reference vectors of Aumasson and Bernstein, reference vectors (key 00 01 … 0f)', () => {
+    const key = Buffer.from([...Array(16).keys()]);
+    // Messages 00, 00 01, … of 0, 7, 8 and 15 bytes; outputs as the reference vectors.h lists their bytes.
+    expect(Buffer.from(siphash24(Buffer.alloc(0), key)).toString('hex')).toBe('310e0edd47db6f72');
+    expect(Buffer.from(siphash24(Buffer.from([...Array(7).keys()]), key)).toString('hex')).toBe('37d1018bf50002ab');
+    expect(Buffer.from(siphash24(Buffer.from([...Array(8).keys()]), key)).toString('hex')).toBe('6224939a79f5f593');
+    expect(Buffer.from(siphash24(Buffer.from([...Array(15).keys()]), key)).toString('hex')).toBe('e545be4961ca29a1');
+  });
+
+  it('is the first 6 bytes of SipHash-2-4(user NUL feature NUL value) under 16 bytes of HMAC-SHA256(secret, "vigil familiarity"), base64url', () => {
+    const key = createHmac('sha256', SECRET).update('vigil familiarity').digest().subarray(0, 16);
+    const full = siphash24(Buffer.from('u-1\u0000ip\u0000203.0.113.7'), key);
+    const k = createFeatureHasher(SECRET, 'u-1')('ip', '203.0.113.7');
+    expect(k).toBe(Buffer.from(full).subarray(0, FEATURE_KEY_BYTES).toString('base64url'));
+    expect(k).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    // Longer than the input buffer holds: hashed whole, not cut.
+    const long = 'é'.repeat(2000);
+    expect(createFeatureHasher(SECRET, long)('ip', '1')).toBe(
+      Buffer.from(siphash24(Buffer.from(`${long}\u0000ip\u00001`), key)).subarray(0, FEATURE_KEY_BYTES).toString('base64url'),
+    );
+    expect(createFeatureHasher(SECRET, long)('ip', '1')).not.toBe(createFeatureHasher(SECRET, long.slice(0, -1))('ip', '1'));
   });
 
   it('differs per user, per feature, per value and per secret, and is stable', () => {
