@@ -2,7 +2,7 @@ import type { Location } from '../../intel/geo/location.js';
 import { haversineKm } from '../../intel/geo/haversine.js';
 import type { LastLocation } from '../history/snapshot.js';
 import { nearestPlaceKm, recentPlaces } from '../familiarity/places.js';
-import type { Assessment, Assessor, AssessorInput } from './types.js';
+import type { Assessment, Assessor, AssessorInput, Confidence } from './types.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -48,22 +48,26 @@ export const impossibleTravel = {
     if (!history.known) return { confidence: 'neutral', code: 'initial_login' };
     const last = history.lastLocation;
     if (last === null) return { confidence: 'neutral', code: 'location_history_not_found' };
-    const point = { ...here, lat, lon };
-    const result = travel(last, point, login.atMs, settings.travel);
     const places = recentPlaces(history.places, nowMs, settings.familiarity.windowDays);
-    const assessed = withPlaces(result, nearestPlaceKm(places, point, settings.travel.defaultAccuracyKm), settings.travel);
-    const harmless = assessed.code === 'minimal_travel_from_last_login' || assessed.code === 'travel_from_last_login';
-    return login.atMs < last.atMs && harmless ? { ...assessed, code: 'invalid_travel' } : assessed;
+    const nearestKm = nearestPlaceKm(places, { lat, lon, accuracyKm: here.accuracyKm }, settings.travel.defaultAccuracyKm);
+    return travel(last, here, lat, lon, login.atMs, nearestKm, settings.travel);
   },
 } as const satisfies Assessor<'ImpossibleTravel'>;
 
+/**
+ * The travel from `last` to `here` (at `lat`, `lon`) by `atMs`, with the nearest familiar place
+ * (`nearestKm`, null without places) taken into account as {@link impossibleTravel} says.
+ */
 function travel(
   last: LastLocation,
-  here: Location & { lat: number; lon: number },
+  here: Location,
+  lat: number,
+  lon: number,
   atMs: number,
+  nearestKm: number | null,
   t: AssessorInput['settings']['travel'],
 ): Assessment<'ImpossibleTravel'> {
-  const rawKm = haversineKm(last.lat, last.lon, here.lat, here.lon);
+  const rawKm = haversineKm(last.lat, last.lon, lat, lon);
   const uncertaintyKm = (last.accuracyKm ?? t.defaultAccuracyKm) + (here.accuracyKm ?? t.defaultAccuracyKm);
   const effectiveKm = Math.max(0, rawKm - uncertaintyKm);
   // Logins out of order (a back-fill, a client clock ahead) are measured over the time between them.
@@ -73,6 +77,19 @@ function travel(
   // billedH is 0 only when minElapsedHours is 0 and both logins share a timestamp: any
   // remaining distance then took no time at all.
   const billedSpeed = billedH > 0 ? effectiveKm / billedH : Infinity;
+
+  let confidence: Confidence;
+  let code: Assessment<'ImpossibleTravel'>['code'];
+  if (effectiveKm <= t.minimalDistanceKm) [confidence, code] = ['high', 'minimal_travel_from_last_login'];
+  else if (effectiveKm > allowanceKm) [confidence, code] = ['low', 'impossible_travel_from_last_login'];
+  else if (billedSpeed > t.groundSpeedKmh) [confidence, code] = ['medium', 'substantial_travel_from_last_login'];
+  else [confidence, code] = ['high', 'travel_from_last_login'];
+
+  const familiar = nearestKm !== null && nearestKm <= t.minimalDistanceKm;
+  if (familiar) confidence = 'high';
+  else if (nearestKm !== null && nearestKm > t.unfamiliarRegionKm && confidence === 'high') confidence = 'medium';
+  // A login stamped before the last one is `invalid_travel` only when its travel is harmless.
+  if (atMs < last.atMs && (code === 'minimal_travel_from_last_login' || code === 'travel_from_last_login')) code = 'invalid_travel';
 
   const details = {
     distance_km: round(rawKm, 1),
@@ -84,24 +101,10 @@ function travel(
     max_speed_kmh: t.maxSpeedKmh,
     from: place(last),
     to: place(here),
+    // Left out of the answer (undefined) without places; present always, so every details
+    // object has one shape.
+    familiar_place: nearestKm === null ? undefined : familiar,
+    nearest_familiar_km: nearestKm === null ? undefined : round(nearestKm, 1),
   };
-
-  if (effectiveKm <= t.minimalDistanceKm) return { confidence: 'high', code: 'minimal_travel_from_last_login', details };
-  if (effectiveKm > allowanceKm) return { confidence: 'low', code: 'impossible_travel_from_last_login', details };
-  if (billedSpeed > t.groundSpeedKmh) return { confidence: 'medium', code: 'substantial_travel_from_last_login', details };
-  return { confidence: 'high', code: 'travel_from_last_login', details };
-}
-
-/** `result` with the nearest familiar place taken into account (see {@link impossibleTravel}). */
-function withPlaces(
-  result: Assessment<'ImpossibleTravel'>,
-  nearestKm: number | null,
-  t: AssessorInput['settings']['travel'],
-): Assessment<'ImpossibleTravel'> {
-  if (nearestKm === null) return result;
-  const familiar = nearestKm <= t.minimalDistanceKm;
-  const details = { ...result.details, familiar_place: familiar, nearest_familiar_km: round(nearestKm, 1) };
-  if (familiar) return { ...result, confidence: 'high', details };
-  if (nearestKm > t.unfamiliarRegionKm && result.confidence === 'high') return { ...result, confidence: 'medium', details };
-  return { ...result, details };
+  return { confidence, code, details };
 }
