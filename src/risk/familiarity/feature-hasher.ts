@@ -25,16 +25,17 @@ export function createFeatureHasher(secret: string, userId: string): FeatureHash
   const key = keyOf(secret);
   return (feature, value) => {
     const text = `${userId}\u0000${feature}\u0000${value}`;
-    const n = input.write(text, 0, 'utf8');
-    // Within 3 bytes of the end the text may not have fit (a user id longer than the API takes).
-    siphash24(n < input.length - 3 ? input.subarray(0, n) : Buffer.from(text, 'utf8'), key, digest, true);
+    const { read, written } = utf8.encodeInto(text, input);
+    // All of it, unless the text is longer than any the API sends (a user id over 256 characters).
+    siphash24(read === text.length ? input.subarray(0, written) : Buffer.from(text, 'utf8'), key, digest, true);
     return readKey(digest, 0);
   };
 }
 
-// Room for the longest input the API sends, in UTF-8 bytes: a 256-character user id, a feature
-// name, a user agent cut to MAX_UA_LENGTH (the longest value).
-const input = Buffer.alloc(3 * (256 + 16 + MAX_UA_LENGTH));
+const utf8 = new TextEncoder();
+// Room for the longest input the API sends, in UTF-8: a 256-character user id, a feature name,
+// a user agent cut to MAX_UA_LENGTH (the longest value).
+const input = new Uint8Array(3 * (256 + 16 + MAX_UA_LENGTH));
 const digest = new Uint8Array(8);
 
 let cached: { secret: string; key: Buffer } | null = null;

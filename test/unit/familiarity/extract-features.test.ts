@@ -34,7 +34,14 @@ describe('createFeatureHasher', () => {
     const k = createFeatureHasher(SECRET, 'u-1')('ip', '203.0.113.7');
     expect(k).toBe(Buffer.from(full).subarray(0, FEATURE_KEY_BYTES).toString('base64url'));
     expect(k).toMatch(/^[A-Za-z0-9_-]{8}$/);
-    // Longer than the input buffer holds: hashed whole, not cut.
+    // Not ASCII, and longer than the reused input buffer holds: hashed whole as UTF-8, not cut.
+    expect(createFeatureHasher(SECRET, 'u-1')('city', 'DE/Köln')).toBe(
+      Buffer.from(siphash24(Buffer.from('u-1\u0000city\u0000DE/Köln', 'utf8'), key)).subarray(0, FEATURE_KEY_BYTES).toString('base64url'),
+    );
+    const ascii = 'a'.repeat(2000);
+    expect(createFeatureHasher(SECRET, ascii)('ip', '1')).toBe(
+      Buffer.from(siphash24(Buffer.from(`${ascii}\u0000ip\u00001`), key)).subarray(0, FEATURE_KEY_BYTES).toString('base64url'),
+    );
     const long = 'é'.repeat(2000);
     expect(createFeatureHasher(SECRET, long)('ip', '1')).toBe(
       Buffer.from(siphash24(Buffer.from(`${long}\u0000ip\u00001`), key)).subarray(0, FEATURE_KEY_BYTES).toString('base64url'),
