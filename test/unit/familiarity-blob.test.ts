@@ -4,7 +4,7 @@ import { encodeProfile } from '../../src/risk/familiarity/profile-codec.js';
 import { decodeFamiliarity, encodeFamiliarity, NO_FAMILIARITY } from '../../src/stores/history/familiarity-blob.js';
 import { profileOf } from './familiarity/fixtures.js';
 
-/** The user's familiarity string in Redis: profile and places in one binary value. */
+/** The user's familiarity string in Redis: profile and places in one binary value, as base64. */
 describe('familiarity blob', () => {
   const profile = profileOf(5, { ip: { AAAAAAAA: 3, BBBBBBBB: 2 }, country: { GB: 5 } });
   const places = [
@@ -13,9 +13,10 @@ describe('familiarity blob', () => {
   ];
 
   it('round-trips a profile and its places, 9 bytes a place after the profile', () => {
-    const buf = encodeFamiliarity({ profile, places });
-    expect(buf.length).toBe(2 + encodeProfile(profile).length + 1 + 2 * 9);
-    const back = decodeFamiliarity(buf);
+    const text = encodeFamiliarity({ profile, places });
+    expect(Buffer.from(text, 'base64').length).toBe(2 + encodeProfile(profile).length + 1 + 2 * 9);
+    expect(text).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    const back = decodeFamiliarity(text);
     expect(back.places).toEqual(places);
     expect(back.profile.logins).toBe(5);
     for (const f of FEATURES) expect([...back.profile.values[f]]).toEqual([...profile.values[f]]);
@@ -23,16 +24,17 @@ describe('familiarity blob', () => {
 
   it('reads nothing, or damaged bytes, as no familiarity', () => {
     expect(decodeFamiliarity(null)).toBe(NO_FAMILIARITY);
-    expect(decodeFamiliarity(Buffer.from([1, 2, 3, 4]))).toBe(NO_FAMILIARITY);
-    const buf = encodeFamiliarity({ profile, places });
+    expect(decodeFamiliarity(Buffer.from([1, 2, 3, 4]).toString('base64'))).toBe(NO_FAMILIARITY);
+    expect(decodeFamiliarity('not base64 at all')).toBe(NO_FAMILIARITY);
+    const buf = Buffer.from(encodeFamiliarity({ profile, places }), 'base64');
     // A torn places section keeps the profile.
-    expect(decodeFamiliarity(buf.subarray(0, buf.length - 4))).toMatchObject({ places: [] });
+    expect(decodeFamiliarity(buf.subarray(0, buf.length - 4).toString('base64'))).toMatchObject({ places: [] });
   });
 
   it('reads a version 1 profile, whose keys were SHA-256 and match nothing now, as no familiarity', () => {
-    const buf = encodeFamiliarity({ profile, places });
+    const buf = Buffer.from(encodeFamiliarity({ profile, places }), 'base64');
     expect(buf[2]).toBe(2); // the profile's version byte, after its uint16 length
     buf[2] = 1;
-    expect(decodeFamiliarity(buf)).toBe(NO_FAMILIARITY);
+    expect(decodeFamiliarity(buf.toString('base64'))).toBe(NO_FAMILIARITY);
   });
 });

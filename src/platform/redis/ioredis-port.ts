@@ -70,8 +70,8 @@ class IoredisPort implements RedisPort {
     return this.send('hget', [key, field]) as Promise<string | null>;
   }
 
-  getBuffer(key: string): Promise<Buffer | null> {
-    return this.send('get', [key], BYTES) as Promise<Buffer | null>;
+  get(key: string): Promise<string | null> {
+    return this.send('get', [key]) as Promise<string | null>;
   }
 
   setex(key: string, value: RedisArg, seconds: number): Promise<string> {

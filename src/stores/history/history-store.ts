@@ -55,7 +55,7 @@ export class HistoryStore {
     return this.timed('load', () =>
       Promise.all([
         this.reads.hgetall(this.keys.user(userId)),
-        this.reads.getBuffer(this.keys.familiarity(userId)),
+        this.reads.get(this.keys.familiarity(userId)),
         this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD),
       ]).then(([flat, familiarity, summary]) => ({
         history: parseUserHash(flat, decodeFamiliarity(familiarity)),
@@ -104,7 +104,7 @@ export class HistoryStore {
     await this.timed(
       'commit',
       async () => {
-        const known = decodeFamiliarity(await this.reads.getBuffer(this.keys.familiarity(login.userId)));
+        const known = decodeFamiliarity(await this.reads.get(this.keys.familiarity(login.userId)));
         const learned = learnedFamiliarity(known, login.entry, this.limits.familiarity);
         await Promise.all([this.commitScript(this.keys.user(login.userId), login.entry, true), this.writeFamiliarity(login.userId, learned)]);
       },
@@ -127,7 +127,7 @@ export class HistoryStore {
       'admin',
       async () => {
         if (part === 'devices') return (await this.writes.runScript(CLEAR_USER_PART, [this.keys.user(userId)], [part])) as number;
-        const known = decodeFamiliarity(await this.reads.getBuffer(this.keys.familiarity(userId)));
+        const known = decodeFamiliarity(await this.reads.get(this.keys.familiarity(userId)));
         const kept = part === 'familiarity' ? { profile: NO_FAMILIARITY.profile, places: known.places } : { profile: known.profile, places: [] };
         const cleared = part === 'familiarity' ? Number(known.profile.logins > 0) : known.places.length;
         const [loc] = await Promise.all([
