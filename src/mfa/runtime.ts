@@ -29,5 +29,5 @@ export interface MfaRuntime {
   /** Email jobs per state, for the queue gauge; null without email delivery. */
   queueCounts: (() => Promise<EmailQueueCounts>) | null;
   /** What `queueCounts` last read (null before it first did); null without email delivery. */
-  lastQueueCounts: (() => EmailQueueCounts | null) | null;
+  lastQueueCounts: (() => { counts: EmailQueueCounts; at: number } | null) | null;
 }

@@ -48,8 +48,11 @@ export interface RedisDataWatch {
   status(): RedisDataStatus;
   /** Run `hook` after each data loss found (errors are logged). */
   onLoss(hook: (loss: DataLoss) => Promise<void> | void): void;
-  /** Run `hook` after each look that found the marker this instance knew: what Redis held then is still there. */
-  onIntact(hook: () => void): void;
+  /**
+   * Run `hook` after each look that found the marker this instance knew: what Redis held when
+   * the look began (`performance.now()`, passed in) is still there.
+   */
+  onIntact(hook: (lookStartedAt: number) => void): void;
   close(): void;
 }
 
@@ -65,7 +68,7 @@ export function createRedisDataWatch(o: {
 }): RedisDataWatch {
   const { store, metrics, logger, now } = o;
   const hooks: ((loss: DataLoss) => Promise<void> | void)[] = [];
-  const intactHooks: (() => void)[] = [];
+  const intactHooks: ((lookStartedAt: number) => void)[] = [];
   let known: DataMarker | null = null;
   let verified = true;
   // Bumped on every disconnect: a look that began before one cannot vouch for after it.
@@ -103,10 +106,11 @@ export function createRedisDataWatch(o: {
 
   async function look(): Promise<void> {
     const startedIn = generation;
+    const startedAt = performance.now();
     const found = await store.read();
     if (found !== null && known !== null && found.id === known.id) {
       known = found;
-      for (const hook of intactHooks) hook();
+      for (const hook of intactHooks) hook(startedAt);
     } else if (found !== null && known === null) {
       known = found;
     } else if (found !== null) {

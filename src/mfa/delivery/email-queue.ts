@@ -90,8 +90,11 @@ export interface EmailDelivery {
   /** Queue a message; resolves once Redis holds it, not when it is sent. */
   enqueue(msg: EmailMessage): Promise<void>;
   counts(): Promise<EmailQueueCounts>;
-  /** What {@link counts} last read, or null before it first did: what a data loss took (docs/operations.md). */
-  lastCounts(): EmailQueueCounts | null;
+  /**
+   * What {@link counts} last read and when it had them (`performance.now()`), or null before it
+   * first did: what a data loss took (docs/operations.md).
+   */
+  lastCounts(): { counts: EmailQueueCounts; at: number } | null;
   /** Stop the worker (letting a running send finish) and close the queue; the connections stay open. Idempotent. */
   close(): Promise<void>;
 }
@@ -122,7 +125,7 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
   const prefix = opts.prefix ?? DEFAULT_PREFIX;
   const { queue: queueRedis, worker: workerRedis } = opts.connection;
   const retry = { firstMs: opts.backoffMs ?? 1000, maxMs: opts.maxBackoffMs ?? 15_000, forMs: opts.retryForMs ?? CODE_TTL_MS };
-  let last: EmailQueueCounts | null = null;
+  let last: { counts: EmailQueueCounts; at: number } | null = null;
 
   // Made once their connection has answered (see onFirstReady): the worker duplicates its
   // connection for blocking reads, so a delivery closed before then leaves BullMQ nothing to set up.
@@ -200,8 +203,9 @@ export function createEmailDelivery(opts: EmailDeliveryOptions): EmailDelivery {
       const q = queue.current();
       if (queueRedis.status !== 'ready' || !q) throw new Error('email queue: Redis is not connected');
       const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
-      last = { waiting: c['waiting'] ?? 0, active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
-      return last;
+      const counts = { waiting: c['waiting'] ?? 0, active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
+      last = { counts, at: performance.now() };
+      return counts;
     },
     lastCounts: () => last,
     close() {
