@@ -372,8 +372,8 @@ async function main(): Promise<void> {
     const commits = await seedUsers(store, config, users, nowMs, rand);
     closeSeed();
     const mem1 = await readRedis(redis.client);
-    // A user is their history hash and the familiarity string beside it.
-    const sample = users.filter((_, i) => i % Math.max(1, Math.floor(users.length / 1000)) === 0).map((u) => [keys.user(u.id), keys.familiarity(u.id)]);
+    // A user is their history hash, the familiarity among its fields.
+    const sample = users.filter((_, i) => i % Math.max(1, Math.floor(users.length / 1000)) === 0).map((u) => [keys.user(u.id)]);
     const perUser = await meanUserMemory(redis.client, sample);
     log(`seeded ${commits.toLocaleString('en-US')} logins in ${((performance.now() - t) / 1000).toFixed(1)} s: ${fmt.int(perUser.mean)} B per user (MEMORY USAGE, ${perUser.n} sampled), ${fmt.int((mem1.usedMemory - mem0.usedMemory) / users.length)} B per user (used_memory growth)`);
     result.population = { users: users.length, commits, places: places.length, userAgents: uas.browsers.length, userAgentSource: uas.source, mix: DEFAULT_MIX, bodies: bodies.length, kinds };
@@ -566,7 +566,7 @@ async function growth(
       serverCpuUs: med(p.runs, (m) => m.serverCpuUs),
       redisCpuUs: med(p.runs, (m) => m.redis.cpuUs),
       redisCommands: med(p.runs, (m) => m.redis.commands),
-      userBytes: (await meanUserMemory(redis.client, [[keys.user(p.userId), keys.familiarity(p.userId)]])).mean,
+      userBytes: (await meanUserMemory(redis.client, [[keys.user(p.userId)]])).mean,
       hashFields: await redis.client.hlen(keys.user(p.userId)),
       runs: p.runs,
     });

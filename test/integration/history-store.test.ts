@@ -85,6 +85,13 @@ describe('HistoryStore on a real Redis', () => {
     await redis.flushall();
   });
 
+  /** A user hash's fields: the familiarity's (`f0`, `f1`, …) and the others. */
+  const hashFields = async (key: string) => {
+    const all = await redis.hkeys(key);
+    const familiarity = all.filter((f) => /^f\d+$/.test(f)).length;
+    return { history: all.length - familiarity, familiarity };
+  };
+
   it('bounds per-user data under 1,000 logins of one user: the hash, the profile and the places stop growing', async () => {
     // A user who roams: every login from a new address, network and city, a new browser build
     // every tenth, a new cookie every fifth, each assessed over what the last load saw.
@@ -108,7 +115,7 @@ describe('HistoryStore on a real Redis', () => {
       return { deviceHash: `cookie${Math.floor(i / 5)}`, uaFamily: 'Chrome/Windows', location, atMs: T0 + i * 3_600_000, features };
     };
     const sizes: number[] = [];
-    const usage = async () => Number(await redis.memory('USAGE', 't:{u:roamer}', 'SAMPLES', '0')) + Number(await redis.memory('USAGE', 't:{u:roamer}:fam', 'SAMPLES', '0'));
+    const usage = async () => Number(await redis.memory('USAGE', 't:{u:roamer}', 'SAMPLES', '0'));
     for (let i = 0; i < 1000; i++) {
       const { history } = await store.load('roamer', null, T0);
       await store.commitAssessed({ userId: 'roamer', entry: login(i), ip: null }, { history, accountFailures: 0 });
@@ -118,8 +125,11 @@ describe('HistoryStore on a real Redis', () => {
     expect(history.profile.logins).toBe(1000);
     for (const f of FEATURES) expect(history.profile.values[f].length).toBeLessThanOrEqual(familiarity.maxValuesPerFeature);
     expect(history.places.length).toBeLessThanOrEqual(familiarity.maxPlaces);
-    expect(await redis.hlen('t:{u:roamer}')).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
-    // The hash stays a compact listpack: the profile is a string of its own beside it.
+    const { history: fields, familiarity: parts } = await hashFields('t:{u:roamer}');
+    expect(fields).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
+    // The familiarity in 64-character parts and the empty one that ends it: under 1 KB of base64.
+    expect(parts).toBeLessThanOrEqual(Math.ceil(((1024 / 3) * 4) / 64) + 1);
+    // The hash stays a compact listpack: no field is longer than 64 bytes.
     expect(await redis.object('ENCODING', 't:{u:roamer}')).toBe('listpack');
     // Flat in history length: no bigger after 1,000 logins than after 300 (a few bytes of counts aside).
     expect(sizes[1]!).toBeLessThanOrEqual(sizes[0]! + 32);
@@ -331,6 +341,32 @@ describe('HistoryStore on a real Redis', () => {
     expect(await redis.keys(`${keys.assessment('*')}`)).toEqual([]);
   });
 
+  it('keeps the familiarity in 64-character fields; a shorter one leaves parts past its end, unread until a trim drops them', async () => {
+    const hash = createFeatureHasher('s'.repeat(32), 'shrinks');
+    const features = (i: number) =>
+      extractFeatures(
+        { ip: `198.51.100.${i}`, family: 4, asn: 64500 + i, country: 'GB', city: `City ${i}`, userAgent: `UA ${i}`, ua: { browser: `B ${i}`, os: 'Windows', deviceType: 'desktop' }, deviceHash: null },
+        hash,
+      );
+    // No device or user agent: the assessed commits below take the plain HSET, no script.
+    const quiet = (atMs: number, i: number) => entry({ deviceHash: null, uaFamily: null, atMs, features: features(i) });
+    for (let i = 0; i < 8; i++) await store.commit({ userId: 'shrinks', entry: quiet(T0 + i * HOUR, i), ip: null });
+    const full = (await hashFields(keys.user('shrinks'))).familiarity;
+    expect(full).toBeGreaterThan(3);
+    // 200 days on, the 180-day window leaves only this login's values: a shorter familiarity.
+    const later = T0 + 200 * DAY;
+    let { history } = await store.load('shrinks', null, later);
+    await store.commitAssessed({ userId: 'shrinks', entry: quiet(later, 9), ip: null }, { history, accountFailures: 0 });
+    ({ history } = await store.load('shrinks', null, later));
+    expect(history.profile.logins).toBe(9);
+    expect(history.profile.values.ip.map((v) => v.key)).toEqual([features(9).ip!.key]);
+    expect((await hashFields(keys.user('shrinks'))).familiarity).toBe(full);
+    // A commit that trims (a device now) drops the parts past the end.
+    await store.commit({ userId: 'shrinks', entry: entry({ atMs: later + HOUR, features: features(9) }), ip: null });
+    expect((await hashFields(keys.user('shrinks'))).familiarity).toBeLessThan(full);
+    expect((await store.load('shrinks', null, later)).history.profile.logins).toBe(10);
+  });
+
   it('trims at an assessed commit when the loaded snapshot shows an entry past the trust window', async () => {
     await store.commit({ userId: 'u3', entry: entry({ deviceHash: 'old', atMs: T0 - 40 * DAY }), ip: null });
     const { history } = await store.load('u3', null, T0);
@@ -345,7 +381,7 @@ describe('HistoryStore on a real Redis', () => {
     for (let i = 0; i < 12; i++) {
       await store.commitAssessed({ userId: 'u4', entry: entry({ deviceHash: `d${i}`, atMs: T0 + i * 1000 }), ip: null }, { history: empty, accountFailures: 0 });
     }
-    expect(await redis.hlen(keys.user('u4'))).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
+    expect((await hashFields(keys.user('u4'))).history).toBeLessThanOrEqual(3 + limits.maxDevices + limits.maxUserAgents);
     const { history } = await store.load('u4', null, T0);
     expect([...history.devices.keys()]).toContain('d11');
   });

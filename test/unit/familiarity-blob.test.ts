@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURES } from '../../src/risk/familiarity/features.js';
 import { encodeProfile } from '../../src/risk/familiarity/profile-codec.js';
-import { decodeFamiliarity, encodeFamiliarity, NO_FAMILIARITY } from '../../src/stores/history/familiarity-blob.js';
+import { decodeFamiliarity, encodeFamiliarity, familiarityFieldIndex, familiarityFields, joinFamiliarity, NO_FAMILIARITY } from '../../src/stores/history/familiarity-blob.js';
 import { profileOf } from './familiarity/fixtures.js';
 
 /** The user's familiarity string in Redis: profile and places in one binary value, as base64. */
@@ -36,5 +36,20 @@ describe('familiarity blob', () => {
     expect(buf[2]).toBe(2); // the profile's version byte, after its uint16 length
     buf[2] = 1;
     expect(decodeFamiliarity(buf.toString('base64'))).toBe(NO_FAMILIARITY);
+  });
+
+  it('is written as fields f0, f1, … of 64 characters, then an empty one; read back up to that', () => {
+    const text = 'x'.repeat(64) + 'y'.repeat(64) + 'z'.repeat(10);
+    const pairs = familiarityFields(text);
+    expect(pairs).toEqual(['f0', 'x'.repeat(64), 'f1', 'y'.repeat(64), 'f2', 'z'.repeat(10), 'f3', '']);
+    const parts: string[] = [];
+    for (let i = 0; i < pairs.length; i += 2) parts[familiarityFieldIndex(pairs[i]!)] = pairs[i + 1]!;
+    // Parts of a longer familiarity written before stay behind the empty one, unread.
+    parts[4] = 'stale';
+    expect(joinFamiliarity(parts)).toBe(text);
+    expect(joinFamiliarity([])).toBeNull();
+    expect(familiarityFields('')).toEqual(['f0', '']);
+    for (const f of ['f', 'f01', 'fx', 'f-1', 'f1.5', 'k', 'loc', 'd:f1', 'f1000']) expect(familiarityFieldIndex(f), f).toBe(-1);
+    expect(familiarityFieldIndex('f999')).toBe(999);
   });
 });

@@ -2,11 +2,13 @@
 --
 -- Hash fields (all times in epoch seconds, so the hash stays a compact listpack):
 -- `k` first login, `l` last login, `loc` last location "lat|lon|acc|at|country|city",
--- `d:<device hash>` and `a:<ua family>` last seen. (The familiarity profile and places are a
--- string of their own beside the hash: src/stores/history/familiarity-blob.ts.)
+-- `d:<device hash>` and `a:<ua family>` last seen, and `f0`, `f1`, … the familiarity profile and
+-- places as base64 in 64-character parts, ended by an empty field (src/stores/history/familiarity-blob.ts).
 --
 -- KEYS[1] user hash. ARGV: at, trustSec, maxDevices, maxUas, ttlSec, deviceHash|'', uaFamily|'',
--- loc|'', trim ('1': trim and cap; '': only when the hash holds more fields than the caps allow).
+-- loc|'', trim ('1': trim and cap; '': only when the hash holds more fields than the caps allow),
+-- then the familiarity's field/value pairs, written as given (the store computed them from what
+-- it read; the last writer's familiarity wins, docs/risk-model.md §7).
 -- Windows are measured from the user's latest login, not the wall clock, so replays of historic
 -- logins (client-set `timestamp`) keep their history.
 --
@@ -41,16 +43,22 @@ for i = 3, #fields do
   if at > tonumber(cur[i] or '0') then put(fields[i], at) end
 end
 if #set > 0 then redis.call('HSET', key, unpack(set)) end
+local famFields = (#ARGV - 9) / 2
+if famFields > 0 then redis.call('HSET', key, unpack(ARGV, 10)) end
 
--- Trim entries older than the trust window, then cap each kind, oldest first.
-if ARGV[9] == '1' or redis.call('HLEN', key) > 3 + maxD + maxA then
+-- Trim entries older than the trust window, then cap each kind, oldest first; drop familiarity
+-- parts past the empty field that ends it (left by a longer familiarity before).
+if ARGV[9] == '1' or redis.call('HLEN', key) > 3 + famFields + maxD + maxA then
   local cutoff = last - trust
   local flat = redis.call('HGETALL', key)
   local devs, uas = {}, {}
   for i = 1, #flat, 2 do
     local f, v = flat[i], tonumber(flat[i + 1])
     local kind = string.sub(f, 1, 2)
-    if kind == 'd:' or kind == 'a:' then
+    local part = tonumber(string.match(f, '^f(%d+)$'))
+    if part and famFields > 0 and part >= famFields then
+      redis.call('HDEL', key, f)
+    elseif kind == 'd:' or kind == 'a:' then
       if v < cutoff then
         redis.call('HDEL', key, f)
       elseif kind == 'd:' then

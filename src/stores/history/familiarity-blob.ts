@@ -15,11 +15,12 @@ const PLACE_BYTES = 9;
 const NO_ACCURACY = 0xffff;
 
 /**
- * The user's familiarity as stored (docs/risk-model.md §7): base64 of one binary value — the
+ * The user's familiarity as text (docs/risk-model.md §7): base64 of one binary value — the
  * profile's length (uint16 LE), the profile (`encodeProfile`), then the places, a count byte and
  * 9 bytes each. A typical user's is ~200 bytes, ~270 characters. Text rather than bytes: ioredis
  * writes a command with a Buffer argument through a slower path of its own (~15k instructions
- * an assessment under callgrind, against ~70 bytes of Redis memory a user).
+ * an assessment under callgrind). The history hash holds it cut into fields
+ * ({@link familiarityFields}).
  */
 export function encodeFamiliarity(f: Familiarity): string {
   const profile = encodeProfile(f.profile);
@@ -37,6 +38,43 @@ export function encodeFamiliarity(f: Familiarity): string {
     at = out.writeUInt16LE(p.lastSeenDay, at);
   }
   return out.toString('base64');
+}
+
+/**
+ * Characters of each familiarity field: Redis keeps a hash whose values are all at most 64
+ * bytes (`hash-max-listpack-value`) as one compact listpack; a longer value would turn every
+ * user's hash into a hash table, about 1.6 times its size.
+ */
+const FIELD_CHARS = 64;
+
+/** Whether a history hash field is one of the familiarity's (`f0`, `f1`, …); its index, or -1. */
+export function familiarityFieldIndex(field: string): number {
+  if (field.charCodeAt(0) !== 0x66 /* f */ || field.length < 2 || field.length > 4) return -1;
+  const i = Number(field.slice(1));
+  return Number.isInteger(i) && i >= 0 && String(i) === field.slice(1) ? i : -1;
+}
+
+/**
+ * The HSET field/value pairs of the familiarity text: `f0`, `f1`, … with 64 characters each,
+ * then one empty field that ends it. A shorter familiarity than the last written leaves that
+ * one's later fields behind the empty one, unread (the commit script's trim removes them).
+ */
+export function familiarityFields(text: string): string[] {
+  const pairs: string[] = [];
+  let i = 0;
+  for (let at = 0; at < text.length; at += FIELD_CHARS, i++) pairs.push(`f${i}`, text.slice(at, at + FIELD_CHARS));
+  pairs.push(`f${i}`, '');
+  return pairs;
+}
+
+/** The familiarity text from its fields by index: `f0` on, up to the first empty or missing one; null without `f0`. */
+export function joinFamiliarity(parts: readonly (string | undefined)[]): string | null {
+  let text = '';
+  for (const part of parts) {
+    if (!part) break;
+    text += part;
+  }
+  return text === '' ? null : text;
 }
 
 /**

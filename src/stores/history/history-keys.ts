@@ -2,16 +2,15 @@ import { userTag } from '../hash-tags.js';
 
 /** The history store's keys. */
 export interface HistoryKeys {
-  /** One hash per user: devices, user-agent families, last location, first and last login. */
+  /** One hash per user: devices, user-agent families, last location, first and last login, familiarity. */
   user(userId: string): string;
   /**
-   * The user's familiarity profile and familiar places, one binary string beside the hash
-   * (`familiarity-blob.ts`): as a field it would be longer than Redis keeps in a compact
-   * listpack (64 bytes by default) and turn every user's hash into a hash table.
+   * The familiarity string an earlier version kept beside the hash (profiles of its format read
+   * as none now): only erased, and expiring with the retention period.
    */
-  familiarity(userId: string): string;
+  legacyFamiliarity(userId: string): string;
 }
 
 export function historyKeys(prefix: string): HistoryKeys {
-  return { user: (userId) => `${prefix}${userTag(userId)}`, familiarity: (userId) => `${prefix}${userTag(userId)}:fam` };
+  return { user: (userId) => `${prefix}${userTag(userId)}`, legacyFamiliarity: (userId) => `${prefix}${userTag(userId)}:fam` };
 }

@@ -4,7 +4,7 @@ import type { RequestPorts } from '../../platform/redis/redis-port.js';
 import { MFA_SUMMARY_FIELD, parseMfaSummary, type MfaKeys } from '../mfa/mfa-keys.js';
 import { timed, type OpObserver } from '../timed.js';
 import type { HistoryKeys } from './history-keys.js';
-import { decodeFamiliarity, encodeFamiliarity, NO_FAMILIARITY, type Familiarity } from './familiarity-blob.js';
+import { encodeFamiliarity, familiarityFields, NO_FAMILIARITY, type Familiarity } from './familiarity-blob.js';
 import { addsField, encodeLocation, FIXED_FIELDS, isLatest, learnedFamiliarity, mayNeedTrim, mergeFields, parseUserHash, type HistoryLimits } from './user-hash.js';
 
 const COMMIT_LOGIN = luaScript(new URL('./commit-login-1.lua', import.meta.url));
@@ -22,9 +22,10 @@ export interface LoginToCommit {
 const SEC = 1000;
 
 /**
- * Users' login history in Redis: one hash per user (fields in `commit-login-1.lua`). An
- * assessment's load and commit are plain commands, one round trip each in the common case;
- * the merges that must be atomic are Lua on the one key.
+ * Users' login history in Redis: one hash per user (fields in `commit-login-1.lua`), the
+ * familiarity profile and places among its fields. An assessment's load and commit are plain
+ * commands, one round trip each in the common case; the merges that must be atomic are Lua on
+ * the one key.
  *
  * Loads go on the `reads` connection, writes on `writes` (docs/redis.md). `load` and
  * `commitAssessed` run under the assessment's deadline and take none of their own; the others
@@ -47,27 +48,23 @@ export class HistoryStore {
   }
 
   /**
-   * The user's history and active MFA factor types: HGETALL of the user hash, GET of the
-   * user's familiarity and HGET of the MFA summary, sent together on the reads connection; the
-   * keys carry the user's hash tag, so in a Cluster they go to one node.
+   * The user's history and active MFA factor types: HGETALL of the user hash and HGET of the MFA
+   * summary, sent together on the reads connection; the keys carry the user's hash tag, so in a
+   * Cluster they go to one node.
    */
   async load(userId: string): Promise<{ history: HistorySnapshot; mfaFactors: string[] }> {
     return this.timed('load', () =>
-      Promise.all([
-        this.reads.hgetall(this.keys.user(userId)),
-        this.reads.get(this.keys.familiarity(userId)),
-        this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD),
-      ]).then(([flat, familiarity, summary]) => ({
-        history: parseUserHash(flat, decodeFamiliarity(familiarity)),
-        mfaFactors: parseMfaSummary(summary),
-      })),
+      Promise.all([this.reads.hgetall(this.keys.user(userId)), this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD)]).then(
+        ([flat, summary]) => ({ history: parseUserHash(flat), mfaFactors: parseMfaSummary(summary) }),
+      ),
     );
   }
 
   /**
    * Commit a login just assessed, with the history its load saw. When the snapshot shows the
    * login is the user's latest and nothing is due for trimming — nearly always — the merge is
-   * a plain HSET with EXPIRE; otherwise COMMIT_LOGIN merges, trims and caps.
+   * a plain HSET with EXPIRE; otherwise COMMIT_LOGIN merges, trims and caps. Either way the
+   * familiarity's fields, computed here from the snapshot, go in the same write.
    *
    * A commit that adds a device or user-agent field the snapshot did not show also asks HLEN,
    * to bound the hash whatever the snapshot said: commits racing on stale snapshots can push it
@@ -78,20 +75,22 @@ export class HistoryStore {
   async commitAssessed(login: LoginToCommit, seen: HistorySnapshot): Promise<void> {
     await this.timed('commit', async () => {
       const key = this.keys.user(login.userId);
-      const learned = this.writeFamiliarity(login.userId, learnedFamiliarity(seen, login.entry, this.limits.familiarity));
+      const familiarity = familiarityFields(encodeFamiliarity(learnedFamiliarity(seen, login.entry, this.limits.familiarity)));
       const trim = mayNeedTrim(seen, login.entry, this.limits);
       if (trim || !isLatest(seen, login.entry)) {
-        await Promise.all([this.commitScript(key, login.entry, trim), learned]);
+        await this.commitScript(key, login.entry, trim, familiarity);
         return;
       }
-      const merged = [this.writes.hset(key, mergeFields(seen, login.entry)), this.writes.expire(key, this.limits.historyRetentionDays * 86_400), learned];
+      const merged = [this.writes.hset(key, mergeFields(seen, login.entry, familiarity)), this.writes.expire(key, this.limits.historyRetentionDays * 86_400)];
       if (!addsField(seen, login.entry)) {
         await Promise.all(merged);
         return;
       }
       const [fields] = await Promise.all([this.writes.hlen(key), ...merged]);
       // Concurrent commits on stale snapshots can add more than the caps allow: trim then.
-      if (fields > FIXED_FIELDS + this.limits.maxDevices + this.limits.maxUserAgents) await this.commitScript(key, login.entry, true);
+      if (fields > FIXED_FIELDS + familiarity.length / 2 + this.limits.maxDevices + this.limits.maxUserAgents) {
+        await this.commitScript(key, login.entry, true, familiarity);
+      }
     });
   }
 
@@ -104,21 +103,16 @@ export class HistoryStore {
     await this.timed(
       'commit',
       async () => {
-        const known = decodeFamiliarity(await this.reads.get(this.keys.familiarity(login.userId)));
-        const learned = learnedFamiliarity(known, login.entry, this.limits.familiarity);
-        await Promise.all([this.commitScript(this.keys.user(login.userId), login.entry, true), this.writeFamiliarity(login.userId, learned)]);
+        const known = parseUserHash(await this.reads.hgetall(this.keys.user(login.userId)));
+        const familiarity = familiarityFields(encodeFamiliarity(learnedFamiliarity(known, login.entry, this.limits.familiarity)));
+        await this.commitScript(this.keys.user(login.userId), login.entry, true, familiarity);
       },
       this.opts.timeoutMs,
     );
   }
 
-  /** Write the user's familiarity, living as long as the history hash (`historyRetentionDays`). */
-  private writeFamiliarity(userId: string, f: Familiarity): Promise<string> {
-    return this.writes.setex(this.keys.familiarity(userId), encodeFamiliarity(f), this.limits.historyRetentionDays * 86_400);
-  }
-
   /**
-   * Forget one part of a user's history; returns how many entries went. `familiarity` deletes
+   * Forget one part of a user's history; returns how many entries went. `familiarity` empties
    * the profile and keeps the places; `location` deletes the last location and the places and
    * keeps the profile.
    */
@@ -126,31 +120,33 @@ export class HistoryStore {
     return this.timed(
       'admin',
       async () => {
-        if (part === 'devices') return (await this.writes.runScript(CLEAR_USER_PART, [this.keys.user(userId)], [part])) as number;
-        const known = decodeFamiliarity(await this.reads.get(this.keys.familiarity(userId)));
+        const key = this.keys.user(userId);
+        if (part === 'devices') return (await this.writes.runScript(CLEAR_USER_PART, [key], [part])) as number;
+        const known = parseUserHash(await this.reads.hgetall(key));
         const kept = part === 'familiarity' ? { profile: NO_FAMILIARITY.profile, places: known.places } : { profile: known.profile, places: [] };
         const cleared = part === 'familiarity' ? Number(known.profile.logins > 0) : known.places.length;
-        const [loc] = await Promise.all([
-          part === 'location' ? (this.writes.runScript(CLEAR_USER_PART, [this.keys.user(userId)], [part]) as Promise<number>) : 0,
-          this.writeFamiliarity(userId, kept),
-        ]);
+        const loc = (await this.writes.runScript(CLEAR_USER_PART, [key], [part, ...familiarityFields(encodeFamiliarity(kept))])) as number;
         return loc + cleared;
       },
       this.opts.timeoutMs,
     );
   }
 
-  /** Erase everything stored about a user's logins: the history hash and the familiarity. Returns whether there was anything. */
+  /**
+   * Erase everything stored about a user's logins: the history hash, and the familiarity string
+   * an earlier version kept beside it (`legacyFamiliarity`, until it expires). Returns whether
+   * there was anything.
+   */
   async eraseUser(userId: string): Promise<boolean> {
-    const [history, familiarity] = await this.timed(
+    const [history, legacy] = await this.timed(
       'admin',
-      () => Promise.all([this.writes.del(this.keys.user(userId)), this.writes.del(this.keys.familiarity(userId))]),
+      () => Promise.all([this.writes.del(this.keys.user(userId)), this.writes.del(this.keys.legacyFamiliarity(userId))]),
       this.opts.timeoutMs,
     );
-    return history + familiarity > 0;
+    return history + legacy > 0;
   }
 
-  private commitScript(key: string, e: HistoryEntry, trim: boolean): Promise<unknown> {
+  private commitScript(key: string, e: HistoryEntry, trim: boolean, familiarity: readonly string[]): Promise<unknown> {
     const loc = e.location;
     return this.writes.runScript(
       COMMIT_LOGIN,
@@ -165,6 +161,7 @@ export class HistoryStore {
         e.uaFamily ?? '',
         loc ? encodeLocation(loc) : '',
         trim ? '1' : '',
+        ...familiarity,
       ],
     );
   }

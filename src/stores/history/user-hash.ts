@@ -2,7 +2,7 @@ import type { HistoryEntry, HistorySnapshot, LastLocation } from '../../risk/his
 import type { ProfileLimits } from '../../risk/familiarity/commit-login.js';
 import { learnLogin } from '../../risk/familiarity/learn-login.js';
 import type { PlaceLimits } from '../../risk/familiarity/places.js';
-import type { Familiarity } from './familiarity-blob.js';
+import { decodeFamiliarity, familiarityFieldIndex, joinFamiliarity, type Familiarity } from './familiarity-blob.js';
 
 /**
  * The user hash's format (fields in `commit-login-1.lua`) and the arithmetic the history store
@@ -21,7 +21,7 @@ export interface HistoryLimits {
   familiarity: ProfileLimits & PlaceLimits;
 }
 
-/** Fields of the user hash besides devices and user agents: `k`, `l`, `loc`. */
+/** Fields of the user hash besides devices, user agents and the familiarity's: `k`, `l`, `loc`. */
 export const FIXED_FIELDS = 3;
 
 /**
@@ -44,13 +44,17 @@ export function addsField(history: HistorySnapshot, e: HistoryEntry): boolean {
   return (e.deviceHash !== null && !history.devices.has(e.deviceHash)) || (e.uaFamily !== null && !history.userAgents.has(e.uaFamily));
 }
 
-/** The HSET field/value pairs that merge `entry` into a hash the snapshot showed; see COMMIT_LOGIN for the fields. */
-export function mergeFields(history: HistorySnapshot, e: HistoryEntry): (string | number)[] {
+/**
+ * The HSET field/value pairs that merge `entry` into a hash the snapshot showed, with the
+ * familiarity's fields (`familiarityFields`) after them; see COMMIT_LOGIN for the fields.
+ */
+export function mergeFields(history: HistorySnapshot, e: HistoryEntry, familiarity: readonly string[]): (string | number)[] {
   const at = Math.floor(e.atMs / SEC);
   const fields: (string | number)[] = history.known ? ['l', at] : ['k', at, 'l', at];
   if (e.location) fields.push('loc', encodeLocation(e.location));
   if (e.deviceHash !== null) fields.push(`d:${e.deviceHash}`, at);
   if (e.uaFamily !== null) fields.push(`a:${e.uaFamily}`, at);
+  for (const f of familiarity) fields.push(f);
   return fields;
 }
 
@@ -96,12 +100,13 @@ export function decodeLocation(s: string | undefined): LastLocation | null {
 }
 
 /**
- * Turn the user hash, as HGETALL's flat `[field, value, ...]` reply, and the user's familiarity
- * (`familiarity-blob.ts`) into a snapshot. An empty hash (never seen, or expired) is not `known`.
+ * Turn the user hash, as HGETALL's flat `[field, value, ...]` reply, into a snapshot, the
+ * familiarity decoded from its fields. An empty hash (never seen, or expired) is not `known`.
  */
-export function parseUserHash(flat: readonly string[], familiarity: Familiarity): HistorySnapshot {
+export function parseUserHash(flat: readonly string[]): HistorySnapshot {
   const devices = new Map<string, number>();
   const userAgents = new Map<string, number>();
+  const familiarity: string[] = [];
   let first: string | undefined;
   let last: string | undefined;
   let loc: string | undefined;
@@ -113,15 +118,20 @@ export function parseUserHash(flat: readonly string[], familiarity: Familiarity)
     else if (field === 'k') first = value;
     else if (field === 'l') last = value;
     else if (field === 'loc') loc = value;
+    else {
+      const at = familiarityFieldIndex(field);
+      if (at >= 0) familiarity[at] = value;
+    }
   }
+  const { profile, places } = decodeFamiliarity(joinFamiliarity(familiarity));
   return {
     known: first !== undefined,
     devices,
     userAgents,
     lastLocation: decodeLocation(loc),
     lastLoginMs: last ? Number(last) * SEC : null,
-    profile: familiarity.profile,
-    places: familiarity.places,
+    profile,
+    places,
   };
 }
 
