@@ -31,6 +31,22 @@ class FlatHgetall extends Command {
   }
 }
 
+/**
+ * `args`, marked flat for ioredis's Command: its constructor flattens its arguments with
+ * `Array.prototype.flat`, which V8 runs element by element through its runtime (1.8 µs for an
+ * HSET of 22 arguments timed alone, against 0.03 µs; ~1k instructions an argument under
+ * callgrind). Every array given here is flat and made for the one command, so an own `flat`
+ * that returns the array hands the Command the very same arguments.
+ */
+export function alreadyFlat<T extends unknown[]>(args: T): T {
+  (args as unknown as { flat: typeof returnThis }).flat = returnThis;
+  return args;
+}
+
+function returnThis<T>(this: T): T {
+  return this;
+}
+
 /** Replies as UTF-8 strings (ioredis parses them as bytes first). */
 const UTF8 = { replyEncoding: 'utf8' as const };
 /** Replies as bytes. */
@@ -43,7 +59,7 @@ class IoredisPort implements RedisPort {
   ) {}
 
   private send(name: string, args: RedisArg[], options: { replyEncoding?: 'utf8' } = UTF8): Promise<unknown> {
-    return this.client.sendCommand(new Command(name, args, options)) as Promise<unknown>;
+    return this.client.sendCommand(new Command(name, alreadyFlat(args), options)) as Promise<unknown>;
   }
 
   ping(): Promise<string> {
@@ -63,19 +79,11 @@ class IoredisPort implements RedisPort {
   }
 
   hgetall(key: string): Promise<string[]> {
-    return this.client.sendCommand(new FlatHgetall('hgetall', [key])) as Promise<string[]>;
+    return this.client.sendCommand(new FlatHgetall('hgetall', alreadyFlat([key]))) as Promise<string[]>;
   }
 
   hget(key: string, field: string): Promise<string | null> {
     return this.send('hget', [key, field]) as Promise<string | null>;
-  }
-
-  get(key: string): Promise<string | null> {
-    return this.send('get', [key]) as Promise<string | null>;
-  }
-
-  setex(key: string, value: RedisArg, seconds: number): Promise<string> {
-    return this.send('set', [key, value, 'EX', seconds]) as Promise<string>;
   }
 
   hmgetBuffer(key: string, fields: readonly string[]): Promise<(Buffer | null)[]> {

@@ -27,10 +27,6 @@ export interface RedisPort {
   exists(key: string): Promise<number>;
   del(key: string): Promise<number>;
   expire(key: string, seconds: number): Promise<number>;
-  /** GET (null: no such key). */
-  get(key: string): Promise<string | null>;
-  /** SET with an expiry in seconds. */
-  setex(key: string, value: RedisArg, seconds: number): Promise<string>;
   /** The hash as Redis sends it: `[field, value, field, value, …]`; `[]` when there is none. */
   hgetall(key: string): Promise<string[]>;
   hget(key: string, field: string): Promise<string | null>;
