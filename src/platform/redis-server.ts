@@ -25,9 +25,29 @@ export interface RedisServerOptions {
   readyTimeoutMs?: number;
 }
 
-/** Start `redis-server` on a free port and wait until it answers PING. */
+/**
+ * Start `redis-server` on a free port and wait until it answers, as itself: the port was free
+ * when picked, but another process's server (a test file running beside this one) can take it
+ * first, answer in its place and share its data. Then this one exits, and another port is tried.
+ */
 export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServer> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    const server = redisServerOn(await freePort(), opts);
+    try {
+      await server.start();
+      return server;
+    } catch (err) {
+      await server.stop();
+      if (!(err instanceof PortTaken) || attempt === 5) throw err;
+    }
+  }
+}
+
+/** What `start` throws when another process's server answers on the port, or this one exited before answering. */
+export class PortTaken extends Error {}
+
+/** A server on `port`, not started yet (`startRedisServer` picks the port). */
+export function redisServerOn(port: number, opts: RedisServerOptions = {}): RedisServer {
   let proc: ChildProcess | null = null;
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   if (opts.debugCommand) args.push('--enable-debug-command', 'local');
@@ -37,10 +57,10 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     proc = p;
     const failed = new Promise<never>((_, reject) => {
       p.once('error', (err) => reject(new Error(`cannot run redis-server (is it installed? apt-get install redis-server): ${err.message}`)));
-      p.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited (code ${code}) before answering`)));
+      p.once('exit', (code) => reject(new PortTaken(`redis-server on port ${port} exited (code ${code}) before answering`)));
     });
     failed.catch(() => {});
-    await Promise.race([waitForPong(port, opts.readyTimeoutMs ?? 5000), failed]);
+    await Promise.race([waitForOwnPid(port, p.pid!, opts.readyTimeoutMs ?? 5000), failed]);
   };
   const stop = async () => {
     const p = proc;
@@ -51,7 +71,6 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
       p.kill('SIGTERM');
     });
   };
-  await start();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -63,30 +82,39 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   };
 }
 
-/** Poll with a bare `PING` over TCP until `+PONG` (no client library: nothing else is needed). */
-async function waitForPong(port: number, timeoutMs: number): Promise<void> {
+/**
+ * Poll `INFO server` over a bare TCP connection (nothing else is needed) until the server on
+ * `port` answers with process id `pid`; a PortTaken error when another process answers.
+ */
+async function waitForOwnPid(port: number, pid: number, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (await pingOnce(port)) return;
+    const answered = await serverPid(port);
+    if (answered === pid) return;
+    if (answered !== null) throw new PortTaken(`port ${port} is taken by another redis-server (pid ${answered})`);
     if (Date.now() > until) throw new Error(`redis-server on ${port} did not start within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-function pingOnce(port: number): Promise<boolean> {
+/** The `process_id` of the Redis answering on `port`, or null when none answers (yet). */
+function serverPid(port: number): Promise<number | null> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
     let reply = '';
-    const done = (ok: boolean) => {
+    const done = (pid: number | null) => {
       socket.destroy();
-      resolve(ok);
+      resolve(pid);
     };
-    socket.setTimeout(500, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.setTimeout(500, () => done(null));
+    socket.on('error', () => done(null));
+    socket.on('connect', () => socket.write('INFO server\r\n'));
     socket.on('data', (chunk) => {
       reply += chunk.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      // A bulk reply, `$<length>\r\n<text>\r\n`; a server still loading answers an error line.
+      if (reply.startsWith('-') && reply.includes('\r\n')) return done(null);
+      const pid = /\r\nprocess_id:(\d+)\r\n/.exec(reply);
+      if (pid) done(Number(pid[1]));
     });
   });
 }
