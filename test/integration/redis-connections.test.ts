@@ -184,8 +184,11 @@ describe('Redis connections on a real Redis', () => {
   it('still fails a command that Redis does not answer by its deadline, and keeps the connection', async () => {
     const conns = await connect();
     const blocker = server.client();
-    const stalled = blocker.call('DEBUG', 'SLEEP', '0.3');
-    await new Promise((r) => setTimeout(r, 20));
+    // Connected first, so DEBUG SLEEP leaves at once; a stall long enough that a loaded machine
+    // still has it under way when the command below is sent.
+    await blocker.ping();
+    const stalled = blocker.call('DEBUG', 'SLEEP', '1');
+    await new Promise((r) => setTimeout(r, 100));
     await expect(withDeadline(conns.reads.exists('x'), 100)).rejects.toBeInstanceOf(DeadlineError);
     await stalled;
     expect(await conns.reads.exists('x')).toBe(0);

@@ -51,8 +51,8 @@ describe('Vigil through Redis Sentinel', () => {
       expect(a.ms).toBeLessThan(t.config.assessDeadlineMs + 150);
       if (a.body.context.history === 'unavailable') expect(a.body.decision.action).not.toBe('allow');
     }
-    const back = await assess('frank');
-    expect(back.body.risk_assessment.assessments.NewDevice.code).toBe('match');
+    // Sentinel may move the clients once more as the old master turns replica: allow a retry.
+    await eventually(async () => (await assess('frank')).body.risk_assessment.assessments.NewDevice.code === 'match', 10_000, 'frank known on the new master');
     // The write went to the promoted replica.
     expect(await sentinel.node(sentinel.replica).hget('vigil:{u:frank}', 'l')).toEqual(expect.any(String));
     expect((await sentinel.node(sentinel.replica).info('replication')).includes('role:master')).toBe(true);
