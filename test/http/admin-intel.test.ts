@@ -39,6 +39,10 @@ describe('/v1/admin/intel', () => {
         ],
       }),
     });
+    // The boot fetches both sources. A boot attempt that failed is retried by the refresh
+    // schedule, which this test turns off: fetch them here then, as the boot would have
+    // (src/intel/intel-feeds.ts; test/integration/intel-lists.test.ts tests the boot itself).
+    for (const name of ['local', 'drop']) if (t.deps.intel.version(name) === 0) await t.deps.feeds.refresh(name);
   });
   afterAll(async () => {
     await t?.close();
