@@ -56,6 +56,7 @@ export function createIntelFeeds(o: {
   const { store } = o;
   const sync = new IntelSync({ store, intel: o.intel, sources, traffic: o.traffic, metrics, logger, now: o.now });
   let retry: NodeJS.Timeout | null = null;
+  let loadRetry: NodeJS.Timeout | null = null;
   let closed: Promise<void> | null = null;
 
   async function refresh(name: string): Promise<RefreshResult | null> {
@@ -81,6 +82,30 @@ export function createIntelFeeds(o: {
           refresh,
           logger,
         });
+
+  /** Load what Redis holds, and fetch every source it never stored. Throws on Redis errors. */
+  async function firstLoad(): Promise<void> {
+    await sync.sync();
+    await Promise.all(sources.filter((s) => o.intel.version(s.name) === 0).map((s) => refresh(s.name)));
+  }
+
+  /**
+   * Run {@link firstLoad} again every `syncIntervalMs` until it completes. The sync loop keeps
+   * stored lists current, but a source Redis never stored is otherwise fetched only by a refresh
+   * worker's first run, and an instance may run none.
+   */
+  function retryFirstLoad(): void {
+    loadRetry = setTimeout(() => {
+      loadRetry = null;
+      firstLoad().then(
+        () => logger.info('IP lists loaded from Redis'),
+        () => {
+          if (!closed) retryFirstLoad();
+        },
+      );
+    }, config.intel.syncIntervalMs);
+    loadRetry.unref();
+  }
 
   /** Install the refresh schedule, retrying while Redis is away. */
   function schedule(): void {
@@ -123,10 +148,10 @@ export function createIntelFeeds(o: {
         }
       }
       try {
-        await sync.sync();
-        await Promise.all(sources.filter((s) => o.intel.version(s.name) === 0).map((s) => refresh(s.name)));
+        await firstLoad();
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'IP lists not loaded from Redis yet; they load once it answers');
+        retryFirstLoad();
       }
       // A deny list in a file must not wait for Redis: served from the file until Redis has a
       // version (docs/operations.md, "16. Boot during a Redis outage").
@@ -146,6 +171,7 @@ export function createIntelFeeds(o: {
       closed ??= (async () => {
         sync.stop();
         if (retry) clearTimeout(retry);
+        if (loadRetry) clearTimeout(loadRetry);
         await queue?.close();
       })();
       return closed;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, bearer, makeTestApp, testFileConfig, type TestApp } from '../support/app.js';
-import { startListServer, type ListServer } from '../support/list-server.js';
+import { eventually, startListServer, type ListServer } from '../support/list-server.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { expectError, post } from './helpers.js';
 
@@ -39,10 +39,9 @@ describe('/v1/admin/intel', () => {
         ],
       }),
     });
-    // The boot fetches both sources. A boot attempt that failed is retried by the refresh
-    // schedule, which this test turns off: fetch them here then, as the boot would have
-    // (src/intel/intel-feeds.ts; test/integration/intel-lists.test.ts tests the boot itself).
-    for (const name of ['local', 'drop']) if (t.deps.intel.version(name) === 0) await t.deps.feeds.refresh(name);
+    // The boot loads both sources; one whose load Redis did not answer loads on the boot's retry
+    // (src/intel/intel-feeds.ts).
+    await eventually(async () => t.deps.intel.version('local') > 0 && t.deps.intel.version('drop') > 0, 15_000, 'both sources loaded');
   });
   afterAll(async () => {
     await t?.close();

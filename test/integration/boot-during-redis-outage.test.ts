@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IP, post } from '../http/helpers.js';
 import { KEYS, bearer, makeTestApp, testFileConfig, waitForRedis, type TestApp } from '../support/app.js';
+import { eventually, startListServer, type ListServer } from '../support/list-server.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
 /**
@@ -46,5 +47,36 @@ describe('16. boot during a Redis outage', () => {
     await redis.start();
     await waitForRedis(t.deps, 10_000);
     expect(await untrusted()).toMatchObject({ code: 'found_on_deny_list', details: { source: 'denied' } });
+  });
+});
+
+/**
+ * A source Redis never stored was fetched only by the boot and by a refresh worker's first run:
+ * an instance without a worker that booted while Redis was down never fetched it.
+ */
+describe('boot during a Redis outage, no refresh worker', () => {
+  let redis: TestRedis;
+  let feed: ListServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    await redis.stop();
+    feed = await startListServer();
+    feed.set('/deny.txt', '9.9.9.0/24\n');
+    const file = testFileConfig({ lists: [{ name: 'feed', url: feed.url('/deny.txt'), category: 'abuse' }] });
+    t = await makeTestApp({ redisUrl: redis.url, file, env: { VIGIL_INTEL_SYNC_MS: '200', VIGIL_INTEL_WORKER: 'false' }, waitForRedis: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await feed?.close();
+    await redis?.stop();
+  });
+
+  it('fetches a URL source Redis never stored once Redis is back', async () => {
+    expect(t.deps.intel.version('feed')).toBe(0);
+    await redis.start();
+    await eventually(async () => t.deps.intel.version('feed') > 0, 15_000, 'the feed fetched and loaded');
+    expect(feed.hits('/deny.txt')).toBeGreaterThanOrEqual(1);
   });
 });

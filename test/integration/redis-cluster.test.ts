@@ -86,7 +86,7 @@ describe('Vigil on a Redis Cluster (3 masters, 3 replicas)', () => {
   });
 
   it('loads an IP list refreshed into the Cluster, and schedules its refresh in BullMQ there', async () => {
-    // Fetched at boot, or, if that attempt failed, by the refresh schedule's first run, due at once.
+    // Fetched at boot, or, if Redis did not answer that attempt, on its retry or the refresh schedule's first run.
     await eventually(async () => t.deps.intel.version('feed') > 0, 15_000, 'the feed loaded');
     const listed = await login('erin', LISTED, 'd2');
     expect(listed.risk_assessment.assessments.UntrustedIP).toMatchObject({ code: 'found_on_deny_list', details: { source: 'feed', category: 'abuse' } });
