@@ -1,4 +1,5 @@
 import { compare6, lastStartAtOrBefore4, lastStartAtOrBefore6 } from '../lists/ranges.js';
+
 /** An autonomous system: its number, and the operator's name when the data gives one. */
 export interface AsnRecord {
   asn: number;

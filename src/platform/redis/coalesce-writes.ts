@@ -8,8 +8,8 @@ import type { Redis } from 'ioredis';
  * auto-pipelining without its pipelines, whose commands and replies outlived scavenges under
  * load (bench/README.md, "What each optimisation moved"): each command keeps its own promise, and
  * nothing outlives its reply. One string rather than a corked socket: node's `writev` of one
- * chunk per command cost more than the joining. A command written as bytes (a Buffer argument,
- * as the familiarity string's SET) joins the turn's write too: the turn's text so far becomes
+ * chunk per command cost more than the joining. A command written as bytes (a Buffer argument)
+ * joins the turn's write too: the turn's text so far becomes
  * bytes beside it, in order, and the write is their concatenation. For a Cluster it is
  * installed on each node's connection as ioredis adds it.
  */

@@ -90,23 +90,3 @@ export function nearestPlaceKm(
   }
   return best;
 }
-
-/** `lat,lon,acc,count,day;…` — about 25 bytes a place, in one field of the user's hash. */
-export function encodePlaces(places: readonly Place[]): string {
-  return places.map((p) => `${p.lat.toFixed(1)},${p.lon.toFixed(1)},${p.accuracyKm ?? ''},${p.count},${p.lastSeenDay}`).join(';');
-}
-
-/** The places {@link encodePlaces} wrote; malformed entries are skipped (a damaged field loses places, not the login). */
-export function decodePlaces(text: string | undefined): Place[] {
-  if (!text) return [];
-  const out: Place[] = [];
-  for (const entry of text.split(';')) {
-    const [lat, lon, acc, count, day] = entry.split(',');
-    const p = { lat: Number(lat), lon: Number(lon), accuracyKm: acc ? Number(acc) : null, count: Number(count), lastSeenDay: Number(day) };
-    const ok =
-      Number.isFinite(p.lat) && Number.isFinite(p.lon) && (p.accuracyKm === null || Number.isFinite(p.accuracyKm)) &&
-      Number.isInteger(p.count) && p.count > 0 && Number.isInteger(p.lastSeenDay);
-    if (ok) out.push(p);
-  }
-  return out;
-}

@@ -10,7 +10,7 @@ const MAX_RAW_BYTES = 32;
 const MAX_DAY = 0xffff;
 
 /**
- * The profile as one compact binary value, for one field of the user's Redis hash
+ * The profile as one compact binary value, stored in the user's Redis hash (`familiarity-blob.ts`)
  * (`docs/risk-model.md` §7): a version byte, the login count as a LEB128 varint, then per
  * feature in `FEATURES` order a value count byte and each value as its key (6 bytes for a keyed
  * hash, a length byte and UTF-8 for a raw value), its count (1 byte) and its last-seen day

@@ -60,11 +60,6 @@ export function findValue(values: FeatureValues, key: string): ValueStats | unde
   return undefined;
 }
 
-/** Logins counted at `feature`: the sum of its values' counts (the profile's own denominator). */
-export function featureTotal(profile: FamiliarityProfile, feature: Feature): number {
-  return countsTotal(profile.values[feature]);
-}
-
 /** The sum of one feature's counts. */
 export function countsTotal(values: FeatureValues): number {
   let n = 0;

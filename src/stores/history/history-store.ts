@@ -4,7 +4,7 @@ import type { RequestPorts } from '../../platform/redis/redis-port.js';
 import { MFA_SUMMARY_FIELD, parseMfaSummary, type MfaKeys } from '../mfa/mfa-keys.js';
 import { timed, type OpObserver } from '../timed.js';
 import type { HistoryKeys } from './history-keys.js';
-import { encodeFamiliarity, familiarityFields, NO_FAMILIARITY, type Familiarity } from './familiarity-blob.js';
+import { encodeFamiliarity, familiarityFields, NO_FAMILIARITY } from './familiarity-blob.js';
 import { addsField, encodeLocation, FIXED_FIELDS, isLatest, learnedFamiliarity, mayNeedTrim, mergeFields, parseUserHash, type HistoryLimits } from './user-hash.js';
 
 const COMMIT_LOGIN = luaScript(new URL('./commit-login-1.lua', import.meta.url));

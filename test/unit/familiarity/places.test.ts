@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitPlace, decodePlaces, encodePlaces, nearestPlaceKm, type Place } from '../../../src/risk/familiarity/places.js';
+import { commitPlace, nearestPlaceKm, type Place } from '../../../src/risk/familiarity/places.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -35,17 +35,5 @@ describe('familiar places', () => {
     expect(nearestPlaceKm([p], { lat: 0, lon: 1, accuracyKm: 20 }, 100)).toBeCloseTo(111.195 - 30, 1);
     expect(nearestPlaceKm([p], { lat: 0, lon: 1, accuracyKm: null }, 100)).toBeCloseTo(111.195 - 110, 2);
     expect(nearestPlaceKm([p], { lat: 0, lon: 0.1, accuracyKm: null }, 100)).toBe(0);
-  });
-
-  it('encodes and decodes, skipping damaged entries', () => {
-    const places: Place[] = [
-      { lat: 51.5, lon: -0.1, accuracyKm: null, count: 3, lastSeenDay: 20500 },
-      { lat: -33.9, lon: 151.2, accuracyKm: 50, count: 1, lastSeenDay: 20400 },
-    ];
-    const text = encodePlaces(places);
-    expect(text).toBe('51.5,-0.1,,3,20500;-33.9,151.2,50,1,20400');
-    expect(decodePlaces(text)).toEqual(places);
-    expect(decodePlaces(`${text};x,y,,1,2;1,2,,0,5`)).toEqual(places);
-    expect(decodePlaces(undefined)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { createFeatureHasher } from '../../../src/risk/familiarity/feature-hashe
 import { extractFeatures, type FamiliarityLogin } from '../../../src/risk/familiarity/extract-features.js';
 import { commitLogin, type ProfileLimits } from '../../../src/risk/familiarity/commit-login.js';
 import { FEATURES } from '../../../src/risk/familiarity/features.js';
-import { DAY_MS, dayOf, EMPTY_PROFILE, featureTotal, MAX_VALUE_COUNT, profileValues, type FamiliarityProfile } from '../../../src/risk/familiarity/profile.js';
+import { countsTotal, DAY_MS, dayOf, EMPTY_PROFILE, MAX_VALUE_COUNT, profileValues, type FamiliarityProfile } from '../../../src/risk/familiarity/profile.js';
 import { decodeProfile, encodeProfile } from '../../../src/risk/familiarity/profile-codec.js';
 import { trimProfile } from '../../../src/risk/familiarity/trim-profile.js';
 import { loginOf, profileOf } from './fixtures.js';
@@ -51,7 +51,7 @@ describe('commitLogin', () => {
     const again = commitLogin(profile, loginOf({ ip: 'Aaaaaaaa', country: 'DE' }), T0 + 2 * DAY_MS, LIMITS);
     expect(again.added).toEqual([]);
     expect(again.profile.values.ip.find((v) => v.key === 'Aaaaaaaa')).toEqual({ key: 'Aaaaaaaa', count: 2, lastSeenDay: dayOf(T0) + 2 });
-    expect(featureTotal(again.profile, 'ip')).toBe(2);
+    expect(countsTotal(again.profile.values.ip)).toBe(2);
     expect(again.profile.values.ua).toHaveLength(0);
     // Pure: the input profile is unchanged.
     expect(profile.values.ip.find((v) => v.key === 'Aaaaaaaa')).toEqual({ key: 'Aaaaaaaa', count: 1, lastSeenDay: dayOf(T0) });
