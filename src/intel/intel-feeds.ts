@@ -40,6 +40,9 @@ export interface IntelFeeds {
   close(): Promise<void>;
 }
 
+/** How long the boot waits for Redis before serving list files and loading the rest later. */
+const BOOT_REDIS_WAIT_MS = 2000;
+
 export function createIntelFeeds(o: {
   config: Config;
   /** The lists' shared state, on the background connection. */
@@ -148,6 +151,10 @@ export function createIntelFeeds(o: {
         }
       }
       try {
+        // Sent once the connections are up: a first connection attempt that fails (a busy boot
+        // can outlast its connect timeout) fails every command queued behind it, and the load
+        // would wait for its retry. Redis down: the files are served after this wait.
+        await o.redis.ready(BOOT_REDIS_WAIT_MS).catch(() => {});
         await firstLoad();
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'IP lists not loaded from Redis yet; they load once it answers');

@@ -80,3 +80,34 @@ describe('boot during a Redis outage, no refresh worker', () => {
     expect(feed.hits('/deny.txt')).toBeGreaterThanOrEqual(1);
   });
 });
+
+/**
+ * The boot's list load went out on the first connection attempt: when that attempt failed, every
+ * command queued behind it failed too, and a source Redis had not stored stayed unloaded until a
+ * later retry. A CI machine busy enough to outlast the connect timeout hit it.
+ */
+describe('Redis back while the instance boots', () => {
+  let redis: TestRedis;
+  let feed: ListServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    await redis.stop();
+    feed = await startListServer();
+    feed.set('/deny.txt', '9.9.9.0/24\n');
+    const file = testFileConfig({ lists: [{ name: 'feed', url: feed.url('/deny.txt'), category: 'abuse' }] });
+    // Redis returns within the boot's wait for it; no sync or worker loads the list afterwards.
+    setTimeout(() => void redis.start(), 1000);
+    t = await makeTestApp({ redisUrl: redis.url, file, env: { VIGIL_INTEL_SYNC_MS: '60000', VIGIL_INTEL_WORKER: 'false' }, waitForRedis: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await feed?.close();
+    await redis?.stop();
+  });
+
+  it('loads the lists as soon as the boot is done', () => {
+    expect(t.deps.intel.version('feed')).toBe(1);
+  });
+});
