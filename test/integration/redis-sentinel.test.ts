@@ -38,7 +38,12 @@ describe('Vigil through Redis Sentinel', () => {
     const lane = (async () => {
       for (let i = 0; !stop; i++) answers.push(await assess(`lane-${i % 5}`));
     })();
-    await sentinel.sentinelClient().call('SENTINEL', 'FAILOVER', SENTINEL_GROUP);
+    // The Sentinel refuses (NOGOODSLAVE) until its own look at the replica finds it in sync.
+    await eventually(
+      () => sentinel.sentinelClient().call('SENTINEL', 'FAILOVER', SENTINEL_GROUP).then(() => true, (err: Error) => (/NOGOODSLAVE/.test(err.message) ? false : Promise.reject(err))),
+      15_000,
+      'the Sentinel accepting the failover',
+    );
     await eventually(async () => (await sentinel.currentMaster()) === sentinel.replica, 15_000, 'the Sentinel naming the replica master');
     await eventually(async () => {
       const r = await assess('frank');
