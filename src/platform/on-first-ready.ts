@@ -6,7 +6,10 @@ export interface OnFirstReady<T> {
   readonly made: Promise<T>;
   /** It, or null until it is made (for good when closed before that). */
   current(): T | null;
-  /** Close it if it was made, and never make it after. Idempotent. */
+  /**
+   * Close it if it was made, once its setup has settled, and never make it after. Idempotent.
+   * Waits for Redis as long as that setup does: bound it (`boundedClose`).
+   */
   close(): Promise<void>;
 }
 
@@ -14,14 +17,17 @@ export interface OnFirstReady<T> {
  * Run `make` (which builds a BullMQ Queue or Worker on `redis`) when `redis` first emits
  * `ready`, or at once if it already has.
  *
- * BullMQ 5 sets each connection up in the background (wait for `ready`, read the version).
- * When the client ends first, as on a close while Redis never answered, that setup rejects
- * with the last connect error, which BullMQ re-emits as `error` after its close() removed
- * every listener: an unhandled rejection (`redis-connection.js`, `this.initializing.catch(...)`,
- * in 5.81.5). Made only once Redis has answered, a queue or worker closed before that leaves
- * BullMQ nothing half set up.
+ * BullMQ 5 sets each connection up in the background (wait for `ready`, read the version with
+ * INFO). When that setup fails after BullMQ's close() removed every listener, BullMQ re-emits
+ * the failure as `error` to no one: an unhandled rejection (`redis-connection.js`,
+ * `this.initializing.catch(...)`, in 5.81.5). Two cases:
+ * - closed while Redis never answered, the setup fails with the last connect error: made only
+ *   once Redis has answered, such a queue or worker is never made;
+ * - closed just after it was made, its INFO was still out, and dropping the connection failed
+ *   it ("Connection is closed."): close() waits for the setup of the connection it was given
+ *   (`client`) first. A worker's own blocking connection BullMQ's close ends itself.
  */
-export function onFirstReady<T extends { close(): Promise<void> }>(redis: IoredisClient, make: () => T): OnFirstReady<T> {
+export function onFirstReady<T extends { close(): Promise<void>; readonly client: Promise<unknown> }>(redis: IoredisClient, make: () => T): OnFirstReady<T> {
   let current: T | null = null;
   let closed = false;
   let fail!: (err: Error) => void;
@@ -48,11 +54,15 @@ export function onFirstReady<T extends { close(): Promise<void> }>(redis: Ioredi
     made,
     current: () => current,
     close() {
-      closing ??= (() => {
+      closing ??= (async () => {
         closed = true;
         redis.off('ready', onReady);
         fail(new Error('closed before Redis answered'));
-        return current ? current.close() : Promise.resolve();
+        if (!current) return;
+        // Settles once Redis answers the INFO, or when the connection is dropped; until then
+        // BullMQ's listeners (and ours, which log it) hear a failure.
+        await current.client.catch(() => {});
+        await current.close();
       })();
       return closing;
     },

@@ -8,9 +8,9 @@ function fakeRedis(status = 'connecting'): Redis & EventEmitter {
   return Object.assign(new EventEmitter(), { status }) as unknown as Redis & EventEmitter;
 }
 
-function thing() {
+function thing(client: Promise<unknown> = Promise.resolve()) {
   let closes = 0;
-  return { close: async () => void closes++, closes: () => closes };
+  return { client, close: async () => void closes++, closes: () => closes };
 }
 
 describe('onFirstReady', () => {
@@ -24,6 +24,18 @@ describe('onFirstReady', () => {
     expect(made).toBe(1);
     expect(await t.made).toBe(t.current());
     await Promise.all([t.close(), t.close()]);
+    expect(t.current()!.closes()).toBe(1);
+  });
+
+  it('closes it only once its setup has settled, failed or not', async () => {
+    let fail!: (err: Error) => void;
+    const setup = new Promise((_, reject) => (fail = reject));
+    const t = onFirstReady(fakeRedis('ready'), () => thing(setup));
+    const closing = t.close();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(t.current()!.closes()).toBe(0);
+    fail(new Error('Connection is closed.'));
+    await closing;
     expect(t.current()!.closes()).toBe(1);
   });
 
