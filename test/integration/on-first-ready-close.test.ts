@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onFirstReady } from '../../src/platform/on-first-ready.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { unhandledRejectionsDuring } from '../support/unhandled.js';
 
 /**
  * A queue made as Redis came back and closed at once (a shutdown right after the outage ended):
@@ -20,10 +21,7 @@ describe('onFirstReady with a real BullMQ queue', () => {
   });
 
   it('closes a queue made a moment ago without leaving its setup to fail unheard', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    const unhandled = await unhandledRejectionsDuring(async () => {
       for (let i = 0; i < 5; i++) {
         const connection = new Redis(redis.url, { maxRetriesPerRequest: 1 });
         await new Promise((resolve) => connection.once('ready', resolve));
@@ -34,11 +32,7 @@ describe('onFirstReady with a real BullMQ queue', () => {
         connection.disconnect();
         await closing;
       }
-      // Let the rejections of the dropped commands, and any re-emitted error, run.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
     expect(unhandled).toEqual([]);
   });
 });
