@@ -53,14 +53,8 @@ export function redisServerOn(port: number, opts: RedisServerOptions = {}): Redi
   if (opts.debugCommand) args.push('--enable-debug-command', 'local');
 
   const start = async () => {
-    const p = spawn('redis-server', args, { stdio: 'ignore' });
-    proc = p;
-    const failed = new Promise<never>((_, reject) => {
-      p.once('error', (err) => reject(new Error(`cannot run redis-server (is it installed? apt-get install redis-server): ${err.message}`)));
-      p.once('exit', (code) => reject(new PortTaken(`redis-server on port ${port} exited (code ${code}) before answering`)));
-    });
-    failed.catch(() => {});
-    await Promise.race([waitForOwnPid(port, p.pid!, opts.readyTimeoutMs ?? 5000), failed]);
+    proc = spawn('redis-server', args, { stdio: 'ignore' });
+    await answeringAsItself(proc, port, opts.readyTimeoutMs);
   };
   const stop = async () => {
     const p = proc;
@@ -80,6 +74,20 @@ export function redisServerOn(port: number, opts: RedisServerOptions = {}): Redi
       if (proc && proc.exitCode === null) proc.kill('SIGKILL');
     },
   };
+}
+
+/**
+ * Resolves once the `redis-server` (or Sentinel) process `p`, started on `port`, answers there;
+ * rejects with PortTaken when another process answers or `p` exits first. For every throwaway
+ * server: this module's, and the test run's Sentinel and Cluster nodes.
+ */
+export function answeringAsItself(p: ChildProcess, port: number, timeoutMs = 5000): Promise<void> {
+  const failed = new Promise<never>((_, reject) => {
+    p.once('error', (err) => reject(new Error(`cannot run redis-server (is it installed? apt-get install redis-server): ${err.message}`)));
+    p.once('exit', (code) => reject(new PortTaken(`redis-server on port ${port} exited (code ${code}) before answering`)));
+  });
+  failed.catch(() => {});
+  return Promise.race([waitForOwnPid(port, p.pid!, timeoutMs), failed]);
 }
 
 /**

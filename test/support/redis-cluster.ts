@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
+import { answeringAsItself, PortTaken } from '../../src/platform/redis-server.js';
 
 const run = promisify(execFile);
 
@@ -74,13 +75,24 @@ async function ask<T>(port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
 export async function startTestCluster(opts: { masters?: number; replicas?: number } = {}): Promise<TestCluster> {
   const masters = opts.masters ?? 3;
   const replicas = opts.replicas ?? 0;
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-cluster-'));
-  const ports: number[] = [];
-  for (let i = 0; i < masters * (1 + replicas); i++) {
-    let p = await freeClusterPort();
-    while (ports.includes(p)) p = await freeClusterPort();
-    ports.push(p);
+  // Ports another test file's server took first (`answeringAsItself`) are given up for others.
+  for (let attempt = 1; ; attempt++) {
+    const ports: number[] = [];
+    for (let i = 0; i < masters * (1 + replicas); i++) {
+      let p = await freeClusterPort();
+      while (ports.includes(p)) p = await freeClusterPort();
+      ports.push(p);
+    }
+    try {
+      return await clusterOn(ports, replicas);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt === 5) throw err;
+    }
   }
+}
+
+async function clusterOn(ports: number[], replicas: number): Promise<TestCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-cluster-'));
   const procs = new Map<number, ChildProcess>();
   const clients: Cluster[] = [];
   for (const port of ports) {
@@ -101,9 +113,6 @@ export async function startTestCluster(opts: { masters?: number; replicas?: numb
       ],
       { stdio: 'ignore' },
     );
-    proc.on('error', (err) => {
-      throw new Error(`cannot run redis-server (is it installed? apt-get install redis-server): ${err.message}`);
-    });
     procs.set(port, proc);
   }
   const stop = async () => {
@@ -122,7 +131,7 @@ export async function startTestCluster(opts: { masters?: number; replicas?: numb
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(ports.map((port) => until(`node ${port} answering`, 5000, () => ask(port, (r) => r.ping()))));
+    await Promise.all(ports.map((port) => answeringAsItself(procs.get(port)!, port)));
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 20_000 });
     await Promise.all(
       ports.map((port) =>

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { answeringAsItself, PortTaken } from '../../src/platform/redis-server.js';
 import { freePort } from './redis-server.js';
 
 /** The master group the test Sentinel watches. */
@@ -38,22 +39,34 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
+/**
+ * Start the three on free ports, trying others when a server of another test file took one of
+ * them first (src/platform/redis-server.ts, `answeringAsItself`).
+ */
 export async function startTestSentinel(): Promise<TestSentinel> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sentinelOn([await freePort(), await freePort(), await freePort()]);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt === 5) throw err;
+    }
+  }
+}
+
+async function sentinelOn([master, replica, sentinel]: [number, number, number]): Promise<TestSentinel> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-sentinel-'));
-  const [master, replica, sentinel] = [await freePort(), await freePort(), await freePort()];
   const procs: ChildProcess[] = [];
+  const started: Promise<void>[] = [];
   const clients: Redis[] = [];
-  const start = (args: string[]) => {
+  const start = (port: number, args: string[]) => {
     const p = spawn('redis-server', args, { stdio: 'ignore', cwd: dir });
-    p.on('error', (err) => {
-      throw new Error(`cannot run redis-server (is it installed? apt-get install redis-server): ${err.message}`);
-    });
     procs.push(p);
+    started.push(answeringAsItself(p, port));
   };
   // No wait for more replicas before a full sync (Redis 7 waits 5 s by default).
   const data = (port: number) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--repl-diskless-sync-delay', '0'];
-  start(data(master));
-  start([...data(replica), '--replicaof', '127.0.0.1', String(master)]);
+  start(master, data(master));
+  start(replica, [...data(replica), '--replicaof', '127.0.0.1', String(master)]);
   // Sentinel rewrites its config file, so it gets one of its own.
   const conf = join(dir, 'sentinel.conf');
   writeFileSync(
@@ -70,7 +83,7 @@ export async function startTestSentinel(): Promise<TestSentinel> {
       '',
     ].join('\n'),
   );
-  start([conf, '--sentinel']);
+  start(sentinel, [conf, '--sentinel']);
 
   const node = (port: number) => {
     const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
@@ -99,6 +112,7 @@ export async function startTestSentinel(): Promise<TestSentinel> {
     return Number(port);
   };
   try {
+    await Promise.all(started);
     // Ready once the replica is in sync and the Sentinel has found it.
     await until('the replica in sync', 10_000, async () => ((await node(replica).info('replication')).includes('master_link_status:up') ? true : null));
     await until('the Sentinel watching both', 10_000, async () => {
