@@ -23,7 +23,13 @@ const proof = {
   credential: z.record(z.string(), z.unknown()).optional().describe('A WebAuthn registration or authentication response (JSON).'),
 };
 
-export const confirmBody = z.strictObject({ mfa_token: mfaToken, authenticator_id: z.uuid(), ...proof });
+/** Asked with the proof that finishes a login; docs/risk-model.md, "Remembered browsers". */
+const rememberBrowser = z
+  .boolean()
+  .optional()
+  .describe("Remember this login's browser (its device_id) for the application's rememberBrowserDays: the always policy does not challenge it again until then.");
+
+export const confirmBody = z.strictObject({ mfa_token: mfaToken, authenticator_id: z.uuid(), ...proof, remember_browser: rememberBrowser });
 
 export const challengeBody = z.strictObject({
   mfa_token: mfaToken,
@@ -36,6 +42,7 @@ export const verifyBody = z.strictObject({
   authenticator_id: z.uuid().optional(),
   ...proof,
   recovery_code: wellFormed().min(1).max(64).optional(),
+  remember_browser: rememberBrowser,
 });
 
 export const mfaTokenHeader = z.object({ 'x-mfa-token': mfaToken });
@@ -54,6 +61,7 @@ export const resultResponse = z.object({
   acr: z.string(),
   assessment_id: z.string(),
   committed: z.boolean(),
+  remembered_until: z.string().optional().describe('With remember_browser: when the remembering ends (ISO 8601); absent when the browser was not remembered.'),
 });
 
 export const authenticatorView = z.object({

@@ -12,6 +12,7 @@ import type { FactorType, Proof } from './types.js';
 import { deliverCode, reserveSend } from './deliver-code.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
+import { rememberBrowser } from './remember-browser.js';
 import { takeVerifyAttempt } from './limits.js';
 import { factorEnv, openSession, saveSession } from './session.js';
 
@@ -97,7 +98,8 @@ export async function associate(deps: MfaDeps, caller: Caller, mfaToken: string,
 
 /**
  * Activate an authenticator with its first proof (a TOTP code, an emailed code, a WebAuthn
- * attestation). The first proof is also this login's second factor.
+ * attestation). The first proof is also this login's second factor: with `remember`, the login's
+ * browser is then remembered (`rememberBrowser`).
  */
 export async function confirmAssociation(
   deps: MfaDeps,
@@ -105,7 +107,8 @@ export async function confirmAssociation(
   mfaToken: string,
   authenticatorId: string,
   proof: Proof,
-): Promise<{ authenticator_id: string; active: true } & Partial<MfaResult>> {
+  remember = false,
+): Promise<{ authenticator_id: string; active: true; remembered_until?: string } & Partial<MfaResult>> {
   let session = await openSession(deps, caller, mfaToken);
   const { record } = session;
   const pending = record.pending;
@@ -135,5 +138,6 @@ export async function confirmAssociation(
   if (record.resultIssued) return { authenticator_id: authenticatorId, active: true };
   const result = await finishLogin(deps, session, factorAssurance(factor.amr));
   await saveSession(deps, session, { ...session.record, resultIssued: true });
-  return { authenticator_id: authenticatorId, active: true, ...result };
+  const until = remember ? await rememberBrowser(deps, record) : undefined;
+  return { authenticator_id: authenticatorId, active: true, ...result, ...(until !== undefined ? { remembered_until: until } : {}) };
 }

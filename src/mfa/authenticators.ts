@@ -63,7 +63,8 @@ export async function adminDelete(deps: Pick<MfaDeps, 'mfa'>, userId: string, au
 }
 
 /**
- * Admin: reset a user's MFA; the next challenge starts with email verification again. Every
+ * Admin: reset a user's MFA (authenticators and remembered browsers); the next challenge starts
+ * with email verification again. Every
  * live mfa_token of the user ends with it: a token that proved a factor before the reset must
  * not carry that proof past it (docs/security.md, item 3).
  */
@@ -73,4 +74,13 @@ export async function adminReset(deps: Pick<MfaDeps, 'mfa'>, userId: string): Pr
     await deps.mfa.store.endTokens(userId);
   });
   return { reset: true };
+}
+
+/**
+ * Admin: forget every browser remembered for a user (docs/risk-model.md, "Remembered browsers"),
+ * as after a stolen laptop; the `always` policy challenges each of them again. A reset forgets
+ * them too.
+ */
+export async function adminForgetBrowsers(deps: Pick<MfaDeps, 'mfa'>, userId: string): Promise<{ forgotten: number }> {
+  return { forgotten: await storeCall('the MFA store', () => deps.mfa.store.forgetBrowsers(userId)) };
 }

@@ -6,7 +6,7 @@ import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
 /** Whom and what a new token is for. */
 export type TokenSubject = Pick<
   MfaTokenRecord,
-  'userId' | 'clientId' | 'application' | 'assessmentId' | 'email' | 'ip' | 'stepUp' | 'enrollment'
+  'userId' | 'clientId' | 'application' | 'assessmentId' | 'email' | 'ip' | 'stepUp' | 'enrollment' | 'deviceHash'
 >;
 
 /**

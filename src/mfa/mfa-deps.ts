@@ -9,7 +9,7 @@ import type { MfaRuntime } from './runtime.js';
  * that feature (docs/design.md, "Layout").
  */
 export interface MfaDeps {
-  config: Pick<Config, 'mfa'>;
+  config: Pick<Config, 'mfa' | 'applications'>;
   mfa: MfaRuntime;
   metrics: Metrics;
   logger: Pick<Logger, 'warn'>;

@@ -8,6 +8,7 @@ import type { AuthenticatorRecord } from '../stores/mfa/mfa-store.js';
 import type { Proof } from './types.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
+import { rememberBrowser } from './remember-browser.js';
 import { takeVerifyAttempt } from './limits.js';
 import { factorEnv, openSession, refuseAfterResult, saveSession } from './session.js';
 
@@ -30,14 +31,16 @@ function target(active: readonly AuthenticatorRecord[], input: VerifyInput, chal
 /**
  * Check a second factor. One attempt is taken from the limits before checking, and given back
  * on success; the authenticator's new state (last TOTP step, counter, remaining recovery codes)
- * is saved with a version check, so a code works once even when sent twice in parallel.
+ * is saved with a version check, so a code works once even when sent twice in parallel. With
+ * `remember`, the login's browser is then remembered (`rememberBrowser`).
  */
 export async function verify(
   deps: MfaDeps,
   caller: Caller,
   mfaToken: string,
   input: VerifyInput,
-): Promise<MfaResult & { authenticator_type: string; recovery_codes_remaining?: number }> {
+  remember = false,
+): Promise<MfaResult & { authenticator_type: string; recovery_codes_remaining?: number; remembered_until?: string }> {
   let session = await openSession(deps, caller, mfaToken);
   const { record } = session;
   refuseAfterResult(record);
@@ -68,5 +71,11 @@ export async function verify(
   session = await saveSession(deps, session, { ...record, pending: pending ? null : record.pending, factorVerified: true, resultIssued: true });
   const result = await finishLogin(deps, session, factorAssurance(factor.amr));
   const remaining = authenticator.type === 'recovery-code' ? remainingRecoveryCodes(checked.state) : undefined;
-  return { ...result, authenticator_type: authenticator.type, ...(remaining !== undefined ? { recovery_codes_remaining: remaining } : {}) };
+  const until = remember ? await rememberBrowser(deps, record) : undefined;
+  return {
+    ...result,
+    authenticator_type: authenticator.type,
+    ...(remaining !== undefined ? { recovery_codes_remaining: remaining } : {}),
+    ...(until !== undefined ? { remembered_until: until } : {}),
+  };
 }

@@ -25,7 +25,7 @@ export interface AdminHistoryDeps {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function viewUserHistory(deps: AdminHistoryDeps, userId: string): Promise<UserHistoryView> {
-  const { history } = await storeCall('the history store', () => withDeadline(deps.history.load(userId), deps.config.redis.timeoutMs));
+  const { history } = await storeCall('the history store', () => withDeadline(deps.history.load(userId, null), deps.config.redis.timeoutMs));
   const deviceTimes = [...history.devices.values()];
   return {
     user_id: userId,

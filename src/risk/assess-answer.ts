@@ -29,6 +29,10 @@ export const assessAnswer = z.strictObject({
   decision: z.strictObject({
     action: z.enum(['allow', 'challenge', 'deny']),
     reasons: z.array(z.string()),
+    remembered_browser: z
+      .literal(true)
+      .optional()
+      .describe("Present when a remembered browser stood in for the `always` policy's challenge; the risk and a step-up request still challenge."),
     mfa: z
       .strictObject({
         enrolled: z.boolean(),

@@ -1,6 +1,6 @@
 import { runAssessors, type AssessorRun } from './assessors/run-assessors.js';
 import type { AssessorName, AssessorSettings, Confidence } from './assessors/types.js';
-import type { Config } from '../config.js';
+import { findApplication, type Config } from '../config.js';
 import { VigilError } from '../errors.js';
 import type { IntelMatch, IntelView } from '../intel/lists/types.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
@@ -10,7 +10,6 @@ import { challengeUnavailable, decide, type Decision } from './scoring/policy.js
 import type { Caller } from '../caller.js';
 import { storedAssessmentId, unsavedAssessmentId } from './assessment-id.js';
 import { withDeadline } from '../platform/deadline.js';
-import { findApplication } from './find-application.js';
 import { loadLogin, type LoadedLogin } from './load-login.js';
 import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './context/login-timestamp.js';
@@ -78,7 +77,7 @@ export async function assessLogin(deps: AssessLoginDeps, req: AssessRequest, cal
     caller,
   );
 
-  const loaded = await loadHistory(deps, caller, req.user_id, login.ip, atMs, deadlineAt - deps.now() - AFTER_LOAD_BUDGET_MS);
+  const loaded = await loadHistory(deps, caller, { userId: req.user_id, deviceHash: login.deviceHash, ip: login.ip }, atMs, deadlineAt - deps.now() - AFTER_LOAD_BUDGET_MS);
   const intel: IntelView = { matches, traffic: loaded?.traffic ?? null };
   // After Redis lost its data an empty history may be a lost one: fail closed (docs/operations.md, "13. Data loss went unnoticed").
   const history = loaded !== null && deps.redisData.trusts(loaded.history) ? loaded.history : null;
@@ -102,6 +101,8 @@ export async function assessLogin(deps: AssessLoginDeps, req: AssessRequest, cal
     acrValues: req.acr_values ?? null,
     denyRules: config.denyRules,
     mfa: loaded ? enrollmentOf(loaded.mfaFactors) : null,
+    // Remembering ends in real time, whatever the login's own timestamp says.
+    rememberedBrowser: loaded !== null && loaded.rememberedUntilMs !== null && loaded.rememberedUntilMs > startedMs,
     // Without email delivery an unenrolled user cannot be verified: the policy then denies.
     email: deps.challenges.canEmail ? (req.email ?? null) : null,
   });
@@ -133,6 +134,7 @@ export async function assessLogin(deps: AssessLoginDeps, req: AssessRequest, cal
             email: req.email ?? null,
             ip: login.ip,
             stepUp: decision.reasons.includes('step_up_requested'),
+            deviceHash: login.deviceHash,
             enrollment: decision.mfa.enrollment ?? application.enrollment,
           }, deadlineAt)
         : null;
@@ -177,17 +179,16 @@ function enrollmentOf(types: readonly string[]): { enrolled: boolean; factors: s
   return { enrolled: types.some((t) => t !== 'recovery-code'), factors: [...types] };
 }
 
-/** The user's history, MFA factors and the IP's traffic counters, or null when Redis failed or ran past `budgetMs`. */
+/** The user's history, MFA state and the IP's traffic counters, or null when Redis failed or ran past `budgetMs`. */
 async function loadHistory(
   deps: Pick<AssessLoginDeps, 'history' | 'traffic' | 'metrics'>,
   caller: Caller,
-  userId: string,
-  ip: string | null,
+  login: { userId: string; deviceHash: string | null; ip: string | null },
   atMs: number,
   budgetMs: number,
 ): Promise<LoadedLogin | null> {
   try {
-    return await withDeadline(loadLogin(deps, userId, ip, atMs), budgetMs);
+    return await withDeadline(loadLogin(deps, login, atMs), budgetMs);
   } catch (err) {
     deps.metrics.historyUnavailable.inc({ reason: err instanceof Error && err.name === 'DeadlineError' ? 'deadline' : 'error' });
     caller.log.warn({ err: (err as Error).message }, 'history unavailable, assessing without it');
@@ -197,6 +198,7 @@ async function loadHistory(
 
 function observe(metrics: Metrics, application: string, confidence: Confidence, decision: Decision, run: AssessorRun): void {
   metrics.assessments.inc({ application, confidence, action: decision.action });
+  if (decision.remembered_browser) metrics.rememberedBrowsers.inc({ application, event: 'skipped_always' });
   for (const name of Object.keys(run.results) as AssessorName[]) {
     const r = run.results[name];
     const t = run.timings[name];

@@ -10,6 +10,8 @@ export interface ChallengeSubject {
   /** The caller asked for step-up (multi-factor `acr_values`). */
   stepUp: boolean;
   enrollment: 'optional' | 'required';
+  /** The login's device (keyed hash), which a passed challenge may remember; null without a `device_id`. */
+  deviceHash: string | null;
 }
 
 /**

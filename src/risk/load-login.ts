@@ -8,26 +8,25 @@ export interface LoadedLogin {
   history: HistorySnapshot;
   /** The user's active MFA factor types. */
   mfaFactors: string[];
+  /** Until when the login's browser is remembered (epoch ms), or null. */
+  rememberedUntilMs: number | null;
   /** The IP's counters (and this account's failures from it); null without an IP. */
   traffic: TrafficCounts | null;
 }
 
 /**
- * Everything an assessment reads from Redis, in one round trip: the user's hash and MFA summary
- * (one hash tag, one node) and whether the IP has counters (its own tag, perhaps another node),
+ * Everything an assessment reads from Redis, in one round trip: the user's hash, MFA summary and
+ * remembered browser (one hash tag, one node) and whether the IP has counters (its own tag, perhaps another node),
  * sent in the same turn of the event loop and so in one write per connection. Only an IP with
  * counters costs a second round trip (`TrafficStore.read`). No deadline of its own: the caller's.
  */
 export async function loadLogin(
   stores: { history: HistoryStore; traffic: TrafficStore },
-  userId: string,
-  ip: string | null,
+  login: { userId: string; deviceHash: string | null; ip: string | null },
   atMs: number,
 ): Promise<LoadedLogin> {
-  if (ip === null) {
-    const user = await stores.history.load(userId);
-    return { history: user.history, mfaFactors: user.mfaFactors, traffic: null };
-  }
-  const [user, traffic] = await Promise.all([stores.history.load(userId), stores.traffic.read(ip, userId, atMs)]);
-  return { history: user.history, mfaFactors: user.mfaFactors, traffic };
+  const { userId, deviceHash, ip } = login;
+  if (ip === null) return { ...(await stores.history.load(userId, deviceHash)), traffic: null };
+  const [user, traffic] = await Promise.all([stores.history.load(userId, deviceHash), stores.traffic.read(ip, userId, atMs)]);
+  return { ...user, traffic };
 }

@@ -144,6 +144,7 @@ describe('fuzz: every route', () => {
     { method: 'GET', path: '/v1/admin/users/{userId}/authenticators', auth: 'admin', params: { userId: ADMIN_USER } },
     { method: 'DELETE', path: '/v1/admin/users/{userId}/authenticators/{authenticatorId}', auth: 'admin', params: { userId: ADMIN_USER, authenticatorId: adminUserAuthenticator } },
     { method: 'DELETE', path: '/v1/admin/users/{userId}/mfa', auth: 'admin', params: { userId: 'fuzz-nobody' } },
+    { method: 'DELETE', path: '/v1/admin/users/{userId}/remembered-browsers', auth: 'admin', params: { userId: 'fuzz-nobody' } },
     { method: 'GET', path: '/v1/admin/intel/sources', auth: 'admin' },
     { method: 'POST', path: '/v1/admin/intel/sources/{name}/refresh', auth: 'admin', params: { name: 'bogons' } },
     { method: 'GET', path: '/v1/admin/intel/ips/{ip}', auth: 'admin', params: { ip: IP.us } },

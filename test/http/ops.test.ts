@@ -94,6 +94,7 @@ describe('operations routes', () => {
         '/v1/admin/users/{userId}/authenticators/{authenticatorId}',
         '/v1/admin/users/{userId}/history',
         '/v1/admin/users/{userId}/mfa',
+        '/v1/admin/users/{userId}/remembered-browsers',
         '/v1/assess',
         '/v1/assessments/{id}/complete',
         '/v1/events',

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, findApplication, loadConfig } from '../../src/config.js';
 import { hashApiKey } from '../../src/http/auth.js';
 import { applyOverrides } from '../../src/risk/scoring/apply-overrides.js';
-import { findApplication } from '../../src/risk/find-application.js';
 import type { Assessment, AssessorName } from '../../src/risk/assessors/types.js';
 
 /**

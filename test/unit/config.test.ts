@@ -73,7 +73,7 @@ describe('loadConfig', () => {
       deviceSecret: DEV_DEVICE_SECRET,
       deviceSecretIsDefault: true,
     });
-    expect(c.applications.default).toEqual({ mfaPolicy: 'adaptive', challengeOn: ['low'], enrollment: 'optional' });
+    expect(c.applications.default).toEqual({ mfaPolicy: 'adaptive', challengeOn: ['low'], enrollment: 'optional', rememberBrowserDays: 0 });
     expect(c.assessors.deviceTrustDays).toBe(30);
     expect(c.assessors.travel.maxSpeedKmh).toBe(1000);
     expect(c.combiner.bands).toEqual({ low: 0.6, medium: 0.3 });

@@ -4,7 +4,7 @@ import type { ApplicationConfig, DenyRule } from '../../src/config.js';
 import { MFA_UNAVAILABLE, STEP_UP_ACR, challengeUnavailable, decide, type DecideInput } from '../../src/risk/scoring/policy.js';
 import { results } from './scoring-fixtures.js';
 
-const adaptive: ApplicationConfig = { mfaPolicy: 'adaptive', challengeOn: ['low'], enrollment: 'optional' };
+const adaptive: ApplicationConfig = { mfaPolicy: 'adaptive', challengeOn: ['low'], enrollment: 'optional', rememberBrowserDays: 0 };
 const FACTORS = ['otp', 'email', 'recovery-code'];
 
 function base(p: Partial<DecideInput> = {}): DecideInput {
@@ -17,6 +17,7 @@ function base(p: Partial<DecideInput> = {}): DecideInput {
     denyRules: [],
     mfa: { enrolled: true, factors: FACTORS },
     email: 'a@example.com',
+    rememberedBrowser: false,
     ...p,
   };
 }
@@ -249,3 +250,35 @@ describe('decide without the MFA state (docs/operations.md, "11. A fail-closed c
     expect(challengeUnavailable(challenge)).toEqual({ action: 'deny', reasons: [...challenge.reasons, MFA_UNAVAILABLE] });
   });
 });
+
+describe('decide: remembered browsers', () => {
+  const always = { ...adaptive, mfaPolicy: 'always' as const, rememberBrowserDays: 30 };
+  const low = { confidence: 'low' as const, results: results('low', 'low', 'high') };
+
+  it('a remembered browser stands in for the always challenge, and says so', () => {
+    expect(decide(base({ application: always, rememberedBrowser: true }))).toEqual({ action: 'allow', reasons: [], remembered_browser: true });
+    expect(decide(base({ application: always, rememberedBrowser: false })).action).toBe('challenge');
+  });
+
+  it('never stands in for a risk challenge: always is then applied as adaptive', () => {
+    const d = decide(base({ ...low, application: always, rememberedBrowser: true }));
+    expect(d.action).toBe('challenge');
+    expect(d.reasons).toEqual(decide(base(low)).reasons);
+    expect(d.reasons).not.toContain('mfa_policy_always');
+    expect(d.remembered_browser).toBe(true);
+  });
+
+  it('never stands in for a step-up request, and leaves adaptive and never alone', () => {
+    expect(decide(base({ application: always, rememberedBrowser: true, acrValues: STEP_UP_ACR })).reasons).toEqual(['step_up_requested']);
+    expect(decide(base({ ...low, rememberedBrowser: true }))).toEqual(decide(base(low)));
+    expect(decide(base({ application: { ...adaptive, mfaPolicy: 'never' }, rememberedBrowser: true }))).toEqual({ action: 'allow', reasons: [] });
+  });
+
+  it('deny rules still come first', () => {
+    const d = decide(base({ ...low, application: always, rememberedBrowser: true, denyRules: [rule('all-low', [{ confidence: 'low' }])] }));
+    expect(d.action).toBe('deny');
+    expect(d.reasons[0]).toBe('deny_rule:all-low');
+    expect(d.remembered_browser).toBeUndefined();
+  });
+});
+

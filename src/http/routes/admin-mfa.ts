@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adminDelete, adminList, adminReset } from '../../mfa/authenticators.js';
+import { adminDelete, adminForgetBrowsers, adminList, adminReset } from '../../mfa/authenticators.js';
 import type { MfaDeps } from '../../mfa/mfa-deps.js';
 import { authenticatorView } from '../mfa-schemas.js';
 import { errorResponse } from '../schemas.js';
@@ -10,7 +10,7 @@ const user = z.strictObject({ userId: wellFormed().min(1).max(256) });
 const errors = { '4xx': errorResponse, '5xx': errorResponse };
 const common = { tags: ['admin'], security: [{ bearer: [] }] };
 
-/** Admin: list and delete a user's authenticators, reset a user's MFA. */
+/** Admin: list and delete a user's authenticators, reset a user's MFA, forget their remembered browsers. */
 export const adminMfaRoutes = (deps: Pick<MfaDeps, 'mfa'>): FastifyPluginAsyncZod => async (app) => {
   app.get('/v1/admin/users/:userId/authenticators', {
     schema: { ...common, summary: "A user's authenticators", params: user, response: { 200: z.array(authenticatorView), ...errors } },
@@ -31,10 +31,18 @@ export const adminMfaRoutes = (deps: Pick<MfaDeps, 'mfa'>): FastifyPluginAsyncZo
   });
 
   app.delete('/v1/admin/users/:userId/mfa', {
-    schema: { ...common, summary: "Reset a user's MFA (all authenticators)", params: user, response: { 200: z.object({ reset: z.literal(true) }), ...errors } },
+    schema: { ...common, summary: "Reset a user's MFA (all authenticators and remembered browsers)", params: user, response: { 200: z.object({ reset: z.literal(true) }), ...errors } },
     handler: (request) => {
       request.log.info({ admin: request.admin.id, user: request.params.userId }, 'admin reset MFA');
       return adminReset(deps, request.params.userId);
+    },
+  });
+
+  app.delete('/v1/admin/users/:userId/remembered-browsers', {
+    schema: { ...common, summary: "Forget a user's remembered browsers", params: user, response: { 200: z.object({ forgotten: z.number() }), ...errors } },
+    handler: (request) => {
+      request.log.info({ admin: request.admin.id, user: request.params.userId }, 'admin forgot remembered browsers');
+      return adminForgetBrowsers(deps, request.params.userId);
     },
   });
 };

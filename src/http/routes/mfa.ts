@@ -52,8 +52,8 @@ export const mfaRoutes = (deps: MfaDeps): FastifyPluginAsyncZod => async (app) =
   app.post('/v1/mfa/associate/confirm', {
     schema: { ...common, summary: 'Activate an authenticator with its first proof', body: confirmBody, response: { 200: openObject, ...errors } },
     handler: (request) => {
-      const { mfa_token, authenticator_id, ...proof } = request.body;
-      return confirmAssociation(deps, callerOf(request), mfa_token, authenticator_id, proof);
+      const { mfa_token, authenticator_id, remember_browser, ...proof } = request.body;
+      return confirmAssociation(deps, callerOf(request), mfa_token, authenticator_id, proof, remember_browser === true);
     },
   });
 
@@ -74,8 +74,8 @@ export const mfaRoutes = (deps: MfaDeps): FastifyPluginAsyncZod => async (app) =
       response: { 200: resultResponse.extend({ authenticator_type: z.string(), recovery_codes_remaining: z.number().optional() }), ...errors },
     },
     handler: (request) => {
-      const { mfa_token, ...input } = request.body;
-      return verify(deps, callerOf(request), mfa_token, input);
+      const { mfa_token, remember_browser, ...input } = request.body;
+      return verify(deps, callerOf(request), mfa_token, input, remember_browser === true);
     },
   });
 

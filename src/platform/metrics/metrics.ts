@@ -119,6 +119,12 @@ export function createMetrics() {
       labelNames: ['application'] as const,
       registers,
     }),
+    rememberedBrowsers: new Counter({
+      name: 'vigil_remembered_browsers_total',
+      help: "Browsers remembered after a second factor (remembered), not remembered though asked (refused: off, no device_id; failed: Redis), and always-policy challenges a remembered browser stood in for (skipped_always), by application",
+      labelNames: ['application', 'event'] as const,
+      registers,
+    }),
     emails: new Counter({
       name: 'vigil_email_deliveries_total',
       help: 'Code emails by outcome (queued, sent, retried, failed)',

@@ -86,6 +86,10 @@ class IoredisPort implements RedisPort {
     return this.send('hget', [key, field]) as Promise<string | null>;
   }
 
+  hmget(key: string, fields: readonly string[]): Promise<(string | null)[]> {
+    return this.send('hmget', [key, ...fields]) as Promise<(string | null)[]>;
+  }
+
   hmgetBuffer(key: string, fields: readonly string[]): Promise<(Buffer | null)[]> {
     return this.send('hmget', [key, ...fields], BYTES) as Promise<(Buffer | null)[]>;
   }

@@ -30,6 +30,7 @@ export interface RedisPort {
   /** The hash as Redis sends it: `[field, value, field, value, …]`; `[]` when there is none. */
   hgetall(key: string): Promise<string[]>;
   hget(key: string, field: string): Promise<string | null>;
+  hmget(key: string, fields: readonly string[]): Promise<(string | null)[]>;
   /** HMGET with the values as bytes (compiled IP lists are binary). */
   hmgetBuffer(key: string, fields: readonly string[]): Promise<(Buffer | null)[]>;
   /** HSET of `[field, value, field, value, …]`; resolves to the number of fields added. */

@@ -11,6 +11,8 @@ export const STEP_UP_ACR = 'http://schemas.openid.net/pape/policies/2007/06/mult
 export type Decision = {
   action: 'allow' | 'challenge' | 'deny';
   reasons: string[];
+  /** A remembered browser took the place of the `always` policy's challenge (docs/risk-model.md, "Remembered browsers"). */
+  remembered_browser?: true;
   mfa?: {
     enrolled: boolean;
     step: 'email_verification' | 'challenge';
@@ -39,6 +41,8 @@ export interface DecideInput {
    */
   mfa: { enrolled: boolean; factors: string[] } | null;
   email: string | null;
+  /** A second factor was proven on this login's browser, asking to remember it, and the remembering has not ended. */
+  rememberedBrowser: boolean;
 }
 
 /**
@@ -104,9 +108,18 @@ function riskReasons(results: Record<AssessorName, Assessment>, confidence: Conf
   return codes.size > 0 ? [...codes] : [`confidence_${confidence}`];
 }
 
+/**
+ * Whether a remembered browser stands in for the `always` policy's challenge: the policy is then
+ * applied as `adaptive`, so the risk still challenges (docs/risk-model.md, "Remembered browsers").
+ */
+function remembered(input: DecideInput): boolean {
+  return input.application.mfaPolicy === 'always' && input.rememberedBrowser;
+}
+
 /** Why MFA is due (empty when it is not): policy `always`, a step-up request, or risk. */
 function mfaReasons(input: DecideInput): string[] {
-  const { mfaPolicy, challengeOn } = input.application;
+  const { challengeOn } = input.application;
+  const mfaPolicy = remembered(input) ? 'adaptive' : input.application.mfaPolicy;
   const reasons: string[] = [];
   if (mfaPolicy === 'always') reasons.push('mfa_policy_always');
   // A step-up request wins over every policy, `never` included (docs/risk-model.md, "Policy").
@@ -124,12 +137,17 @@ function mfaReasons(input: DecideInput): string[] {
  * with an email verifies it first (then enrolls, optionally or not per application; always after a
  * step-up request, which a mailbox alone cannot answer), an unenrolled user without an email is
  * denied with `email_required`, and a user whose MFA state could not be loaded is denied with
- * `mfa_unavailable`. Otherwise allow.
+ * `mfa_unavailable`. Otherwise allow. A remembered browser turns `always` into `adaptive`.
  */
 export function decide(input: DecideInput): Decision {
   const denied = denyReasons(input);
   if (denied !== null) return { action: 'deny', reasons: denied };
+  const decision = mfaDecision(input);
+  if (remembered(input)) decision.remembered_browser = true;
+  return decision;
+}
 
+function mfaDecision(input: DecideInput): Decision {
   const reasons = mfaReasons(input);
   if (reasons.length === 0) return { action: 'allow', reasons: [] };
 

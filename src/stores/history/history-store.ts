@@ -1,7 +1,7 @@
 import type { HistoryEntry, HistorySnapshot } from '../../risk/history/snapshot.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RequestPorts } from '../../platform/redis/redis-port.js';
-import { MFA_SUMMARY_FIELD, parseMfaSummary, type MfaKeys } from '../mfa/mfa-keys.js';
+import { MFA_SUMMARY_FIELD, parseMfaSummary, rememberedField, type MfaKeys } from '../mfa/mfa-keys.js';
 import { timed, type OpObserver } from '../timed.js';
 import type { HistoryKeys } from './history-keys.js';
 import { encodeFamiliarity, familiarityFields, NO_FAMILIARITY } from './familiarity-blob.js';
@@ -9,6 +9,14 @@ import { addsField, encodeLocation, FIXED_FIELDS, isLatest, learnedFamiliarity, 
 
 const COMMIT_LOGIN = luaScript(new URL('./commit-login-1.lua', import.meta.url));
 const CLEAR_USER_PART = luaScript(new URL('./clear-user-part-1.lua', import.meta.url));
+
+/** What an assessment loads of one user. */
+export interface UserLoad {
+  history: HistorySnapshot;
+  mfaFactors: string[];
+  /** Until when the login's browser is remembered, epoch ms; null when it is not (or the login has no device). */
+  rememberedUntilMs: number | null;
+}
 
 /** The parts of a user's history an admin can clear separately. */
 export type HistoryPart = 'devices' | 'location' | 'familiarity';
@@ -48,14 +56,20 @@ export class HistoryStore {
   }
 
   /**
-   * The user's history and active MFA factor types: HGETALL of the user hash and HGET of the MFA
-   * summary, sent together on the reads connection; the keys carry the user's hash tag, so in a
-   * Cluster they go to one node.
+   * The user's history, active MFA factor types and, for a login with a device, until when that
+   * browser is remembered (epoch ms; null: it is not): HGETALL of the user hash and HMGET of the
+   * MFA summary and the device's remembered field, sent together on the reads connection; the
+   * keys carry the user's hash tag, so in a Cluster they go to one node.
    */
-  async load(userId: string): Promise<{ history: HistorySnapshot; mfaFactors: string[] }> {
+  async load(userId: string, deviceHash: string | null): Promise<UserLoad> {
+    const mfaFields = deviceHash === null ? [MFA_SUMMARY_FIELD] : [MFA_SUMMARY_FIELD, rememberedField(deviceHash)];
     return this.timed('load', () =>
-      Promise.all([this.reads.hgetall(this.keys.user(userId)), this.reads.hget(this.mfaKeys.user(userId), MFA_SUMMARY_FIELD)]).then(
-        ([flat, summary]) => ({ history: parseUserHash(flat), mfaFactors: parseMfaSummary(summary) }),
+      Promise.all([this.reads.hgetall(this.keys.user(userId)), this.reads.hmget(this.mfaKeys.user(userId), mfaFields)]).then(
+        ([flat, [summary = null, remembered = null]]) => ({
+          history: parseUserHash(flat),
+          mfaFactors: parseMfaSummary(summary),
+          rememberedUntilMs: remembered === null ? null : Number(remembered),
+        }),
       ),
     );
   }

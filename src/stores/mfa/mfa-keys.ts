@@ -3,7 +3,8 @@ import { ipTag, userTag } from '../hash-tags.js';
 /** The MFA store's keys. */
 export interface MfaKeys {
   /**
-   * One hash per user: authenticators (`a:<id>`) and {@link MFA_SUMMARY_FIELD}. Shares the
+   * One hash per user: authenticators (`a:<id>`), {@link MFA_SUMMARY_FIELD} and remembered
+   * browsers ({@link rememberedField}). Shares the
    * user's tag with the history hash, so the assessment's load reads both from one node.
    */
   user(userId: string): string;
@@ -23,6 +24,17 @@ export interface MfaKeys {
  * (`cas-record-1.lua`). The assessment reads it with the user's history in one round trip.
  */
 export const MFA_SUMMARY_FIELD = 'summary';
+
+/**
+ * The field of {@link MfaKeys.user} that remembers one browser of the user, by the device's
+ * keyed hash (src/risk/context/device.ts): its value is when the remembering ends, epoch ms.
+ */
+export function rememberedField(deviceHash: string): string {
+  return `${REMEMBERED_PREFIX}${deviceHash}`;
+}
+
+/** What every remembered-browser field starts with (`remember-browser-1.lua` finds them by it). */
+export const REMEMBERED_PREFIX = 'rb:';
 
 /** The active factor types in a {@link MFA_SUMMARY_FIELD} value (null or empty: none). */
 export function parseMfaSummary(value: string | null): string[] {

@@ -3,10 +3,14 @@ import type { FactorState, FactorType, Pending } from '../../mfa/types.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RequestPorts } from '../../platform/redis/redis-port.js';
 import { timed, type OpObserver } from '../timed.js';
-import type { MfaKeys } from './mfa-keys.js';
+import { rememberedField, type MfaKeys } from './mfa-keys.js';
 
 const CAS_RECORD = luaScript(new URL('./cas-record-1.lua', import.meta.url));
 const TOKEN_BUCKET = luaScript(new URL('./token-bucket-1.lua', import.meta.url));
+const REMEMBER_BROWSER = luaScript(new URL('./remember-browser-1.lua', import.meta.url));
+
+/** The most browsers remembered per user: past it, those whose remembering ends first are forgotten. */
+export const MAX_REMEMBERED_BROWSERS = 10;
 
 /** One enrolled (or enrolling) authenticator of a user. */
 export interface AuthenticatorRecord {
@@ -33,6 +37,11 @@ export interface MfaTokenRecord {
   /** The caller asked for step-up (multi-factor `acr_values`). */
   stepUp: boolean;
   enrollment: 'optional' | 'required';
+  /**
+   * The login's device (keyed hash), remembered on a `remember_browser` request; null without a
+   * `device_id`. Absent from tokens an earlier version issued: read as null.
+   */
+  deviceHash?: string | null;
   createdAtMs: number;
   expiresAtMs: number;
   /** The email verification step was passed with this token. */
@@ -97,7 +106,22 @@ export class MfaStore {
     return ok === 1;
   }
 
-  /** Remove every authenticator of a user. */
+  /**
+   * Remember the browser of `deviceHash` until `untilMs`, dropping the user's remembered browsers
+   * that ended and, past {@link MAX_REMEMBERED_BROWSERS}, those that end first.
+   */
+  async rememberBrowser(userId: string, deviceHash: string, untilMs: number, nowMs: number): Promise<void> {
+    await this.timed('mfa_save', () =>
+      this.writes.runScript(REMEMBER_BROWSER, [this.keys.user(userId)], ['remember', rememberedField(deviceHash), untilMs, nowMs, MAX_REMEMBERED_BROWSERS]),
+    );
+  }
+
+  /** Forget every remembered browser of a user; returns how many there were. */
+  async forgetBrowsers(userId: string): Promise<number> {
+    return (await this.timed('mfa_save', () => this.writes.runScript(REMEMBER_BROWSER, [this.keys.user(userId)], ['forget']))) as number;
+  }
+
+  /** Remove every authenticator and remembered browser of a user. */
   async resetUser(userId: string): Promise<boolean> {
     return (await this.timed('mfa_save', () => this.writes.del(this.keys.user(userId)))) > 0;
   }
