@@ -64,9 +64,8 @@ export async function adminDelete(deps: Pick<MfaDeps, 'mfa'>, userId: string, au
 
 /**
  * Admin: reset a user's MFA (authenticators and remembered browsers); the next challenge starts
- * with email verification again. Every
- * live mfa_token of the user ends with it: a token that proved a factor before the reset must
- * not carry that proof past it (docs/security.md, item 3).
+ * with email verification again. Every live mfa_token of the user ends with it: a token that
+ * proved a factor before the reset must not carry that proof past it (docs/security.md, item 3).
  */
 export async function adminReset(deps: Pick<MfaDeps, 'mfa'>, userId: string): Promise<{ reset: true }> {
   await storeCall('the MFA store', async () => {

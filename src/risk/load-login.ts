@@ -16,9 +16,10 @@ export interface LoadedLogin {
 
 /**
  * Everything an assessment reads from Redis, in one round trip: the user's hash, MFA summary and
- * remembered browser (one hash tag, one node) and whether the IP has counters (its own tag, perhaps another node),
- * sent in the same turn of the event loop and so in one write per connection. Only an IP with
- * counters costs a second round trip (`TrafficStore.read`). No deadline of its own: the caller's.
+ * remembered browser (one hash tag, one node) and whether the IP has counters (its own tag,
+ * perhaps another node), sent in the same turn of the event loop and so in one write per
+ * connection. Only an IP with counters costs a second round trip (`TrafficStore.read`). No
+ * deadline of its own: the caller's.
  */
 export async function loadLogin(
   stores: { history: HistoryStore; traffic: TrafficStore },
