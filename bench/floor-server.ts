@@ -41,7 +41,7 @@ app.addHook('preHandler', (request, reply, done) => {
   const body = request.body as { user_id: string; ip?: string };
   const ip = body.ip ?? null;
   const atMs = Date.now();
-  loadLogin(deps, { userId: body.user_id, deviceHash: null, ip }, atMs)
+  loadLogin(deps, { userId: body.user_id, ip, browser: null }, atMs)
     .then(({ history }) => commitLogin(deps, { userId: body.user_id, entry: { deviceHash: null, uaFamily: null, location: null, atMs, features: NO_FEATURES }, ip }, { history, accountFailures: 0 }))
     .then(
       () => reply.send(answer),

@@ -47,8 +47,8 @@ const application = z.strictObject({
   /** Whether enrolling a factor after email verification is required or may be skipped. */
   enrollment: z.enum(['optional', 'required']).default('optional'),
   /**
-   * Days a browser stays remembered after a second factor proven on it with `remember_browser`
-   * (docs/risk-model.md, "Remembered browsers"); 0 turns remembering off.
+   * Days a browser stays remembered for this application after a second factor proven on it with
+   * `remember_browser` (docs/risk-model.md, "Remembered browsers"); 0 turns remembering off.
    */
   rememberBrowserDays: z.number().int().min(0).max(365).default(0),
 });
@@ -686,14 +686,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, fileOverride?: 
     redisData: { checkIntervalMs: vars.VIGIL_REDIS_MARKER_CHECK_MS, failClosedHours: vars.VIGIL_DATA_LOSS_FAIL_CLOSED_HOURS },
     shutdownGraceMs: vars.VIGIL_SHUTDOWN_GRACE_MS,
   };
-}
-
-/**
- * The configured application named `name`, or undefined. `name` comes from the caller, and
- * `config.applications` is a plain object: an own-property check keeps names every object
- * inherits (`constructor`, `__proto__`, `toString`...) from finding a function or the prototype,
- * which once passed for an application without a policy (docs/security.md, item 1).
- */
-export function findApplication(config: Pick<Config, 'applications'>, name: string): ApplicationConfig | undefined {
-  return Object.hasOwn(config.applications, name) ? config.applications[name] : undefined;
 }

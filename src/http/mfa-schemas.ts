@@ -23,7 +23,7 @@ const proof = {
   credential: z.record(z.string(), z.unknown()).optional().describe('A WebAuthn registration or authentication response (JSON).'),
 };
 
-/** Asked with the proof that finishes a login; docs/risk-model.md, "Remembered browsers". */
+/** Asked with the proof of a second factor; docs/risk-model.md, "Remembered browsers". */
 const rememberBrowser = z
   .boolean()
   .optional()

@@ -12,7 +12,7 @@ import type { FactorType, Proof } from './types.js';
 import { deliverCode, reserveSend } from './deliver-code.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
-import { rememberBrowser } from './remember-browser.js';
+import { rememberBrowser, rememberedUntil } from './remember-browser.js';
 import { takeVerifyAttempt } from './limits.js';
 import { factorEnv, openSession, saveSession } from './session.js';
 
@@ -135,9 +135,10 @@ export async function confirmAssociation(
   deps.metrics.mfaEnrollments.inc({ factor: authenticator.type, result: 'confirmed' });
 
   session = await saveSession(deps, session, { ...record, pending: null, factorVerified: true });
-  if (record.resultIssued) return { authenticator_id: authenticatorId, active: true };
-  const result = await finishLogin(deps, session, factorAssurance(factor.amr));
-  await saveSession(deps, session, { ...session.record, resultIssued: true });
-  const until = remember ? await rememberBrowser(deps, record) : undefined;
-  return { authenticator_id: authenticatorId, active: true, ...result, ...(until !== undefined ? { remembered_until: until } : {}) };
+  // The email step may have finished the login already (optional enrollment): this proof of a
+  // factor may still remember the browser.
+  const result = record.resultIssued ? null : await finishLogin(deps, session, factorAssurance(factor.amr));
+  if (result) await saveSession(deps, session, { ...session.record, resultIssued: true });
+  const remembered = remember ? await rememberBrowser(deps, record, authenticator.type) : null;
+  return { authenticator_id: authenticatorId, active: true, ...result, ...rememberedUntil(remembered) };
 }

@@ -51,13 +51,18 @@ export async function adminList(deps: Pick<MfaDeps, 'mfa'>, userId: string): Pro
   return storeCall('the MFA store', async () => (await deps.mfa.store.authenticators(userId)).map(viewOf));
 }
 
-/** Admin: remove one authenticator, ending the user's live mfa_tokens. Unknown ids are a 404 (admins may know that users exist). */
+/**
+ * Admin: remove one authenticator, ending the user's live mfa_tokens and forgetting the browsers
+ * remembered for them: an authenticator is removed when it is lost or stolen, and a browser may
+ * have been remembered by it. Unknown ids are a 404 (admins may know that users exist).
+ */
 export async function adminDelete(deps: Pick<MfaDeps, 'mfa'>, userId: string, authenticatorId: string): Promise<{ deleted: string }> {
   const found = (await storeCall('the MFA store', () => deps.mfa.store.authenticators(userId))).find((a) => a.id === authenticatorId);
   if (!found) throw new VigilError('not_found', `user has no authenticator ${authenticatorId}`);
   await storeCall('the MFA store', async () => {
     await deps.mfa.store.deleteAuthenticator(userId, found);
     await deps.mfa.store.endTokens(userId);
+    await deps.mfa.store.forgetBrowsers(userId);
   });
   return { deleted: authenticatorId };
 }

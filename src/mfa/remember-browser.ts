@@ -1,35 +1,66 @@
-import { findApplication } from '../config.js';
+import type { Config } from '../config.js';
+import { findApplication } from '../find-application.js';
 import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
 import type { MfaDeps } from './mfa-deps.js';
 
 const DAY_MS = 86_400_000;
 
+/** What came of a `remember_browser` request; `remembered_until` is in the answer only when it took. */
+export type RememberResult =
+  | { remembered: true; until: string }
+  | {
+      remembered: false;
+      /**
+       * `off`: the application's `rememberBrowserDays` is 0; `no_device`: the assessment had no
+       * `device_id` long enough to remember; `recovery_code`: a recovery code is a way back to a
+       * factor, not one; `no_factor`: the user has no active factor (any more);
+       * `store_unavailable`: Redis did not answer.
+       */
+      reason: 'off' | 'no_device' | 'recovery_code' | 'no_factor' | 'store_unavailable';
+    };
+
 /**
- * After a second factor was proven with `remember_browser`, remember the login's browser for
- * the application's `rememberBrowserDays` (docs/risk-model.md, "Remembered browsers"): until
- * then the `always` policy does not challenge it again. Returns when the remembering ends (ISO
- * 8601), or undefined when nothing was remembered: remembering is off for the application, the
- * login had no `device_id`, or Redis did not answer (the login itself has passed; only the
- * remembering is lost, and the answer says so by leaving `remembered_until` out).
+ * After a second factor was proven with `remember_browser`, remember the login's browser for its
+ * application (docs/risk-model.md, "Remembered browsers"): for the application's
+ * `rememberBrowserDays` the `always` policy does not challenge it again. The login itself has
+ * passed whatever comes of this; each outcome is counted in `vigil_remembered_browsers_total`.
  */
-export async function rememberBrowser(deps: Pick<MfaDeps, 'config' | 'mfa' | 'metrics' | 'logger' | 'now'>, record: MfaTokenRecord): Promise<string | undefined> {
+export async function rememberBrowser(
+  deps: Pick<MfaDeps, 'config' | 'mfa' | 'metrics' | 'logger' | 'now'>,
+  record: MfaTokenRecord,
+  factorType: string,
+): Promise<RememberResult> {
+  const result = await remember(deps, record, factorType);
+  deps.metrics.rememberedBrowsers.inc({ application: record.application, event: result.remembered ? 'remembered' : result.reason });
+  return result;
+}
+
+async function remember(deps: Pick<MfaDeps, 'config' | 'mfa' | 'logger' | 'now'>, record: MfaTokenRecord, factorType: string): Promise<RememberResult> {
   const days = findApplication(deps.config, record.application)?.rememberBrowserDays ?? 0;
-  const { application } = record;
+  // Tokens an earlier version issued carry no device.
   const deviceHash = record.deviceHash ?? null;
-  if (days === 0 || deviceHash === null) {
-    deps.metrics.rememberedBrowsers.inc({ application, event: 'refused' });
-    return undefined;
-  }
+  if (days === 0) return { remembered: false, reason: 'off' };
+  if (deviceHash === null) return { remembered: false, reason: 'no_device' };
+  if (factorType === 'recovery-code') return { remembered: false, reason: 'recovery_code' };
   const now = deps.now();
-  const untilMs = now + days * DAY_MS;
+  // Proofs older than every application's days remember nothing any more: the store drops them.
+  const oldestMs = now - longestRememberDays(deps.config) * DAY_MS;
   try {
-    await deps.mfa.store.rememberBrowser(record.userId, deviceHash, untilMs, now);
+    const kept = await deps.mfa.store.rememberBrowser(record.userId, record.application, deviceHash, now, oldestMs);
+    if (!kept) return { remembered: false, reason: 'no_factor' };
   } catch (err) {
-    deps.metrics.rememberedBrowsers.inc({ application, event: 'failed' });
     const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
     deps.logger.warn({ err: (cause as Error).message, assessment: record.assessmentId }, 'could not remember the browser');
-    return undefined;
+    return { remembered: false, reason: 'store_unavailable' };
   }
-  deps.metrics.rememberedBrowsers.inc({ application, event: 'remembered' });
-  return new Date(untilMs).toISOString();
+  return { remembered: true, until: new Date(now + days * DAY_MS).toISOString() };
+}
+
+function longestRememberDays(config: Pick<Config, 'applications'>): number {
+  return Math.max(0, ...Object.values(config.applications).map((a) => a.rememberBrowserDays));
+}
+
+/** The answer's part of a {@link RememberResult}: `remembered_until` when it took. */
+export function rememberedUntil(result: RememberResult | null): { remembered_until?: string } {
+  return result?.remembered ? { remembered_until: result.until } : {};
 }

@@ -8,7 +8,7 @@ import type { AuthenticatorRecord } from '../stores/mfa/mfa-store.js';
 import type { Proof } from './types.js';
 import { failure } from './failure.js';
 import { finishLogin, type MfaResult } from './finish.js';
-import { rememberBrowser } from './remember-browser.js';
+import { rememberBrowser, rememberedUntil } from './remember-browser.js';
 import { takeVerifyAttempt } from './limits.js';
 import { factorEnv, openSession, refuseAfterResult, saveSession } from './session.js';
 
@@ -71,11 +71,11 @@ export async function verify(
   session = await saveSession(deps, session, { ...record, pending: pending ? null : record.pending, factorVerified: true, resultIssued: true });
   const result = await finishLogin(deps, session, factorAssurance(factor.amr));
   const remaining = authenticator.type === 'recovery-code' ? remainingRecoveryCodes(checked.state) : undefined;
-  const until = remember ? await rememberBrowser(deps, record) : undefined;
+  const remembered = remember ? await rememberBrowser(deps, record, authenticator.type) : null;
   return {
     ...result,
     authenticator_type: authenticator.type,
     ...(remaining !== undefined ? { recovery_codes_remaining: remaining } : {}),
-    ...(until !== undefined ? { remembered_until: until } : {}),
+    ...rememberedUntil(remembered),
   };
 }

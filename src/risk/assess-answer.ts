@@ -32,7 +32,7 @@ export const assessAnswer = z.strictObject({
     remembered_browser: z
       .literal(true)
       .optional()
-      .describe("Present when a remembered browser stood in for the `always` policy's challenge; the risk and a step-up request still challenge."),
+      .describe('Present when a remembered browser is why the `always` policy allowed the login; the risk and a step-up request still challenge.'),
     mfa: z
       .strictObject({
         enrolled: z.boolean(),

@@ -1,6 +1,7 @@
 import { runAssessors, type AssessorRun } from './assessors/run-assessors.js';
 import type { AssessorName, AssessorSettings, Confidence } from './assessors/types.js';
-import { findApplication, type Config } from '../config.js';
+import type { ApplicationConfig, Config } from '../config.js';
+import { findApplication } from '../find-application.js';
 import { VigilError } from '../errors.js';
 import type { IntelMatch, IntelView } from '../intel/lists/types.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
@@ -11,6 +12,7 @@ import type { Caller } from '../caller.js';
 import { storedAssessmentId, unsavedAssessmentId } from './assessment-id.js';
 import { withDeadline } from '../platform/deadline.js';
 import { loadLogin, type LoadedLogin } from './load-login.js';
+import type { RememberedBrowser } from '../stores/history/history-store.js';
 import { buildLoginContext, historyEntryOf } from './login-context.js';
 import { loginTimestamp } from './context/login-timestamp.js';
 import type { AssessResponse } from './assess-answer.js';
@@ -49,6 +51,11 @@ export interface AssessLoginDeps extends LoginContextDeps, SaveAssessmentDeps {
   challenges: ChallengeIssuer;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The shortest `device_id` a browser is remembered by: 22 characters carry 128 bits in base64url. */
+export const MIN_REMEMBERED_DEVICE_ID = 22;
+
 /** Time kept back from the deadline for the assessors, the save and the answer. */
 const AFTER_LOAD_BUDGET_MS = 20;
 
@@ -77,7 +84,8 @@ export async function assessLogin(deps: AssessLoginDeps, req: AssessRequest, cal
     caller,
   );
 
-  const loaded = await loadHistory(deps, caller, { userId: req.user_id, deviceHash: login.deviceHash, ip: login.ip }, atMs, deadlineAt - deps.now() - AFTER_LOAD_BUDGET_MS);
+  const browser = browserToLookUp(application, applicationName, login.deviceHash);
+  const loaded = await loadHistory(deps, caller, { userId: req.user_id, ip: login.ip, browser }, atMs, deadlineAt - deps.now() - AFTER_LOAD_BUDGET_MS);
   const intel: IntelView = { matches, traffic: loaded?.traffic ?? null };
   // After Redis lost its data an empty history may be a lost one: fail closed (docs/operations.md, "13. Data loss went unnoticed").
   const history = loaded !== null && deps.redisData.trusts(loaded.history) ? loaded.history : null;
@@ -102,7 +110,7 @@ export async function assessLogin(deps: AssessLoginDeps, req: AssessRequest, cal
     denyRules: config.denyRules,
     mfa: loaded ? enrollmentOf(loaded.mfaFactors) : null,
     // Remembering ends in real time, whatever the login's own timestamp says.
-    rememberedBrowser: loaded !== null && loaded.rememberedUntilMs !== null && loaded.rememberedUntilMs > startedMs,
+    rememberedBrowser: loaded !== null && stillRemembered(application, loaded.browserProvenAtMs, startedMs),
     // Without email delivery an unenrolled user cannot be verified: the policy then denies.
     email: deps.challenges.canEmail ? (req.email ?? null) : null,
   });
@@ -134,7 +142,7 @@ export async function assessLogin(deps: AssessLoginDeps, req: AssessRequest, cal
             email: req.email ?? null,
             ip: login.ip,
             stepUp: decision.reasons.includes('step_up_requested'),
-            deviceHash: login.deviceHash,
+            deviceHash: rememberable(req.device_id) ? login.deviceHash : null,
             enrollment: decision.mfa.enrollment ?? application.enrollment,
           }, deadlineAt)
         : null;
@@ -174,6 +182,28 @@ function assessorSettings(config: Config): AssessorSettings {
   return settings;
 }
 
+/**
+ * The browser whose remembering the load looks up: only where it could stand in for a challenge
+ * (the `always` policy with `rememberBrowserDays`), and only for a login with a device.
+ */
+function browserToLookUp(application: ApplicationConfig, name: string, deviceHash: string | null): RememberedBrowser | null {
+  return application.mfaPolicy === 'always' && application.rememberBrowserDays > 0 && deviceHash !== null ? { application: name, deviceHash } : null;
+}
+
+/** Whether a second factor proven at `provenAtMs` still remembers the browser at `nowMs`, by the application's days now. */
+function stillRemembered(application: ApplicationConfig, provenAtMs: number | null, nowMs: number): boolean {
+  return provenAtMs !== null && application.rememberBrowserDays > 0 && nowMs < provenAtMs + application.rememberBrowserDays * DAY_MS;
+}
+
+/**
+ * A `device_id` long enough to be remembered by (docs/risk-model.md, "Remembered browsers"):
+ * whoever holds the cookie holds the remembering, and a short one may be guessed. Length is no
+ * proof of randomness, but a shorter one is certainly too little.
+ */
+function rememberable(deviceId: string | undefined): boolean {
+  return deviceId !== undefined && deviceId.length >= MIN_REMEMBERED_DEVICE_ID;
+}
+
 /** Enrolled means a factor besides recovery codes; the factors offered are the active types. */
 function enrollmentOf(types: readonly string[]): { enrolled: boolean; factors: string[] } {
   return { enrolled: types.some((t) => t !== 'recovery-code'), factors: [...types] };
@@ -183,7 +213,7 @@ function enrollmentOf(types: readonly string[]): { enrolled: boolean; factors: s
 async function loadHistory(
   deps: Pick<AssessLoginDeps, 'history' | 'traffic' | 'metrics'>,
   caller: Caller,
-  login: { userId: string; deviceHash: string | null; ip: string | null },
+  login: { userId: string; ip: string | null; browser: RememberedBrowser | null },
   atMs: number,
   budgetMs: number,
 ): Promise<LoadedLogin | null> {

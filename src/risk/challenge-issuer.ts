@@ -10,7 +10,7 @@ export interface ChallengeSubject {
   /** The caller asked for step-up (multi-factor `acr_values`). */
   stepUp: boolean;
   enrollment: 'optional' | 'required';
-  /** The login's device (keyed hash), which a passed challenge may remember; null without a `device_id`. */
+  /** The login's device (keyed hash), which a passed challenge may remember; null without a `device_id` long enough to remember by. */
   deviceHash: string | null;
 }
 

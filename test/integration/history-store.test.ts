@@ -52,7 +52,7 @@ function storesOver(redis: RequestPorts, l: HistoryLimits & TrafficLimits = limi
   const pending = new PendingAssessments(redis.writes, pendingKeys('t:'), opts);
   const stores = { history, traffic: trafficStore };
   return {
-    load: (userId: string, ip: string | null, atMs: number) => loadLogin(stores, { userId, deviceHash: null, ip }, atMs),
+    load: (userId: string, ip: string | null, atMs: number) => loadLogin(stores, { userId, ip, browser: null }, atMs),
     commit: (r: LoginToCommit & { ip: string | null }) => commitLogin(stores, r),
     commitAssessed: (r: LoginToCommit & { ip: string | null }, seen: SeenAtLoad) => commitLogin(stores, r, seen),
     recordFailure: (ip: string, account: string | null, atMs: number) => trafficStore.recordFailure(ip, account, atMs),

@@ -157,14 +157,14 @@ describe('Redis connections on a real Redis', () => {
       history: new HistoryStore(conns, historyKeys('t:'), mfaKeys('t:'), { deviceTrustDays: 30, historyRetentionDays: 365, maxDevices: 5, maxUserAgents: 3, familiarity: { maxValuesPerFeature: 8, windowDays: 180, maxPlaces: 6, mergeKm: 50 } }, opts),
       traffic: new TrafficStore(conns, trafficKeys('t:'), { traffic: { failedLoginsThreshold: 5, windowHours: 24, distinctAccountsThreshold: 3, distinctAccountsWindowMinutes: 60, accountFailuresThreshold: 10 }, accountSecret: 's'.repeat(32) }, opts),
     };
-    await loadLogin(stores, { userId: 'warm', deviceHash: null, ip: '198.51.100.1' }, Date.now()); // connections up, scripts loaded
+    await loadLogin(stores, { userId: 'warm', ip: '198.51.100.1', browser: null }, Date.now()); // connections up, scripts loaded
     const connections = await stat('total_connections_received');
     let cliConnections = 0;
     const hgetalls = () => ++cliConnections && Number(/cmdstat_hgetall:calls=(\d+)/.exec(execFileSync('redis-cli', ['-p', String(server.port), 'INFO', 'commandstats'], { encoding: 'utf8' }))?.[1] ?? 0);
     for (let round = 0; round < 5; round++) {
       const before = hgetalls();
       // The assessment's load under its deadline; its commands leave in this turn's setImmediate.
-      const load = withDeadline(loadLogin(stores, { userId: `u${round}`, deviceHash: null, ip: '198.51.100.1' }, Date.now()), 200);
+      const load = withDeadline(loadLogin(stores, { userId: `u${round}`, ip: '198.51.100.1', browser: null }, Date.now()), 200);
       await new Promise((r) => setImmediate(r));
       // Then the event loop stalls for 250 ms, and until Redis has answered (a synchronous
       // redis-cli sees the command counted), so the reply waits in the socket when it ends.

@@ -38,42 +38,56 @@ describe('remembered browsers in Redis', () => {
     await server?.stop();
   });
 
-  it('keeps the most that end last, drops those that ended, and leaves the rest of the hash alone', async () => {
+  it('keeps the newest proofs, drops those no application remembers, and leaves the rest of the hash alone', async () => {
     await conns.writes.hset(keys.user('u1'), ['summary', 'otp', 'a:x', '{"version":0}']);
-    await store.rememberBrowser('u1', 'old', T0 + DAY, T0);
-    for (let i = 0; i < MAX_REMEMBERED_BROWSERS + 2; i++) await store.rememberBrowser('u1', `d${i}`, T0 + 10 * DAY + i, T0 + 2 * DAY);
+    expect(await store.rememberBrowser('u1', 'web', 'old', T0, T0)).toBe(true);
+    for (let i = 0; i < MAX_REMEMBERED_BROWSERS + 2; i++) expect(await store.rememberBrowser('u1', 'web', `d${i}`, T0 + 2 * DAY + i, T0 + DAY)).toBe(true);
     const kept = await fields('u1');
-    // `old` ended at T0 + 1 day; of the twelve others the two that end first went.
-    expect([...kept.keys()].sort()).toEqual(Array.from({ length: MAX_REMEMBERED_BROWSERS }, (_, i) => rememberedField(`d${i + 2}`)).sort());
-    expect(kept.get(rememberedField('d11'))).toBe(T0 + 10 * DAY + 11);
+    // `old` was proven before the oldest still remembered; of the twelve others the two proven first went.
+    expect([...kept.keys()].sort()).toEqual(Array.from({ length: MAX_REMEMBERED_BROWSERS }, (_, i) => rememberedField('web', `d${i + 2}`)).sort());
+    expect(kept.get(rememberedField('web', 'd11'))).toBe(T0 + 2 * DAY + 11);
     expect(await conns.reads.hget(keys.user('u1'), 'summary')).toBe('otp');
     expect(await conns.reads.hget(keys.user('u1'), 'a:x')).toBe('{"version":0}');
   });
 
-  it('a browser remembered again gets its new end', async () => {
-    await store.rememberBrowser('u2', 'd', T0 + DAY, T0);
-    await store.rememberBrowser('u2', 'd', T0 + 5 * DAY, T0 + 3_600_000);
-    expect(await fields('u2')).toEqual(new Map([[rememberedField('d'), T0 + 5 * DAY]]));
+  it('a browser proven again gets the new time; each application has its own field', async () => {
+    await conns.writes.hset(keys.user('u2'), ['summary', 'otp']);
+    await store.rememberBrowser('u2', 'web', 'd', T0, T0 - DAY);
+    await store.rememberBrowser('u2', 'web', 'd', T0 + 3_600_000, T0 - DAY);
+    await store.rememberBrowser('u2', 'admin', 'd', T0 + 7_200_000, T0 - DAY);
+    expect(await fields('u2')).toEqual(
+      new Map([
+        [rememberedField('web', 'd'), T0 + 3_600_000],
+        [rememberedField('admin', 'd'), T0 + 7_200_000],
+      ]),
+    );
   });
 
-  it("the assessment's load reads its device's end with the MFA summary, and nothing for another device", async () => {
+  it('remembers nothing for a user without an active factor: a reset in between leaves nothing to remember by', async () => {
+    expect(await store.rememberBrowser('u5', 'web', 'd', T0, T0)).toBe(false);
+    expect((await fields('u5')).size).toBe(0);
+    expect(await conns.reads.exists(keys.user('u5'))).toBe(0);
+  });
+
+  it("the assessment's load reads its browser's proof for its application with the MFA summary", async () => {
     await conns.writes.hset(keys.user('u3'), ['summary', 'otp']);
-    await store.rememberBrowser('u3', 'laptop', T0 + 30 * DAY, T0);
-    expect(await history.load('u3', 'laptop')).toMatchObject({ mfaFactors: ['otp'], rememberedUntilMs: T0 + 30 * DAY });
-    expect(await history.load('u3', 'phone')).toMatchObject({ mfaFactors: ['otp'], rememberedUntilMs: null });
-    expect(await history.load('u3', null)).toMatchObject({ mfaFactors: ['otp'], rememberedUntilMs: null });
+    await store.rememberBrowser('u3', 'web', 'laptop', T0, T0);
+    expect(await history.load('u3', { application: 'web', deviceHash: 'laptop' })).toMatchObject({ mfaFactors: ['otp'], browserProvenAtMs: T0 });
+    expect(await history.load('u3', { application: 'web', deviceHash: 'phone' })).toMatchObject({ mfaFactors: ['otp'], browserProvenAtMs: null });
+    expect(await history.load('u3', { application: 'admin', deviceHash: 'laptop' })).toMatchObject({ mfaFactors: ['otp'], browserProvenAtMs: null });
+    expect(await history.load('u3', null)).toMatchObject({ mfaFactors: ['otp'], browserProvenAtMs: null });
   });
 
   it('forgets them all and nothing else; a reset takes them with the authenticators', async () => {
     await conns.writes.hset(keys.user('u4'), ['summary', 'otp']);
-    await store.rememberBrowser('u4', 'a', T0 + DAY, T0);
-    await store.rememberBrowser('u4', 'b', T0 + DAY, T0);
+    await store.rememberBrowser('u4', 'web', 'a', T0, T0);
+    await store.rememberBrowser('u4', 'admin', 'b', T0, T0);
     expect(await store.forgetBrowsers('u4')).toBe(2);
     expect((await fields('u4')).size).toBe(0);
     expect(await conns.reads.hget(keys.user('u4'), 'summary')).toBe('otp');
     expect(await store.forgetBrowsers('u4')).toBe(0);
 
-    await store.rememberBrowser('u4', 'c', T0 + DAY, T0);
+    await store.rememberBrowser('u4', 'web', 'c', T0, T0);
     await store.resetUser('u4');
     expect((await fields('u4')).size).toBe(0);
   });

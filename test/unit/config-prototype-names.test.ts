@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, findApplication, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { findApplication } from '../../src/find-application.js';
 import { hashApiKey } from '../../src/http/auth.js';
 import { applyOverrides } from '../../src/risk/scoring/apply-overrides.js';
 import type { Assessment, AssessorName } from '../../src/risk/assessors/types.js';

@@ -262,16 +262,23 @@ describe('decide: remembered browsers', () => {
 
   it('never stands in for a risk challenge: always is then applied as adaptive', () => {
     const d = decide(base({ ...low, application: always, rememberedBrowser: true }));
-    expect(d.action).toBe('challenge');
-    expect(d.reasons).toEqual(decide(base(low)).reasons);
+    expect(d).toEqual(decide(base(low)));
     expect(d.reasons).not.toContain('mfa_policy_always');
-    expect(d.remembered_browser).toBe(true);
+    expect(d.remembered_browser).toBeUndefined();
   });
 
   it('never stands in for a step-up request, and leaves adaptive and never alone', () => {
-    expect(decide(base({ application: always, rememberedBrowser: true, acrValues: STEP_UP_ACR })).reasons).toEqual(['step_up_requested']);
+    const stepUp = decide(base({ application: always, rememberedBrowser: true, acrValues: STEP_UP_ACR }));
+    expect(stepUp).toMatchObject({ action: 'challenge', reasons: ['step_up_requested'] });
+    expect(stepUp.remembered_browser).toBeUndefined();
     expect(decide(base({ ...low, rememberedBrowser: true }))).toEqual(decide(base(low)));
     expect(decide(base({ application: { ...adaptive, mfaPolicy: 'never' }, rememberedBrowser: true }))).toEqual({ action: 'allow', reasons: [] });
+  });
+
+  it('not for a user without a factor, nor when the MFA state did not load', () => {
+    const unenrolled = decide(base({ application: always, rememberedBrowser: true, mfa: { enrolled: false, factors: [] } }));
+    expect(unenrolled).toMatchObject({ action: 'challenge', reasons: ['mfa_policy_always'], mfa: { step: 'email_verification' } });
+    expect(decide(base({ application: always, rememberedBrowser: true, mfa: null }))).toEqual({ action: 'deny', reasons: ['mfa_policy_always', MFA_UNAVAILABLE] });
   });
 
   it('deny rules still come first', () => {
@@ -281,4 +288,3 @@ describe('decide: remembered browsers', () => {
     expect(d.remembered_browser).toBeUndefined();
   });
 });
-

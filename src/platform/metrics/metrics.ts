@@ -121,7 +121,7 @@ export function createMetrics() {
     }),
     rememberedBrowsers: new Counter({
       name: 'vigil_remembered_browsers_total',
-      help: "Browsers remembered after a second factor (remembered), not remembered though asked (refused: off, no device_id; failed: Redis), and always-policy challenges a remembered browser stood in for (skipped_always), by application",
+      help: 'Browsers remembered after a second factor (remembered), not remembered though asked (off, no_device, recovery_code, no_factor, store_unavailable), and logins the always policy allowed because their browser was remembered (skipped_always), by application',
       labelNames: ['application', 'event'] as const,
       registers,
     }),

@@ -11,7 +11,7 @@ export const STEP_UP_ACR = 'http://schemas.openid.net/pape/policies/2007/06/mult
 export type Decision = {
   action: 'allow' | 'challenge' | 'deny';
   reasons: string[];
-  /** A remembered browser took the place of the `always` policy's challenge (docs/risk-model.md, "Remembered browsers"). */
+  /** A remembered browser is why the `always` policy did not challenge this login (docs/risk-model.md, "Remembered browsers"). */
   remembered_browser?: true;
   mfa?: {
     enrolled: boolean;
@@ -111,9 +111,11 @@ function riskReasons(results: Record<AssessorName, Assessment>, confidence: Conf
 /**
  * Whether a remembered browser stands in for the `always` policy's challenge: the policy is then
  * applied as `adaptive`, so the risk still challenges (docs/risk-model.md, "Remembered browsers").
+ * Only for a user who still has a factor: one whose last factor was removed verifies the email
+ * again, whatever was remembered before.
  */
 function remembered(input: DecideInput): boolean {
-  return input.application.mfaPolicy === 'always' && input.rememberedBrowser;
+  return input.application.mfaPolicy === 'always' && input.rememberedBrowser && input.mfa?.enrolled === true;
 }
 
 /** Why MFA is due (empty when it is not): policy `always`, a step-up request, or risk. */
@@ -143,7 +145,7 @@ export function decide(input: DecideInput): Decision {
   const denied = denyReasons(input);
   if (denied !== null) return { action: 'deny', reasons: denied };
   const decision = mfaDecision(input);
-  if (remembered(input)) decision.remembered_browser = true;
+  if (decision.action === 'allow' && remembered(input)) decision.remembered_browser = true;
   return decision;
 }
 

@@ -10,12 +10,18 @@ import { addsField, encodeLocation, FIXED_FIELDS, isLatest, learnedFamiliarity, 
 const COMMIT_LOGIN = luaScript(new URL('./commit-login-1.lua', import.meta.url));
 const CLEAR_USER_PART = luaScript(new URL('./clear-user-part-1.lua', import.meta.url));
 
+/** A browser a login may have had remembered: its device, for the application it logs in to. */
+export interface RememberedBrowser {
+  application: string;
+  deviceHash: string;
+}
+
 /** What an assessment loads of one user. */
 export interface UserLoad {
   history: HistorySnapshot;
   mfaFactors: string[];
-  /** Until when the login's browser is remembered, epoch ms; null when it is not (or the login has no device). */
-  rememberedUntilMs: number | null;
+  /** When a second factor was last proven with `remember_browser` on the browser asked about, epoch ms; null: never (or none asked about). */
+  browserProvenAtMs: number | null;
 }
 
 /** The parts of a user's history an admin can clear separately. */
@@ -56,19 +62,19 @@ export class HistoryStore {
   }
 
   /**
-   * The user's history, active MFA factor types and, for a login with a device, until when that
-   * browser is remembered (epoch ms; null: it is not): HGETALL of the user hash and HMGET of the
-   * MFA summary and the device's remembered field, sent together on the reads connection; the
-   * keys carry the user's hash tag, so in a Cluster they go to one node.
+   * The user's history, active MFA factor types and, with `browser`, when a second factor was
+   * last proven on it for its application with `remember_browser` (null: never): HGETALL of the
+   * user hash and HMGET of the MFA summary and the browser's field, sent together on the reads
+   * connection; the keys carry the user's hash tag, so in a Cluster they go to one node.
    */
-  async load(userId: string, deviceHash: string | null): Promise<UserLoad> {
-    const mfaFields = deviceHash === null ? [MFA_SUMMARY_FIELD] : [MFA_SUMMARY_FIELD, rememberedField(deviceHash)];
+  async load(userId: string, browser: RememberedBrowser | null): Promise<UserLoad> {
+    const mfaFields = browser === null ? [MFA_SUMMARY_FIELD] : [MFA_SUMMARY_FIELD, rememberedField(browser.application, browser.deviceHash)];
     return this.timed('load', () =>
       Promise.all([this.reads.hgetall(this.keys.user(userId)), this.reads.hmget(this.mfaKeys.user(userId), mfaFields)]).then(
-        ([flat, [summary = null, remembered = null]]) => ({
+        ([flat, [summary = null, proven = null]]) => ({
           history: parseUserHash(flat),
           mfaFactors: parseMfaSummary(summary),
-          rememberedUntilMs: remembered === null ? null : Number(remembered),
+          browserProvenAtMs: proven === null ? null : Number(proven),
         }),
       ),
     );

@@ -4,8 +4,8 @@ import { ipTag, userTag } from '../hash-tags.js';
 export interface MfaKeys {
   /**
    * One hash per user: authenticators (`a:<id>`), {@link MFA_SUMMARY_FIELD} and remembered
-   * browsers ({@link rememberedField}). Shares the
-   * user's tag with the history hash, so the assessment's load reads both from one node.
+   * browsers ({@link rememberedField}). Shares the user's tag with the history hash, so the
+   * assessment's load reads both from one node.
    */
   user(userId: string): string;
   /** An mfa_token's record, keyed by the token's SHA-256 (the token itself is never stored). */
@@ -25,16 +25,18 @@ export interface MfaKeys {
  */
 export const MFA_SUMMARY_FIELD = 'summary';
 
-/**
- * The field of {@link MfaKeys.user} that remembers one browser of the user, by the device's
- * keyed hash (src/risk/context/device.ts): its value is when the remembering ends, epoch ms.
- */
-export function rememberedField(deviceHash: string): string {
-  return `${REMEMBERED_PREFIX}${deviceHash}`;
-}
-
-/** What every remembered-browser field starts with (`remember-browser-1.lua` finds them by it). */
+/** What every remembered-browser field starts with (`remember-browser-1.lua` is handed it). */
 export const REMEMBERED_PREFIX = 'rb:';
+
+/**
+ * The field of {@link MfaKeys.user} that remembers one browser of the user for one application,
+ * by the device's keyed hash (src/risk/context/device.ts): its value is when the second factor
+ * was proven on it, epoch ms. How long that counts is the application's `rememberBrowserDays`
+ * at the time of the login (docs/risk-model.md, "Remembered browsers").
+ */
+export function rememberedField(application: string, deviceHash: string): string {
+  return `${REMEMBERED_PREFIX}${deviceHash}:${application}`;
+}
 
 /** The active factor types in a {@link MFA_SUMMARY_FIELD} value (null or empty: none). */
 export function parseMfaSummary(value: string | null): string[] {

@@ -3,7 +3,7 @@ import type { FactorState, FactorType, Pending } from '../../mfa/types.js';
 import { luaScript } from '../../platform/redis/lua-script.js';
 import type { RequestPorts } from '../../platform/redis/redis-port.js';
 import { timed, type OpObserver } from '../timed.js';
-import { rememberedField, type MfaKeys } from './mfa-keys.js';
+import { REMEMBERED_PREFIX, rememberedField, type MfaKeys } from './mfa-keys.js';
 
 const CAS_RECORD = luaScript(new URL('./cas-record-1.lua', import.meta.url));
 const TOKEN_BUCKET = luaScript(new URL('./token-bucket-1.lua', import.meta.url));
@@ -39,7 +39,8 @@ export interface MfaTokenRecord {
   enrollment: 'optional' | 'required';
   /**
    * The login's device (keyed hash), remembered on a `remember_browser` request; null without a
-   * `device_id`. Absent from tokens an earlier version issued: read as null.
+   * `device_id` long enough to remember by. Absent from tokens an earlier version issued: read as
+   * null.
    */
   deviceHash?: string | null;
   createdAtMs: number;
@@ -107,18 +108,20 @@ export class MfaStore {
   }
 
   /**
-   * Remember the browser of `deviceHash` until `untilMs`, dropping the user's remembered browsers
-   * that ended and, past {@link MAX_REMEMBERED_BROWSERS}, those that end first.
+   * Remember that a second factor was proven at `provenAtMs` on the browser of `deviceHash`, for
+   * `application`, dropping the user's remembered browsers proven before `oldestMs` (remembered
+   * by no application any more) and, past {@link MAX_REMEMBERED_BROWSERS}, the earliest proven.
+   * Returns false, remembering nothing, when the user has no active factor (any more).
    */
-  async rememberBrowser(userId: string, deviceHash: string, untilMs: number, nowMs: number): Promise<void> {
-    await this.timed('mfa_save', () =>
-      this.writes.runScript(REMEMBER_BROWSER, [this.keys.user(userId)], ['remember', rememberedField(deviceHash), untilMs, nowMs, MAX_REMEMBERED_BROWSERS]),
-    );
+  async rememberBrowser(userId: string, application: string, deviceHash: string, provenAtMs: number, oldestMs: number): Promise<boolean> {
+    const field = rememberedField(application, deviceHash);
+    const args = ['remember', REMEMBERED_PREFIX, field, provenAtMs, oldestMs, MAX_REMEMBERED_BROWSERS];
+    return (await this.timed('mfa_save', () => this.writes.runScript(REMEMBER_BROWSER, [this.keys.user(userId)], args))) === 1;
   }
 
   /** Forget every remembered browser of a user; returns how many there were. */
   async forgetBrowsers(userId: string): Promise<number> {
-    return (await this.timed('mfa_save', () => this.writes.runScript(REMEMBER_BROWSER, [this.keys.user(userId)], ['forget']))) as number;
+    return (await this.timed('mfa_save', () => this.writes.runScript(REMEMBER_BROWSER, [this.keys.user(userId)], ['forget', REMEMBERED_PREFIX]))) as number;
   }
 
   /** Remove every authenticator and remembered browser of a user. */
