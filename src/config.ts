@@ -47,8 +47,9 @@ const application = z.strictObject({
   /** Whether enrolling a factor after email verification is required or may be skipped. */
   enrollment: z.enum(['optional', 'required']).default('optional'),
   /**
-   * Days a browser stays remembered for this application after a second factor proven on it with
-   * `remember_browser` (docs/risk-model.md, "Remembered browsers"); 0 turns remembering off.
+   * Under `always`: days a browser stays remembered for this application after a second factor
+   * proven on it with `remember_browser` (docs/risk-model.md, "Remembered browsers"); 0 turns
+   * remembering off.
    */
   rememberBrowserDays: z.number().int().min(0).max(365).default(0),
 });

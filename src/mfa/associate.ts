@@ -139,6 +139,6 @@ export async function confirmAssociation(
   // factor may still remember the browser.
   const result = record.resultIssued ? null : await finishLogin(deps, session, factorAssurance(factor.amr));
   if (result) await saveSession(deps, session, { ...session.record, resultIssued: true });
-  const remembered = remember ? await rememberBrowser(deps, record, authenticator.type) : null;
+  const remembered = remember ? await rememberBrowser(deps, record, authenticator) : null;
   return { authenticator_id: authenticatorId, active: true, ...result, ...rememberedUntil(remembered) };
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { findApplication } from '../find-application.js';
-import type { MfaTokenRecord } from '../stores/mfa/mfa-store.js';
+import { remembersBrowsers } from '../risk/scoring/remembered-browser.js';
+import type { AuthenticatorRecord, MfaTokenRecord } from '../stores/mfa/mfa-store.js';
 import type { MfaDeps } from './mfa-deps.js';
 
 const DAY_MS = 86_400_000;
@@ -11,10 +12,11 @@ export type RememberResult =
   | {
       remembered: false;
       /**
-       * `off`: the application's `rememberBrowserDays` is 0; `no_device`: the assessment had no
-       * `device_id` long enough to remember; `recovery_code`: a recovery code is a way back to a
-       * factor, not one; `no_factor`: the user has no active factor (any more);
-       * `store_unavailable`: Redis did not answer.
+       * `off`: the application remembers no browsers (`rememberBrowserDays` 0, or a policy other
+       * than `always`); `no_device`: the assessment had no `device_id` long enough to remember by;
+       * `recovery_code`: a recovery code is a way back to a factor, not one; `no_factor`: the
+       * authenticator the proof used was removed meanwhile; `store_unavailable`: Redis did not
+       * answer.
        */
       reason: 'off' | 'no_device' | 'recovery_code' | 'no_factor' | 'store_unavailable';
     };
@@ -28,32 +30,36 @@ export type RememberResult =
 export async function rememberBrowser(
   deps: Pick<MfaDeps, 'config' | 'mfa' | 'metrics' | 'logger' | 'now'>,
   record: MfaTokenRecord,
-  factorType: string,
+  proof: Pick<AuthenticatorRecord, 'id' | 'type'>,
 ): Promise<RememberResult> {
-  const result = await remember(deps, record, factorType);
+  const result = await remember(deps, record, proof);
   deps.metrics.rememberedBrowsers.inc({ application: record.application, event: result.remembered ? 'remembered' : result.reason });
   return result;
 }
 
-async function remember(deps: Pick<MfaDeps, 'config' | 'mfa' | 'logger' | 'now'>, record: MfaTokenRecord, factorType: string): Promise<RememberResult> {
-  const days = findApplication(deps.config, record.application)?.rememberBrowserDays ?? 0;
+async function remember(
+  deps: Pick<MfaDeps, 'config' | 'mfa' | 'logger' | 'now'>,
+  record: MfaTokenRecord,
+  proof: Pick<AuthenticatorRecord, 'id' | 'type'>,
+): Promise<RememberResult> {
+  const application = findApplication(deps.config, record.application);
   // Tokens an earlier version issued carry no device.
   const deviceHash = record.deviceHash ?? null;
-  if (days === 0) return { remembered: false, reason: 'off' };
+  if (!application || !remembersBrowsers(application)) return { remembered: false, reason: 'off' };
   if (deviceHash === null) return { remembered: false, reason: 'no_device' };
-  if (factorType === 'recovery-code') return { remembered: false, reason: 'recovery_code' };
+  if (proof.type === 'recovery-code') return { remembered: false, reason: 'recovery_code' };
   const now = deps.now();
   // Proofs older than every application's days remember nothing any more: the store drops them.
   const oldestMs = now - longestRememberDays(deps.config) * DAY_MS;
   try {
-    const kept = await deps.mfa.store.rememberBrowser(record.userId, record.application, deviceHash, now, oldestMs);
+    const kept = await deps.mfa.store.rememberBrowser(record.userId, { application: record.application, deviceHash, authenticatorId: proof.id }, now, oldestMs);
     if (!kept) return { remembered: false, reason: 'no_factor' };
   } catch (err) {
     const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
     deps.logger.warn({ err: (cause as Error).message, assessment: record.assessmentId }, 'could not remember the browser');
     return { remembered: false, reason: 'store_unavailable' };
   }
-  return { remembered: true, until: new Date(now + days * DAY_MS).toISOString() };
+  return { remembered: true, until: new Date(now + application.rememberBrowserDays * DAY_MS).toISOString() };
 }
 
 function longestRememberDays(config: Pick<Config, 'applications'>): number {

@@ -71,7 +71,7 @@ export async function verify(
   session = await saveSession(deps, session, { ...record, pending: pending ? null : record.pending, factorVerified: true, resultIssued: true });
   const result = await finishLogin(deps, session, factorAssurance(factor.amr));
   const remaining = authenticator.type === 'recovery-code' ? remainingRecoveryCodes(checked.state) : undefined;
-  const remembered = remember ? await rememberBrowser(deps, record, authenticator.type) : null;
+  const remembered = remember ? await rememberBrowser(deps, record, authenticator) : null;
   return {
     ...result,
     authenticator_type: authenticator.type,

@@ -8,6 +8,7 @@ import type { Metrics } from '../platform/metrics/metrics.js';
 import { applyOverrides } from './scoring/apply-overrides.js';
 import { combine } from './scoring/combiner.js';
 import { challengeUnavailable, decide, type Decision } from './scoring/policy.js';
+import { rememberable, remembersBrowsers, stillRemembered } from './scoring/remembered-browser.js';
 import type { Caller } from '../caller.js';
 import { storedAssessmentId, unsavedAssessmentId } from './assessment-id.js';
 import { withDeadline } from '../platform/deadline.js';
@@ -50,11 +51,6 @@ export interface AssessLoginDeps extends LoginContextDeps, SaveAssessmentDeps {
   /** The MFA module's side of a challenge. */
   challenges: ChallengeIssuer;
 }
-
-const DAY_MS = 86_400_000;
-
-/** The shortest `device_id` a browser is remembered by: 22 characters carry 128 bits in base64url. */
-export const MIN_REMEMBERED_DEVICE_ID = 22;
 
 /** Time kept back from the deadline for the assessors, the save and the answer. */
 const AFTER_LOAD_BUDGET_MS = 20;
@@ -182,26 +178,9 @@ function assessorSettings(config: Config): AssessorSettings {
   return settings;
 }
 
-/**
- * The browser whose remembering the load looks up: only where it could stand in for a challenge
- * (the `always` policy with `rememberBrowserDays`), and only for a login with a device.
- */
+/** The browser whose remembering the load looks up: only where it could stand in for a challenge, and only for a login with a device. */
 function browserToLookUp(application: ApplicationConfig, name: string, deviceHash: string | null): RememberedBrowser | null {
-  return application.mfaPolicy === 'always' && application.rememberBrowserDays > 0 && deviceHash !== null ? { application: name, deviceHash } : null;
-}
-
-/** Whether a second factor proven at `provenAtMs` still remembers the browser at `nowMs`, by the application's days now. */
-function stillRemembered(application: ApplicationConfig, provenAtMs: number | null, nowMs: number): boolean {
-  return provenAtMs !== null && application.rememberBrowserDays > 0 && nowMs < provenAtMs + application.rememberBrowserDays * DAY_MS;
-}
-
-/**
- * A `device_id` long enough to be remembered by (docs/risk-model.md, "Remembered browsers"):
- * whoever holds the cookie holds the remembering, and a short one may be guessed. Length is no
- * proof of randomness, but a shorter one is certainly too little.
- */
-function rememberable(deviceId: string | undefined): boolean {
-  return deviceId !== undefined && deviceId.length >= MIN_REMEMBERED_DEVICE_ID;
+  return remembersBrowsers(application) && deviceHash !== null ? { application: name, deviceHash } : null;
 }
 
 /** Enrolled means a factor besides recovery codes; the factors offered are the active types. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_REMEMBERED_DEVICE_ID } from '../../src/risk/assess-login.js';
+import { MIN_REMEMBERED_DEVICE_ID } from '../../src/risk/scoring/remembered-browser.js';
 import { STEP_UP_ACR } from '../../src/risk/scoring/policy.js';
 import { KEYS, bearer, testFileConfig } from '../support/app.js';
 import { BROWSERS, IP } from '../support/logins.js';
@@ -14,13 +14,14 @@ const DAY_MS = 86_400_000;
  * applications are challenged as ever.
  */
 describe('remember this browser', () => {
-  const { t, clock, mfa } = useMfaApp({
+  const { t, clock, mfa, redis } = useMfaApp({
     file: testFileConfig({
       applications: {
         default: {},
         strict: { mfaPolicy: 'always', rememberBrowserDays: 30, enrollment: 'required' },
         lax: { mfaPolicy: 'always', rememberBrowserDays: 365 },
         off: { mfaPolicy: 'always' },
+        risky: { rememberBrowserDays: 30 },
       },
     }),
   });
@@ -115,12 +116,19 @@ describe('remember this browser', () => {
     expect((await verified(off, true)).answer.remembered_until).toBeUndefined();
     expect((await mfa.challenged(off)).decision.reasons).toEqual(['mfa_policy_always']);
 
+    // An adaptive application has no always challenge to skip: remembering there would promise nothing.
+    const adaptive = login('rb-adaptive', { application: 'risky', acr_values: STEP_UP_ACR });
+    expect((await verified(adaptive, true)).answer.remembered_until).toBeUndefined();
+
     const { device_id: _, ...cookieless } = login('rb-no-cookie');
     expect((await verified(cookieless, true)).answer.remembered_until).toBeUndefined();
-    const short = login('rb-short', { device_id: 'x'.repeat(MIN_REMEMBERED_DEVICE_ID - 1) });
+    const short = login('rb-short', { device_id: 'y'.repeat(MIN_REMEMBERED_DEVICE_ID - 1) });
     expect((await verified(short, true)).answer.remembered_until).toBeUndefined();
     expect((await mfa.challenged(short)).decision.reasons).toEqual(['mfa_policy_always']);
+    const justLongEnough = login('rb-22', { device_id: 'z'.repeat(MIN_REMEMBERED_DEVICE_ID) });
+    expect((await verified(justLongEnough, true)).answer.remembered_until).toEqual(expect.any(String));
     expect(await counted('off', 'off')).toBe(before.off + 1);
+    expect(await counted('risky', 'off')).toBe(1);
     expect(await counted('strict', 'no_device')).toBe(before.noDevice + 2);
 
     const wrong = login('rb-wrong');
@@ -189,7 +197,10 @@ describe('remember this browser', () => {
 
     const z = login('rb-reset');
     await verified(z, true);
+    const fields = async (userId: string) => (await redis.client().hkeys(`vigil:{u:${userId}}:mfa`)).filter((f) => f.startsWith('rb:'));
+    expect(await fields('rb-reset')).toHaveLength(1);
     expect((await admin('rb-reset/mfa')).statusCode).toBe(200);
+    expect(await fields('rb-reset')).toEqual([]);
     const afterReset = await mfa.challenged(z);
     expect(afterReset.decision.mfa).toMatchObject({ enrolled: false, step: 'email_verification' });
   });

@@ -38,23 +38,39 @@ describe('remembered browsers in Redis', () => {
     await server?.stop();
   });
 
+  const OTP = '{"version":3,"type":"otp","active":true,"id":"x"}';
+  /** A user with an active TOTP authenticator `a:x`, as the MFA store writes one. */
+  const enrolled = (userId: string) => conns.writes.hset(keys.user(userId), ['summary', 'otp', 'a:x', OTP]);
+  const remember = (userId: string, application: string, deviceHash: string, provenAtMs: number, oldestMs: number, authenticatorId = 'x') =>
+    store.rememberBrowser(userId, { application, deviceHash, authenticatorId }, provenAtMs, oldestMs);
+
   it('keeps the newest proofs, drops those no application remembers, and leaves the rest of the hash alone', async () => {
-    await conns.writes.hset(keys.user('u1'), ['summary', 'otp', 'a:x', '{"version":0}']);
-    expect(await store.rememberBrowser('u1', 'web', 'old', T0, T0)).toBe(true);
-    for (let i = 0; i < MAX_REMEMBERED_BROWSERS + 2; i++) expect(await store.rememberBrowser('u1', 'web', `d${i}`, T0 + 2 * DAY + i, T0 + DAY)).toBe(true);
+    await enrolled('u1');
+    expect(await remember('u1', 'web', 'old', T0, T0)).toBe(true);
+    for (let i = 0; i < MAX_REMEMBERED_BROWSERS + 2; i++) expect(await remember('u1', 'web', `d${i}`, T0 + 2 * DAY + i, T0 + DAY)).toBe(true);
     const kept = await fields('u1');
     // `old` was proven before the oldest still remembered; of the twelve others the two proven first went.
     expect([...kept.keys()].sort()).toEqual(Array.from({ length: MAX_REMEMBERED_BROWSERS }, (_, i) => rememberedField('web', `d${i + 2}`)).sort());
     expect(kept.get(rememberedField('web', 'd11'))).toBe(T0 + 2 * DAY + 11);
     expect(await conns.reads.hget(keys.user('u1'), 'summary')).toBe('otp');
-    expect(await conns.reads.hget(keys.user('u1'), 'a:x')).toBe('{"version":0}');
+    expect(await conns.reads.hget(keys.user('u1'), 'a:x')).toBe(OTP);
+  });
+
+  it('keeps the browser just remembered even beside newer proofs of a clock that runs ahead', async () => {
+    await enrolled('u6');
+    for (let i = 0; i < MAX_REMEMBERED_BROWSERS; i++) await remember('u6', 'web', `ahead${i}`, T0 + DAY + i, T0);
+    expect(await remember('u6', 'web', 'now', T0, T0)).toBe(true);
+    const kept = await fields('u6');
+    expect(kept.size).toBe(MAX_REMEMBERED_BROWSERS);
+    expect(kept.get(rememberedField('web', 'now'))).toBe(T0);
+    expect(kept.has(rememberedField('web', 'ahead0'))).toBe(false);
   });
 
   it('a browser proven again gets the new time; each application has its own field', async () => {
-    await conns.writes.hset(keys.user('u2'), ['summary', 'otp']);
-    await store.rememberBrowser('u2', 'web', 'd', T0, T0 - DAY);
-    await store.rememberBrowser('u2', 'web', 'd', T0 + 3_600_000, T0 - DAY);
-    await store.rememberBrowser('u2', 'admin', 'd', T0 + 7_200_000, T0 - DAY);
+    await enrolled('u2');
+    await remember('u2', 'web', 'd', T0, T0 - DAY);
+    await remember('u2', 'web', 'd', T0 + 3_600_000, T0 - DAY);
+    await remember('u2', 'admin', 'd', T0 + 7_200_000, T0 - DAY);
     expect(await fields('u2')).toEqual(
       new Map([
         [rememberedField('web', 'd'), T0 + 3_600_000],
@@ -63,15 +79,21 @@ describe('remembered browsers in Redis', () => {
     );
   });
 
-  it('remembers nothing for a user without an active factor: a reset in between leaves nothing to remember by', async () => {
-    expect(await store.rememberBrowser('u5', 'web', 'd', T0, T0)).toBe(false);
-    expect((await fields('u5')).size).toBe(0);
+  it('remembers nothing by an authenticator removed, reset or inactive in between; records of the earlier layout count', async () => {
+    expect(await remember('u5', 'web', 'd', T0, T0)).toBe(false);
     expect(await conns.reads.exists(keys.user('u5'))).toBe(0);
+    await enrolled('u5');
+    expect(await remember('u5', 'web', 'd', T0, T0, 'removed')).toBe(false);
+    await conns.writes.hset(keys.user('u5'), ['a:y', '{"version":0,"type":"webauthn","active":false}']);
+    expect(await remember('u5', 'web', 'd', T0, T0, 'y')).toBe(false);
+    expect((await fields('u5')).size).toBe(0);
+    await conns.writes.hset(keys.user('u5'), ['a:z', '{"id":"z","type":"otp","active":true,"version":2}']);
+    expect(await remember('u5', 'web', 'd', T0, T0, 'z')).toBe(true);
   });
 
   it("the assessment's load reads its browser's proof for its application with the MFA summary", async () => {
-    await conns.writes.hset(keys.user('u3'), ['summary', 'otp']);
-    await store.rememberBrowser('u3', 'web', 'laptop', T0, T0);
+    await enrolled('u3');
+    await remember('u3', 'web', 'laptop', T0, T0);
     expect(await history.load('u3', { application: 'web', deviceHash: 'laptop' })).toMatchObject({ mfaFactors: ['otp'], browserProvenAtMs: T0 });
     expect(await history.load('u3', { application: 'web', deviceHash: 'phone' })).toMatchObject({ mfaFactors: ['otp'], browserProvenAtMs: null });
     expect(await history.load('u3', { application: 'admin', deviceHash: 'laptop' })).toMatchObject({ mfaFactors: ['otp'], browserProvenAtMs: null });
@@ -79,15 +101,15 @@ describe('remembered browsers in Redis', () => {
   });
 
   it('forgets them all and nothing else; a reset takes them with the authenticators', async () => {
-    await conns.writes.hset(keys.user('u4'), ['summary', 'otp']);
-    await store.rememberBrowser('u4', 'web', 'a', T0, T0);
-    await store.rememberBrowser('u4', 'admin', 'b', T0, T0);
+    await enrolled('u4');
+    await remember('u4', 'web', 'a', T0, T0);
+    await remember('u4', 'admin', 'b', T0, T0);
     expect(await store.forgetBrowsers('u4')).toBe(2);
     expect((await fields('u4')).size).toBe(0);
-    expect(await conns.reads.hget(keys.user('u4'), 'summary')).toBe('otp');
+    expect(await conns.reads.hget(keys.user('u4'), 'a:x')).toBe(OTP);
     expect(await store.forgetBrowsers('u4')).toBe(0);
 
-    await store.rememberBrowser('u4', 'web', 'c', T0, T0);
+    await remember('u4', 'web', 'c', T0, T0);
     await store.resetUser('u4');
     expect((await fields('u4')).size).toBe(0);
   });

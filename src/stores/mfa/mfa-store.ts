@@ -108,14 +108,15 @@ export class MfaStore {
   }
 
   /**
-   * Remember that a second factor was proven at `provenAtMs` on the browser of `deviceHash`, for
-   * `application`, dropping the user's remembered browsers proven before `oldestMs` (remembered
-   * by no application any more) and, past {@link MAX_REMEMBERED_BROWSERS}, the earliest proven.
-   * Returns false, remembering nothing, when the user has no active factor (any more).
+   * Remember that authenticator `authenticatorId` was proven at `provenAtMs` on the browser of
+   * `deviceHash`, for `application`, dropping the user's remembered browsers proven before
+   * `oldestMs` (remembered by no application any more) and, past {@link MAX_REMEMBERED_BROWSERS},
+   * the earliest proven. Returns false, remembering nothing, when that authenticator is no longer
+   * active: removed (lost, stolen) or reset since the proof.
    */
-  async rememberBrowser(userId: string, application: string, deviceHash: string, provenAtMs: number, oldestMs: number): Promise<boolean> {
-    const field = rememberedField(application, deviceHash);
-    const args = ['remember', REMEMBERED_PREFIX, field, provenAtMs, oldestMs, MAX_REMEMBERED_BROWSERS];
+  async rememberBrowser(userId: string, browser: { application: string; deviceHash: string; authenticatorId: string }, provenAtMs: number, oldestMs: number): Promise<boolean> {
+    const field = rememberedField(browser.application, browser.deviceHash);
+    const args = ['remember', REMEMBERED_PREFIX, field, provenAtMs, oldestMs, MAX_REMEMBERED_BROWSERS, `a:${browser.authenticatorId}`];
     return (await this.timed('mfa_save', () => this.writes.runScript(REMEMBER_BROWSER, [this.keys.user(userId)], args))) === 1;
   }
 
