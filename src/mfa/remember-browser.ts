@@ -62,8 +62,9 @@ async function remember(
   return { remembered: true, until: new Date(now + application.rememberBrowserDays * DAY_MS).toISOString() };
 }
 
+/** The longest any application remembers a browser, in days. */
 function longestRememberDays(config: Pick<Config, 'applications'>): number {
-  return Math.max(0, ...Object.values(config.applications).map((a) => a.rememberBrowserDays));
+  return Math.max(0, ...Object.values(config.applications).filter(remembersBrowsers).map((a) => a.rememberBrowserDays));
 }
 
 /** The answer's part of a {@link RememberResult}: `remembered_until` when it took. */
