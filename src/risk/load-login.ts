@@ -27,7 +27,10 @@ export async function loadLogin(
   atMs: number,
 ): Promise<LoadedLogin> {
   const { userId, ip, browser } = login;
-  if (ip === null) return { ...(await stores.history.load(userId, browser)), traffic: null };
+  if (ip === null) {
+    const user = await stores.history.load(userId, browser);
+    return { history: user.history, mfaFactors: user.mfaFactors, browserProvenAtMs: user.browserProvenAtMs, traffic: null };
+  }
   const [user, traffic] = await Promise.all([stores.history.load(userId, browser), stores.traffic.read(ip, userId, atMs)]);
-  return { ...user, traffic };
+  return { history: user.history, mfaFactors: user.mfaFactors, browserProvenAtMs: user.browserProvenAtMs, traffic };
 }
