@@ -51,33 +51,41 @@ describe('16. boot during a Redis outage', () => {
 });
 
 /**
+ * An instance booting with Redis down and one list, `feed`, from a URL Redis never stored;
+ * no refresh worker. `redisBackAfterMs`: Redis starts again that long into the boot.
+ */
+function bootWithFeed(syncMs: number, redisBackAfterMs?: number): { redis: TestRedis; feed: ListServer; t: TestApp } {
+  const s = {} as { redis: TestRedis; feed: ListServer; t: TestApp };
+  beforeAll(async () => {
+    s.redis = await startTestRedis();
+    await s.redis.stop();
+    s.feed = await startListServer();
+    s.feed.set('/deny.txt', '9.9.9.0/24\n');
+    const file = testFileConfig({ lists: [{ name: 'feed', url: s.feed.url('/deny.txt'), category: 'abuse' }] });
+    if (redisBackAfterMs !== undefined) setTimeout(() => void s.redis.start(), redisBackAfterMs);
+    const env = { VIGIL_INTEL_SYNC_MS: String(syncMs), VIGIL_INTEL_WORKER: 'false' };
+    s.t = await makeTestApp({ redisUrl: s.redis.url, file, env, waitForRedis: false });
+  });
+  afterAll(async () => {
+    await s.t?.close();
+    await s.feed?.close();
+    await s.redis?.stop();
+  });
+  return s;
+}
+
+/**
  * A source Redis never stored was fetched only by the boot and by a refresh worker's first run:
  * an instance without a worker that booted while Redis was down never fetched it.
  */
 describe('boot during a Redis outage, no refresh worker', () => {
-  let redis: TestRedis;
-  let feed: ListServer;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    await redis.stop();
-    feed = await startListServer();
-    feed.set('/deny.txt', '9.9.9.0/24\n');
-    const file = testFileConfig({ lists: [{ name: 'feed', url: feed.url('/deny.txt'), category: 'abuse' }] });
-    t = await makeTestApp({ redisUrl: redis.url, file, env: { VIGIL_INTEL_SYNC_MS: '200', VIGIL_INTEL_WORKER: 'false' }, waitForRedis: false });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await feed?.close();
-    await redis?.stop();
-  });
+  const s = bootWithFeed(200);
 
   it('fetches a URL source Redis never stored once Redis is back', async () => {
-    expect(t.deps.intel.version('feed')).toBe(0);
-    await redis.start();
-    await eventually(async () => t.deps.intel.version('feed') > 0, 15_000, 'the feed fetched and loaded');
-    expect(feed.hits('/deny.txt')).toBeGreaterThanOrEqual(1);
+    expect(s.t.deps.intel.version('feed')).toBe(0);
+    await s.redis.start();
+    await eventually(async () => s.t.deps.intel.version('feed') > 0, 15_000, 'the feed fetched and loaded');
+    expect(s.feed.hits('/deny.txt')).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -87,27 +95,10 @@ describe('boot during a Redis outage, no refresh worker', () => {
  * later retry. A CI machine busy enough to outlast the connect timeout hit it.
  */
 describe('Redis back while the instance boots', () => {
-  let redis: TestRedis;
-  let feed: ListServer;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    await redis.stop();
-    feed = await startListServer();
-    feed.set('/deny.txt', '9.9.9.0/24\n');
-    const file = testFileConfig({ lists: [{ name: 'feed', url: feed.url('/deny.txt'), category: 'abuse' }] });
-    // Redis returns within the boot's wait for it; no sync or worker loads the list afterwards.
-    setTimeout(() => void redis.start(), 1000);
-    t = await makeTestApp({ redisUrl: redis.url, file, env: { VIGIL_INTEL_SYNC_MS: '60000', VIGIL_INTEL_WORKER: 'false' }, waitForRedis: false });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await feed?.close();
-    await redis?.stop();
-  });
+  // Redis returns within the boot's wait for it; no sync or worker loads the list afterwards.
+  const s = bootWithFeed(60_000, 1000);
 
   it('loads the lists as soon as the boot is done', () => {
-    expect(t.deps.intel.version('feed')).toBe(1);
+    expect(s.t.deps.intel.version('feed')).toBe(1);
   });
 });
