@@ -1,10 +1,7 @@
-import type { Config } from '../config.js';
 import { findApplication } from '../find-application.js';
-import { remembersBrowsers } from '../risk/scoring/remembered-browser.js';
+import { oldestRememberedMs, rememberedUntilMs, remembersBrowsers } from '../risk/scoring/remembered-browser.js';
 import type { AuthenticatorRecord, MfaTokenRecord } from '../stores/mfa/mfa-store.js';
 import type { MfaDeps } from './mfa-deps.js';
-
-const DAY_MS = 86_400_000;
 
 /** What came of a `remember_browser` request; `remembered_until` is in the answer only when it took. */
 export type RememberResult =
@@ -50,7 +47,7 @@ async function remember(
   if (proof.type === 'recovery-code') return { remembered: false, reason: 'recovery_code' };
   const now = deps.now();
   // Proofs older than every application's days remember nothing any more: the store drops them.
-  const oldestMs = now - longestRememberDays(deps.config) * DAY_MS;
+  const oldestMs = oldestRememberedMs(Object.values(deps.config.applications), now);
   try {
     const kept = await deps.mfa.store.rememberBrowser(record.userId, { application: record.application, deviceHash, authenticatorId: proof.id }, now, oldestMs);
     if (!kept) return { remembered: false, reason: 'no_factor' };
@@ -59,12 +56,7 @@ async function remember(
     deps.logger.warn({ err: (cause as Error).message, assessment: record.assessmentId }, 'could not remember the browser');
     return { remembered: false, reason: 'store_unavailable' };
   }
-  return { remembered: true, until: new Date(now + application.rememberBrowserDays * DAY_MS).toISOString() };
-}
-
-/** The longest any application remembers a browser, in days. */
-function longestRememberDays(config: Pick<Config, 'applications'>): number {
-  return Math.max(0, ...Object.values(config.applications).filter(remembersBrowsers).map((a) => a.rememberBrowserDays));
+  return { remembered: true, until: new Date(rememberedUntilMs(application, now)).toISOString() };
 }
 
 /** The answer's part of a {@link RememberResult}: `remembered_until` when it took. */

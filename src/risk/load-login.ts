@@ -27,10 +27,7 @@ export async function loadLogin(
   atMs: number,
 ): Promise<LoadedLogin> {
   const { userId, ip, browser } = login;
-  if (ip === null) {
-    const user = await stores.history.load(userId, browser);
-    return { history: user.history, mfaFactors: user.mfaFactors, browserProvenAtMs: user.browserProvenAtMs, traffic: null };
-  }
-  const [user, traffic] = await Promise.all([stores.history.load(userId, browser), stores.traffic.read(ip, userId, atMs)]);
+  const [user, traffic] = await Promise.all([stores.history.load(userId, browser), ip === null ? null : stores.traffic.read(ip, userId, atMs)]);
+  // A literal, not a spread of `user`: the spread's copy cost ~8k instructions a request (bench:instructions).
   return { history: user.history, mfaFactors: user.mfaFactors, browserProvenAtMs: user.browserProvenAtMs, traffic };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationConfig } from '../../src/config.js';
-import { MIN_REMEMBERED_DEVICE_ID, rememberable, remembersBrowsers, stillRemembered } from '../../src/risk/scoring/remembered-browser.js';
+import { MIN_REMEMBERED_DEVICE_ID, oldestRememberedMs, rememberable, rememberedUntilMs, remembersBrowsers, stillRemembered } from '../../src/risk/scoring/remembered-browser.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 5, 1, 12);
@@ -28,5 +28,12 @@ describe('remembered browsers: the pure rules', () => {
     expect(rememberable('x'.repeat(22))).toBe(true);
     expect(rememberable('x'.repeat(21))).toBe(false);
     expect(rememberable(undefined)).toBe(false);
+  });
+
+  it('a proof ends by its application days; the oldest kept is by the longest of the applications that remember', () => {
+    expect(rememberedUntilMs(app({ rememberBrowserDays: 7 }), T0)).toBe(T0 + 7 * DAY);
+    const apps = [app({ rememberBrowserDays: 7 }), app({ rememberBrowserDays: 90 }), app({ mfaPolicy: 'adaptive', rememberBrowserDays: 365 })];
+    expect(oldestRememberedMs(apps, T0)).toBe(T0 - 90 * DAY);
+    expect(oldestRememberedMs([app({ mfaPolicy: 'never' })], T0)).toBe(T0);
   });
 });

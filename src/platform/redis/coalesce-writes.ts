@@ -9,9 +9,9 @@ import type { Redis } from 'ioredis';
  * load (bench/README.md, "What each optimisation moved"): each command keeps its own promise, and
  * nothing outlives its reply. One string rather than a corked socket: node's `writev` of one
  * chunk per command cost more than the joining. A command written as bytes (a Buffer argument)
- * joins the turn's write too: the turn's text so far becomes
- * bytes beside it, in order, and the write is their concatenation. For a Cluster it is
- * installed on each node's connection as ioredis adds it.
+ * joins the turn's write too: the turn's text so far becomes bytes beside it, in order, and the
+ * write is their concatenation. For a Cluster it is installed on each node's connection as
+ * ioredis adds it.
  */
 export function coalesceWrites(redis: Redis): void {
   const send = redis.sendCommand.bind(redis);

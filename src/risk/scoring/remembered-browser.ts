@@ -30,5 +30,16 @@ export function rememberable(deviceId: string | undefined): boolean {
  * applies to proofs already made.
  */
 export function stillRemembered(application: ApplicationConfig, provenAtMs: number | null, nowMs: number): boolean {
-  return provenAtMs !== null && remembersBrowsers(application) && nowMs < provenAtMs + application.rememberBrowserDays * DAY_MS;
+  return provenAtMs !== null && remembersBrowsers(application) && nowMs < rememberedUntilMs(application, provenAtMs);
+}
+
+/** When a proof made at `provenAtMs` stops remembering the browser for `application`, by its days now. */
+export function rememberedUntilMs(application: ApplicationConfig, provenAtMs: number): number {
+  return provenAtMs + application.rememberBrowserDays * DAY_MS;
+}
+
+/** The time before which a proof remembers a browser for none of `applications` at `nowMs`. */
+export function oldestRememberedMs(applications: readonly ApplicationConfig[], nowMs: number): number {
+  const longestDays = Math.max(0, ...applications.filter(remembersBrowsers).map((a) => a.rememberBrowserDays));
+  return nowMs - longestDays * DAY_MS;
 }

@@ -95,7 +95,7 @@ export class HistoryStore {
   async commitAssessed(login: LoginToCommit, seen: HistorySnapshot): Promise<void> {
     await this.timed('commit', async () => {
       const key = this.keys.user(login.userId);
-      const familiarity = familiarityFields(encodeFamiliarity(learnedFamiliarity(seen, login.entry, this.limits.familiarity)));
+      const familiarity = this.learnedFields(seen, login.entry);
       const trim = mayNeedTrim(seen, login.entry, this.limits);
       if (trim || !isLatest(seen, login.entry)) {
         await this.commitScript(key, login.entry, trim, familiarity);
@@ -124,7 +124,7 @@ export class HistoryStore {
       'commit',
       async () => {
         const known = parseUserHash(await this.reads.hgetall(this.keys.user(login.userId)));
-        const familiarity = familiarityFields(encodeFamiliarity(learnedFamiliarity(known, login.entry, this.limits.familiarity)));
+        const familiarity = this.learnedFields(known, login.entry);
         await this.commitScript(this.keys.user(login.userId), login.entry, true, familiarity);
       },
       this.opts.timeoutMs,
@@ -164,6 +164,11 @@ export class HistoryStore {
       this.opts.timeoutMs,
     );
     return history + legacy > 0;
+  }
+
+  /** The familiarity's hash fields once `entry` is learned into what `known` held. */
+  private learnedFields(known: HistorySnapshot, entry: HistoryEntry): string[] {
+    return familiarityFields(encodeFamiliarity(learnedFamiliarity(known, entry, this.limits.familiarity)));
   }
 
   private commitScript(key: string, e: HistoryEntry, trim: boolean, familiarity: readonly string[]): Promise<unknown> {
